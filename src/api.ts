@@ -1,0 +1,46 @@
+// Types of the public compiler API and of what a compiled module provides.
+
+export interface CompileOptions {
+  /** Used in error messages and as the source-map `file`/`sources` stem. */
+  filename?: string;
+  /** Produce a source map (JSON text in `map`). */
+  sourceMap?: boolean;
+  /**
+   * 'esm' (default): an ES module exporting `instantiate`, `instantiateSync`,
+   * `imports`, `exports`. 'factory': the text of one JS expression evaluating to a
+   * function `(runtime) => CompiledModule`; used by the spec runner and the
+   * polyfill, which compile at run time and must not need a module loader.
+   */
+  format?: 'esm' | 'factory';
+}
+
+export interface CompileResult {
+  js: string;
+  /** Source map JSON when `sourceMap` was set. */
+  map?: string;
+}
+
+export interface ImportDescriptor {
+  module: string;
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+}
+
+export interface ExportDescriptor {
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+}
+
+export interface InstantiatedModule {
+  module: { imports: ImportDescriptor[]; exports: ExportDescriptor[] };
+  instance: { exports: Record<string, unknown> };
+}
+
+/** What evaluating a compiled module gives (the ESM exports have the same members). */
+export interface CompiledModule {
+  imports: ImportDescriptor[];
+  exports: ExportDescriptor[];
+  /** Links and runs the start function; throws LinkError / RuntimeError. */
+  instantiateSync(imports?: object): InstantiatedModule;
+  instantiate(imports?: object): Promise<InstantiatedModule>;
+}

@@ -1,0 +1,151 @@
+// Lowers one validated function body to the source of one JS function.
+//
+// A single forward pass over the instructions, with an operand stack of pending
+// expressions (stack.ts) and a stack of control frames. The body is trusted to be
+// valid (src/validate ran first), so lowering never re-checks types; code after an
+// unconditional transfer is skipped without being lowered.
+import type { Func, Instr } from '../ir.js';
+import { ModuleContext, zeroOf } from './context.js';
+import { OperandStack } from './stack.js';
+import { controlHandlers, closeFrame, type Frame } from './control.js';
+import { numericHandlers } from './numeric.js';
+import { memoryHandlers } from './memory.js';
+import { variableHandlers } from './variables.js';
+import { callHandlers } from './calls.js';
+import { tableHandlers } from './tables.js';
+import { exceptionHandlers } from './exceptions.js';
+import { unsupported } from '../binary/errors.js';
+
+export type Handler = (fl: FunctionLowering, ins: Instr) => void;
+
+/** Opcode -> handler. One table, filled by the per-concern modules. */
+const handlers = new Map<number, Handler>();
+for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers]) {
+  for (const [op, h] of table) handlers.set(op, h);
+}
+
+/** Opcodes that open a frame (skipped code must still count their `end`s). */
+const OPENERS = new Set([0x02, 0x03, 0x04, 0x06, 0x1f]);
+/** Opcodes that end or split a frame. */
+const SPLITTERS = new Set([0x05, 0x07, 0x19, 0x18]);
+
+export class FunctionLowering {
+  readonly ctx: ModuleContext;
+  readonly func: Func;
+  readonly stack = new OperandStack();
+  readonly frames: Frame[] = [];
+  /** Whether the code being lowered is reachable. */
+  reachable = true;
+  private labelCounter = 0;
+  /** Temporaries the body needs declared (`t`, `mv`, ...). */
+  readonly temps = new Set<string>();
+
+  constructor(ctx: ModuleContext, func: Func) {
+    this.ctx = ctx;
+    this.func = func;
+  }
+
+  newLabel(): string {
+    return 'L' + this.labelCounter++;
+  }
+
+  /** The frame `depth` labels out from the innermost. */
+  frameAt(depth: number): Frame {
+    return this.frames[this.frames.length - 1 - depth];
+  }
+
+  helper(name: string): string {
+    return this.ctx.helper(name);
+  }
+
+  temp(name: string): string {
+    this.temps.add(name);
+    return name;
+  }
+
+  /** `end` of a frame kind owned by another concern (exception frames). */
+  closeSpecial(f: Frame, endReachable: boolean): void {
+    throw new Error(`internal: no lowering for the end of a ${f.kind} frame (reachable: ${endReachable})`);
+  }
+
+  markUnreachable(): void {
+    this.reachable = false;
+    this.stack.truncate(this.frames[this.frames.length - 1].height);
+  }
+
+  lower(body: Instr[]): string {
+    const m = this.ctx.module;
+    const type = m.types[this.func.typeIdx];
+    const np = type.params.length;
+    const st = this.stack;
+    this.frames.push({
+      kind: 'func', label: '', height: 0, params: 0, results: type.results.length,
+      branched: false, openLine: -1, openIndent: 1, openText: '', elseSeen: false,
+      enteredReachable: true, thenEndReachable: false,
+    });
+    let skip = 0;
+    for (let i = 0; i < body.length; i++) {
+      const ins = body[i];
+      const op = ins.op;
+      st.offset = ins.offset;
+      if (!this.reachable) {
+        if (OPENERS.has(op)) {
+          skip++;
+          continue;
+        }
+        if (op === 0x0b) {
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+        } else if (SPLITTERS.has(op)) {
+          if (skip > 0) continue;
+        } else {
+          continue;
+        }
+      }
+      if (op === 0x0b && this.frames.length === 1) {
+        // The function's own end: return its results.
+        if (this.reachable) emitReturn(this);
+        this.frames.pop();
+        break;
+      }
+      const h = handlers.get(op);
+      if (!h) throw unsupported(ins.offset, `opcode 0x${op.toString(16)}`);
+      h(this, ins);
+    }
+
+    const name = this.ctx.funcName(this.func.index);
+    const params = Array.from({ length: np }, (_, i) => 'l' + i);
+    const head: string[] = [];
+    const decls: string[] = [];
+    this.func.locals.forEach((t, i) => decls.push(`l${np + i} = ${zeroOf(t)}`));
+    for (let k = 0; k <= st.maxSlotUsed; k++) decls.push('s' + k);
+    for (const t of this.temps) decls.push(t);
+    // Long declaration lists are split so no single line grows without bound.
+    for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
+    return [`function ${name}(${params.join(', ')}) {`, ...head, ...st.lines, '}'].join('\n');
+  }
+
+  /** Lines of the body with their Wasm offsets (for the source map), valid after lower(). */
+  get lineOffsets(): number[] {
+    return this.stack.offsets;
+  }
+}
+
+/** Return the function's results from the top of the stack. */
+export function emitReturn(fl: FunctionLowering): void {
+  const st = fl.stack;
+  const n = fl.frames[0].results;
+  // Values below the results are discarded, but their effects must still happen.
+  st.flushForStatement(false, n);
+  if (n === 0) st.emit('return;');
+  else if (n === 1) st.emit(`return ${st.value(st.peek())};`);
+  else {
+    const vals: string[] = [];
+    for (let i = n - 1; i >= 0; i--) vals.push(st.value(st.peek(i)));
+    st.emit(`return [${vals.join(', ')}];`);
+  }
+}
+
+export { closeFrame };

@@ -1,0 +1,126 @@
+// Memory instructions. Each memory i is seen through instance bindings refreshed
+// whenever it grows (emit/instance.ts): `d<i>` a DataView (any alignment, little
+// endian), `u<i>` a Uint8Array (bulk operations), `n<i>` its byte length, `m<i>`
+// the Memory object.
+//
+// An access computes the effective address as an unsigned 33-bit sum (address
+// >>> 0 plus the static offset, exact in a double) and checks it against the
+// length before touching the view: out of bounds is a trap, never `undefined`.
+import type { Instr } from '../ir.js';
+import type { FunctionLowering, Handler } from './function.js';
+import { Flag, type Entry } from './stack.js';
+
+/** JS code for the checked effective address of an access of `size` bytes. */
+function address(fl: FunctionLowering, addr: Entry, ins: Instr, size: number): string {
+  const t = fl.temp('t');
+  const mem = ins.mem ?? 0;
+  const off = ins.memOffset ?? 0;
+  const base = `${fl.stack.value(addr)} >>> 0`;
+  const ea = off === 0 ? `(${t} = ${base})` : `(${t} = (${base}) + ${off})`;
+  return `${ea} + ${size} > n${mem} ? ${fl.helper('oob')}() : ${t}`;
+}
+
+interface Access {
+  size: number;
+  /** Load: result code from the view and the checked address. */
+  load?: (view: string, addr: string, fl: FunctionLowering) => string;
+  /** Store: statement code from the view, checked address and value. */
+  store?: (view: string, addr: string, value: string, fl: FunctionLowering) => string;
+}
+
+const get = (m: string, size: number, wrap = (x: string) => x): Access => ({
+  size,
+  load: (v, a) => wrap(size === 1 ? `${v}.${m}(${a})` : `${v}.${m}(${a}, true)`),
+});
+const set = (m: string, size: number, conv = (x: string) => x): Access => ({
+  size,
+  store: (v, a, x) => (size === 1 ? `${v}.${m}(${a}, ${conv(x)})` : `${v}.${m}(${a}, ${conv(x)}, true)`),
+});
+const big = (x: string) => `BigInt(${x})`;
+const narrow = (x: string) => `Number(BigInt.asIntN(32, ${x}))`;
+
+const accesses = new Map<number, Access>([
+  [0x28, get('getInt32', 4)],
+  [0x29, get('getBigInt64', 8)],
+  [0x2a, { size: 4, load: (v, a, fl) => `${fl.helper('f32Load')}(${v}, ${a})` }],
+  [0x2b, get('getFloat64', 8)],
+  [0x2c, get('getInt8', 1)],
+  [0x2d, get('getUint8', 1)],
+  [0x2e, get('getInt16', 2)],
+  [0x2f, get('getUint16', 2)],
+  [0x30, get('getInt8', 1, big)],
+  [0x31, get('getUint8', 1, big)],
+  [0x32, get('getInt16', 2, big)],
+  [0x33, get('getUint16', 2, big)],
+  [0x34, get('getInt32', 4, big)],
+  [0x35, get('getUint32', 4, big)],
+  [0x36, set('setInt32', 4)],
+  [0x37, set('setBigInt64', 8)],
+  [0x38, { size: 4, store: (v, a, x, fl) => `${fl.helper('f32Store')}(${v}, ${a}, ${x})` }],
+  [0x39, set('setFloat64', 8)],
+  [0x3a, set('setInt8', 1)],
+  [0x3b, set('setInt16', 2)],
+  [0x3c, set('setInt8', 1, narrow)],
+  [0x3d, set('setInt16', 2, narrow)],
+  [0x3e, set('setInt32', 4, narrow)],
+]);
+
+function lowerAccess(acc: Access): Handler {
+  if (acc.load) {
+    const load = acc.load;
+    return (fl, ins) => {
+      const st = fl.stack;
+      const a = st.pop();
+      const c = st.combine([a], Flag.State | Flag.Effect);
+      st.push(`(${load(`d${ins.mem ?? 0}`, address(fl, a, ins, acc.size), fl)})`, c.flags, c.maxSlot, c.size);
+    };
+  }
+  const store = acc.store!;
+  return (fl, ins) => {
+    const st = fl.stack;
+    // The bounds check runs after the value is computed: a value that may trap or
+    // act is evaluated first (with its address), otherwise both stay inline.
+    const h = st.height;
+    st.flushForStatement(false, 2);
+    if (st.entries[h - 1].flags & Flag.Effect) {
+      st.materialize(h - 2);
+      st.materialize(h - 1);
+    }
+    const v = st.pop();
+    const a = st.pop();
+    st.emit(`${store(`d${ins.mem ?? 0}`, address(fl, a, ins, acc.size), st.value(v), fl)};`);
+  };
+}
+
+/** A bulk operation lowered to a runtime helper call, operands in Wasm order. */
+function bulk(make: (fl: FunctionLowering, ins: Instr, args: string[]) => string, arity: number, result: boolean): Handler {
+  return (fl, ins) => {
+    const st = fl.stack;
+    if (!result) st.flushForStatement(false, arity);
+    const ops: Entry[] = [];
+    for (let i = 0; i < arity; i++) ops.unshift(st.pop());
+    const code = make(fl, ins, ops.map((e) => st.value(e)));
+    if (result) {
+      const c = st.combine(ops, Flag.State | Flag.Effect);
+      st.push(`(${code})`, c.flags, c.maxSlot, c.size);
+    } else {
+      st.emit(`${code};`);
+    }
+  };
+}
+
+export const memoryHandlers = new Map<number, Handler>([
+  ...[...accesses].map(([op, acc]) => [op, lowerAccess(acc)] as [number, Handler]),
+  // memory.size / memory.grow
+  [0x3f, (fl, ins) => fl.stack.push(`(n${ins.mem ?? 0} / 65536)`, Flag.State)],
+  [0x40, bulk((_fl, ins, [n]) => `m${ins.mem ?? 0}._grow(${n} >>> 0)`, 1, true)],
+  // memory.init, data.drop, memory.copy, memory.fill
+  [0xfc08, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
+  [0xfc09, (fl, ins) => {
+    fl.stack.emit(`DS[${ins.segment}] = ${fl.helper('noBytes')};`);
+  }],
+  [0xfc0a, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryCopy')}(u${ins.mem ?? 0}, u${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
+  [0xfc0b, bulk((fl, ins, [d, v, n]) => `${fl.helper('memoryFill')}(u${ins.mem ?? 0}, ${d}, ${v}, ${n})`, 3, false)],
+]);
+
+export { bulk };

@@ -1,0 +1,249 @@
+// Numeric instructions: constants, comparisons, arithmetic, conversions.
+//
+// Each operator is a template from operand code to result code, plus whether it
+// yields a JS boolean (comparisons) and whether it may trap (then it keeps its
+// place in evaluation order: Flag.Effect). Simple operators are inlined; those
+// needing more than one use of an operand or exact trap/NaN/rounding behaviour
+// call runtime helpers (runtime/numeric.ts) by name.
+import type { Instr } from '../ir.js';
+import type { FunctionLowering, Handler } from './function.js';
+import { Flag, type Entry } from './stack.js';
+
+type Template = (a: string, b: string, h: (name: string) => string) => string;
+
+interface Op {
+  arity: 1 | 2;
+  t: Template;
+  bool?: boolean;
+  trap?: boolean;
+}
+
+const AI = 'BigInt.asIntN(64, ';
+const AU = 'BigInt.asUintN(64, ';
+
+const un = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 1, t, ...o });
+const bin = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 2, t, ...o });
+const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
+const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
+const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
+const fr = (x: string) => `Math.fround(${x})`;
+
+const ops = new Map<number, Op>([
+  // i32 comparisons
+  [0x46, cmp((a, b) => `${a} === ${b}`)],
+  [0x47, cmp((a, b) => `${a} !== ${b}`)],
+  [0x48, cmp((a, b) => `${a} < ${b}`)],
+  [0x49, cmp((a, b) => `(${a} >>> 0) < (${b} >>> 0)`)],
+  [0x4a, cmp((a, b) => `${a} > ${b}`)],
+  [0x4b, cmp((a, b) => `(${a} >>> 0) > (${b} >>> 0)`)],
+  [0x4c, cmp((a, b) => `${a} <= ${b}`)],
+  [0x4d, cmp((a, b) => `(${a} >>> 0) <= (${b} >>> 0)`)],
+  [0x4e, cmp((a, b) => `${a} >= ${b}`)],
+  [0x4f, cmp((a, b) => `(${a} >>> 0) >= (${b} >>> 0)`)],
+  // i64
+  [0x50, un((a) => `${a} === 0n`, { bool: true })],
+  [0x51, cmp((a, b) => `${a} === ${b}`)],
+  [0x52, cmp((a, b) => `${a} !== ${b}`)],
+  [0x53, cmp((a, b) => `${a} < ${b}`)],
+  [0x54, cmp((a, b) => `${AU}${a}) < ${AU}${b})`)],
+  [0x55, cmp((a, b) => `${a} > ${b}`)],
+  [0x56, cmp((a, b) => `${AU}${a}) > ${AU}${b})`)],
+  [0x57, cmp((a, b) => `${a} <= ${b}`)],
+  [0x58, cmp((a, b) => `${AU}${a}) <= ${AU}${b})`)],
+  [0x59, cmp((a, b) => `${a} >= ${b}`)],
+  [0x5a, cmp((a, b) => `${AU}${a}) >= ${AU}${b})`)],
+  // f32 / f64 comparisons (NaN compares false, != true: as in JS)
+  ...[0x5b, 0x61].flatMap((base) => [
+    [base, cmp((a, b) => `${a} === ${b}`)],
+    [base + 1, cmp((a, b) => `${a} !== ${b}`)],
+    [base + 2, cmp((a, b) => `${a} < ${b}`)],
+    [base + 3, cmp((a, b) => `${a} > ${b}`)],
+    [base + 4, cmp((a, b) => `${a} <= ${b}`)],
+    [base + 5, cmp((a, b) => `${a} >= ${b}`)],
+  ] as [number, Op][]),
+  // i32 arithmetic
+  [0x67, un((a) => `Math.clz32(${a})`)],
+  [0x68, helper1('i32Ctz')],
+  [0x69, helper1('i32Popcnt')],
+  [0x6a, bin((a, b) => `(${a} + ${b}) | 0`)],
+  [0x6b, bin((a, b) => `(${a} - ${b}) | 0`)],
+  [0x6c, bin((a, b) => `Math.imul(${a}, ${b})`)],
+  [0x6d, helper2('i32DivS', true)],
+  [0x6e, helper2('i32DivU', true)],
+  [0x6f, helper2('i32RemS', true)],
+  [0x70, helper2('i32RemU', true)],
+  [0x71, bin((a, b) => `${a} & ${b}`)],
+  [0x72, bin((a, b) => `${a} | ${b}`)],
+  [0x73, bin((a, b) => `${a} ^ ${b}`)],
+  [0x74, bin((a, b) => `${a} << ${b}`)],
+  [0x75, bin((a, b) => `${a} >> ${b}`)],
+  [0x76, bin((a, b) => `(${a} >>> ${b}) | 0`)],
+  [0x77, helper2('i32Rotl')],
+  [0x78, helper2('i32Rotr')],
+  // i64 arithmetic: signed BigInts kept in range with asIntN (V8 lowers the pattern)
+  [0x79, helper1('i64Clz')],
+  [0x7a, helper1('i64Ctz')],
+  [0x7b, helper1('i64Popcnt')],
+  [0x7c, bin((a, b) => `${AI}${a} + ${b})`)],
+  [0x7d, bin((a, b) => `${AI}${a} - ${b})`)],
+  [0x7e, bin((a, b) => `${AI}${a} * ${b})`)],
+  [0x7f, helper2('i64DivS', true)],
+  [0x80, helper2('i64DivU', true)],
+  [0x81, helper2('i64RemS', true)],
+  [0x82, helper2('i64RemU', true)],
+  [0x83, bin((a, b) => `${a} & ${b}`)],
+  [0x84, bin((a, b) => `${a} | ${b}`)],
+  [0x85, bin((a, b) => `${a} ^ ${b}`)],
+  [0x86, bin((a, b) => `${AI}${a} << (${b} & 63n))`)],
+  [0x87, bin((a, b) => `${a} >> (${b} & 63n)`)],
+  [0x88, bin((a, b) => `${AI}${AU}${a}) >> (${b} & 63n))`)],
+  [0x89, helper2('i64Rotl')],
+  [0x8a, helper2('i64Rotr')],
+  // f32: every arithmetic result is rounded to single precision
+  [0x8b, un((a) => `Math.abs(${a})`)],
+  [0x8c, un((a) => `-${a}`)],
+  [0x8d, un((a) => `Math.ceil(${a})`)],
+  [0x8e, un((a) => `Math.floor(${a})`)],
+  [0x8f, un((a) => `Math.trunc(${a})`)],
+  [0x90, helper1('nearest')],
+  [0x91, un((a) => fr(`Math.sqrt(${a})`))],
+  [0x92, bin((a, b) => fr(`${a} + ${b}`))],
+  [0x93, bin((a, b) => fr(`${a} - ${b}`))],
+  [0x94, bin((a, b) => fr(`${a} * ${b}`))],
+  [0x95, bin((a, b) => fr(`${a} / ${b}`))],
+  [0x96, bin((a, b) => `Math.min(${a}, ${b})`)],
+  [0x97, bin((a, b) => `Math.max(${a}, ${b})`)],
+  [0x98, helper2('f32Copysign')],
+  // f64
+  [0x99, un((a) => `Math.abs(${a})`)],
+  [0x9a, un((a) => `-${a}`)],
+  [0x9b, un((a) => `Math.ceil(${a})`)],
+  [0x9c, un((a) => `Math.floor(${a})`)],
+  [0x9d, un((a) => `Math.trunc(${a})`)],
+  [0x9e, helper1('nearest')],
+  [0x9f, un((a) => `Math.sqrt(${a})`)],
+  [0xa0, bin((a, b) => `${a} + ${b}`)],
+  [0xa1, bin((a, b) => `${a} - ${b}`)],
+  [0xa2, bin((a, b) => `${a} * ${b}`)],
+  [0xa3, bin((a, b) => `${a} / ${b}`)],
+  [0xa4, bin((a, b) => `Math.min(${a}, ${b})`)],
+  [0xa5, bin((a, b) => `Math.max(${a}, ${b})`)],
+  [0xa6, helper2('f64Copysign')],
+  // conversions
+  [0xa7, un((a) => `Number(BigInt.asIntN(32, ${a}))`)],
+  [0xa8, helper1('i32TruncS', true)],
+  [0xa9, helper1('i32TruncU', true)],
+  [0xaa, helper1('i32TruncS', true)],
+  [0xab, helper1('i32TruncU', true)],
+  [0xac, un((a) => `BigInt(${a})`)],
+  [0xad, un((a) => `BigInt(${a} >>> 0)`)],
+  [0xae, helper1('i64TruncS', true)],
+  [0xaf, helper1('i64TruncU', true)],
+  [0xb0, helper1('i64TruncS', true)],
+  [0xb1, helper1('i64TruncU', true)],
+  [0xb2, un((a) => fr(a))],
+  [0xb3, un((a) => fr(`${a} >>> 0`))],
+  [0xb4, helper1('f32ConvertI64S')],
+  [0xb5, helper1('f32ConvertI64U')],
+  [0xb6, un((a) => fr(a))],
+  [0xb7, un((a) => a)],
+  [0xb8, un((a) => `${a} >>> 0`)],
+  [0xb9, un((a) => `Number(${a})`)],
+  [0xba, helper1('f64ConvertI64U')],
+  [0xbb, helper1('f64PromoteF32')],
+  [0xbc, helper1('i32ReinterpretF32')],
+  [0xbd, helper1('i64ReinterpretF64')],
+  [0xbe, helper1('f32ReinterpretI32')],
+  [0xbf, helper1('f64ReinterpretI64')],
+  // sign extension
+  [0xc0, un((a) => `(${a} << 24) >> 24`)],
+  [0xc1, un((a) => `(${a} << 16) >> 16`)],
+  [0xc2, un((a) => `BigInt.asIntN(8, ${a})`)],
+  [0xc3, un((a) => `BigInt.asIntN(16, ${a})`)],
+  [0xc4, un((a) => `BigInt.asIntN(32, ${a})`)],
+  // saturating float-to-int (0xfc 0..7)
+  [0xfc00, helper1('i32TruncSatS')],
+  [0xfc01, helper1('i32TruncSatU')],
+  [0xfc02, helper1('i32TruncSatS')],
+  [0xfc03, helper1('i32TruncSatU')],
+  [0xfc04, helper1('i64TruncSatS')],
+  [0xfc05, helper1('i64TruncSatU')],
+  [0xfc06, helper1('i64TruncSatS')],
+  [0xfc07, helper1('i64TruncSatU')],
+]);
+
+function lowerOp(op: Op): Handler {
+  return (fl) => {
+    const st = fl.stack;
+    const h = (name: string) => fl.helper(name);
+    let operands: Entry[];
+    let code: string;
+    if (op.arity === 1) {
+      const a = st.pop();
+      operands = [a];
+      code = op.t(st.value(a), '', h);
+    } else {
+      const b = st.pop();
+      const a = st.pop();
+      operands = [a, b];
+      code = op.t(st.value(a), st.value(b), h);
+    }
+    let extra = op.trap ? Flag.Effect : 0;
+    if (op.bool) extra |= Flag.Bool;
+    const c = st.combine(operands, extra);
+    st.push(`(${code})`, c.flags, c.maxSlot, c.size);
+  };
+}
+
+/** i32.eqz: negates a boolean operand for free. */
+const eqz: Handler = (fl) => {
+  const st = fl.stack;
+  const a = st.pop();
+  const c = st.combine([a], Flag.Bool);
+  st.push(a.flags & Flag.Bool ? `(!${a.code})` : `(${a.code} === 0)`, c.flags, c.maxSlot, c.size);
+};
+
+/** A number as JS source: exact, with -0 and infinities spelled out. */
+export function numberLiteral(x: number): string {
+  if (Object.is(x, -0)) return '(-0)';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '(-Infinity)';
+  if (x !== x) return 'NaN';
+  return x < 0 ? `(${x})` : String(x);
+}
+
+const f32Scratch = new DataView(new ArrayBuffer(8));
+
+function f32Const(fl: FunctionLowering, ins: Instr): void {
+  const bits = ins.i32! >>> 0;
+  let code: string;
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
+    code = bits === 0x7fc00000 ? 'NaN' : fl.ctx.constant(`${fl.helper('f32FromBits')}(0x${bits.toString(16)})`);
+  } else {
+    f32Scratch.setUint32(0, bits, true);
+    code = numberLiteral(f32Scratch.getFloat32(0, true));
+  }
+  fl.stack.push(code, Flag.Const);
+}
+
+function f64Const(fl: FunctionLowering, ins: Instr): void {
+  const bits = BigInt.asUintN(64, ins.i64!);
+  f32Scratch.setBigUint64(0, bits, true);
+  const x = f32Scratch.getFloat64(0, true);
+  let code: string;
+  if (x !== x && bits !== 0x7ff8000000000000n) {
+    code = fl.ctx.constant(`${fl.helper('f64FromBits')}(0x${bits.toString(16)}n)`);
+  } else {
+    code = numberLiteral(x);
+  }
+  fl.stack.push(code, Flag.Const);
+}
+
+export const numericHandlers = new Map<number, Handler>([
+  [0x41, (fl, ins) => fl.stack.push(numberLiteral(ins.i32!), Flag.Const)],
+  [0x42, (fl, ins) => fl.stack.push(ins.i64! < 0n ? `(${ins.i64}n)` : `${ins.i64}n`, Flag.Const)],
+  [0x43, f32Const],
+  [0x44, f64Const],
+  [0x45, eqz],
+  ...[...ops].map(([op, o]) => [op, lowerOp(o)] as [number, Handler]),
+]);

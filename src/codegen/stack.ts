@@ -1,0 +1,214 @@
+// The operand stack of one function being lowered, and the output lines.
+//
+// Wasm's operand stack becomes JS in two ways. A value is either *pending* — a JS
+// expression not yet evaluated, folded into whatever consumes it — or *in its slot*:
+// the variable `s<k>` for stack depth k. Depth-named slots make every join point
+// (block ends, branches, loop heads) agree on where values live without any
+// renaming: a block entered at height h leaves its results in s<h>, s<h+1>, ...
+//
+// Folding is only sound while evaluation order is kept. JS evaluates operands left
+// to right, like Wasm pushes them, so a consumer expression preserves order among
+// its operands. What can break it is a *statement* (a store, a local.set, a call
+// whose result is not used, a branch) emitted while older pending values are still
+// unevaluated: before any statement, pending values that touch state or may trap
+// are evaluated into their slots (`flushForStatement`), and before a local.set,
+// pending values that read locals are too. At control boundaries everything is
+// evaluated (`materializeAll`), since the code after a join cannot know which path
+// produced a pending expression.
+
+/** Properties of a pending expression. */
+export const enum Flag {
+  /** A constant: may stay pending across anything. */
+  Const = 1,
+  /** Reads a Wasm local: must be evaluated before that local is written. */
+  Local = 2,
+  /** Reads memory, a table or a mutable global: evaluated before state changes. */
+  State = 4,
+  /** May trap, throw, or have side effects (calls): keeps its place in order. */
+  Effect = 8,
+  /** A JS boolean standing for an i32 0/1 (comparisons): cheap in conditions. */
+  Bool = 16,
+  /** Exactly the slot variable of its own depth. */
+  InSlot = 32,
+}
+
+export interface Entry {
+  code: string;
+  flags: number;
+  /** Highest slot variable the expression reads (-1: none). */
+  maxSlot: number;
+  /** Number of operators folded in; bounds expression nesting depth. */
+  size: number;
+}
+
+/** Expressions folding more operators than this are evaluated into a slot. */
+const MAX_FOLD = 48;
+
+export class OperandStack {
+  readonly entries: Entry[] = [];
+  /** Output: one statement per line; `offsets[i]` is the Wasm offset of line i (-1: none). */
+  readonly lines: string[] = [];
+  readonly offsets: number[] = [];
+  indent = 1;
+  /** Wasm offset of the instruction being lowered, for the source map. */
+  offset = -1;
+  /** Highest slot index ever written, to declare s0..sN. */
+  maxSlotUsed = -1;
+
+  get height(): number {
+    return this.entries.length;
+  }
+
+  emit(line: string): number {
+    this.lines.push('  '.repeat(Math.min(this.indent, 24)) + line);
+    this.offsets.push(this.offset);
+    return this.lines.length - 1;
+  }
+
+  /** Reserve a line to be filled in later (block labels are known only at `end`). */
+  placeholder(): number {
+    this.lines.push('');
+    this.offsets.push(this.offset);
+    return this.lines.length - 1;
+  }
+
+  fill(index: number, line: string, indent: number): void {
+    this.lines[index] = '  '.repeat(Math.min(indent, 24)) + line;
+  }
+
+  slot(k: number): string {
+    return 's' + k;
+  }
+
+  push(code: string, flags: number, maxSlot = -1, size = 1): void {
+    const e: Entry = { code, flags, maxSlot, size };
+    this.entries.push(e);
+    if (size > MAX_FOLD) this.materialize(this.entries.length - 1);
+  }
+
+  pushSlot(k: number): void {
+    this.entries[k] = { code: this.slot(k), flags: Flag.InSlot, maxSlot: k, size: 1 };
+  }
+
+  pop(): Entry {
+    const e = this.entries.pop();
+    if (!e) throw new Error('internal: operand stack underflow');
+    return e;
+  }
+
+  peek(n = 0): Entry {
+    return this.entries[this.entries.length - 1 - n];
+  }
+
+  /** The JS code of an entry as an i32/other value (booleans become 0/1). */
+  value(e: Entry): string {
+    return e.flags & Flag.Bool ? `(${e.code} ? 1 : 0)` : e.code;
+  }
+
+  /** The JS code of an entry used as a condition. */
+  cond(e: Entry): string {
+    return e.code;
+  }
+
+  /** Combined flags/slots/size of operands, for a new expression built from them. */
+  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number } {
+    let flags = extra;
+    let maxSlot = -1;
+    let size = 1;
+    for (const o of ops) {
+      flags |= o.flags & (Flag.Local | Flag.State | Flag.Effect);
+      if (o.maxSlot > maxSlot) maxSlot = o.maxSlot;
+      size += o.size;
+    }
+    if (!(flags & (Flag.Local | Flag.State | Flag.Effect)) && maxSlot < 0) flags |= Flag.Const;
+    return { flags, maxSlot, size };
+  }
+
+  /** Before writing slot k: evaluate pending entries below k that read slots above themselves. */
+  private protectSlot(k: number): void {
+    const es = this.entries;
+    for (let j = 0; j < k && j < es.length; j++) {
+      const e = es[j];
+      if (!(e.flags & (Flag.InSlot | Flag.Const)) && e.maxSlot > j) this.assignOwnSlot(j);
+    }
+  }
+
+  private assignOwnSlot(k: number): void {
+    const e = this.entries[k];
+    this.emit(`${this.slot(k)} = ${this.value(e)};`);
+    if (k > this.maxSlotUsed) this.maxSlotUsed = k;
+    this.pushSlot(k);
+  }
+
+  /** Evaluate the entry at depth k into its slot. */
+  materialize(k: number): void {
+    const e = this.entries[k];
+    if (e.flags & Flag.InSlot) return;
+    this.protectSlot(k);
+    this.assignOwnSlot(k);
+  }
+
+  /** Evaluate every non-constant pending entry (control-flow boundaries). */
+  materializeAll(): void {
+    const es = this.entries;
+    for (let j = 0; j < es.length; j++) {
+      if (!(es[j].flags & (Flag.InSlot | Flag.Const))) this.materialize(j);
+    }
+  }
+
+  /**
+   * Before a statement: evaluate entries that touch state or may trap; with
+   * `writesLocal`, local readers too. The top `keep` entries are the statement's own
+   * operands and are left pending (the statement evaluates them, in order, after
+   * everything below).
+   */
+  flushForStatement(writesLocal: boolean, keep = 0): void {
+    const es = this.entries;
+    const mask = writesLocal ? Flag.State | Flag.Effect | Flag.Local : Flag.State | Flag.Effect;
+    for (let j = 0; j < es.length - keep; j++) {
+      if (es[j].flags & mask && !(es[j].flags & Flag.InSlot)) this.materialize(j);
+    }
+  }
+
+  /** Make sure entries at depths >= `from` that could trap or have effects are evaluated. */
+  materializeEffectsFrom(from: number): void {
+    const es = this.entries;
+    for (let j = from; j < es.length; j++) {
+      if (es[j].flags & Flag.Effect && !(es[j].flags & Flag.InSlot)) this.materialize(j);
+    }
+  }
+
+  /** Force the entry at depth k into its slot even if it is a constant (join points). */
+  forceSlot(k: number): void {
+    const e = this.entries[k];
+    if (e.flags & Flag.InSlot) return;
+    this.protectSlot(k);
+    this.assignOwnSlot(k);
+  }
+
+  /**
+   * Copy the top `n` values into slots target..target+n-1 (a branch carrying values).
+   * Everything was materialized before, so sources are slots at or above the targets
+   * or constants; copying in ascending order never overwrites a source still needed.
+   */
+  moveTopTo(target: number, n: number): void {
+    const base = this.entries.length - n;
+    for (let i = 0; i < n; i++) {
+      const e = this.entries[base + i];
+      const t = target + i;
+      if (base + i === t && e.flags & Flag.InSlot) continue;
+      this.emit(`${this.slot(t)} = ${this.value(e)};`);
+      if (t > this.maxSlotUsed) this.maxSlotUsed = t;
+    }
+  }
+
+  /** Prepare to write slots from `h` upward with fresh results (calls with several results). */
+  prepareSlotWrite(h: number): void {
+    this.protectSlot(h);
+  }
+
+  /** Drop everything above height h (unreachable code discards the stack). */
+  truncate(h: number): void {
+    this.entries.length = h;
+  }
+}

@@ -1,0 +1,32 @@
+// Reference and table instructions. Table i is bound as `T<i>` (the Table object)
+// and `e<i>` (its element array, grown in place); element segments as `ES[k]`.
+import type { Handler } from './function.js';
+import { Flag } from './stack.js';
+import { bulk } from './memory.js';
+
+export const tableHandlers = new Map<number, Handler>([
+  // ref.null, ref.is_null, ref.func
+  [0xd0, (fl) => fl.stack.push('null', Flag.Const)],
+  [0xd1, (fl) => {
+    const st = fl.stack;
+    const a = st.pop();
+    const c = st.combine([a], Flag.Bool);
+    st.push(`(${a.code} === null)`, c.flags, c.maxSlot, c.size);
+  }],
+  [0xd2, (fl, ins) => {
+    fl.ctx.refFuncs.add(ins.index!);
+    fl.stack.push(fl.ctx.funcName(ins.index!), Flag.Const);
+  }],
+  // table.get / table.set
+  [0x25, bulk((fl, ins, [i]) => `${fl.helper('tableGet')}(e${ins.mem ?? 0}, ${i})`, 1, true)],
+  [0x26, bulk((fl, ins, [i, v]) => `${fl.helper('tableSet')}(e${ins.mem ?? 0}, ${i}, ${v})`, 2, false)],
+  // table.init, elem.drop, table.copy, table.grow, table.size, table.fill
+  [0xfc0c, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableInit')}(e${ins.mem ?? 0}, ES[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
+  [0xfc0d, (fl, ins) => {
+    fl.stack.emit(`ES[${ins.segment}] = ${fl.helper('noElems')};`);
+  }],
+  [0xfc0e, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableCopy')}(e${ins.mem ?? 0}, e${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
+  [0xfc0f, bulk((fl, ins, [v, n]) => `${fl.helper('tableGrow')}(T${ins.mem ?? 0}, ${v}, ${n})`, 2, true)],
+  [0xfc10, (fl, ins) => fl.stack.push(`e${ins.mem ?? 0}.length`, Flag.State)],
+  [0xfc11, bulk((fl, ins, [i, v, n]) => `${fl.helper('tableFill')}(e${ins.mem ?? 0}, ${i}, ${v}, ${n})`, 3, false)],
+]);

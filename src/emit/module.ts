@@ -1,0 +1,245 @@
+// Module assembly: the lowered functions plus the instantiation code (imports,
+// memories, tables, globals, segments, exports, start) in one factory function,
+// wrapped as an ES module or left as a bare factory expression.
+//
+// Output layout (factory):
+//   (function ($rt) {
+//     const $helper = $rt.helper; ...          runtime members the code uses
+//     const K0 = ...;                           NaN constants
+//     const DATA = [...];                       data segments (base64)
+//     function $instantiate(imports) {          one call per instance
+//       imports, memories, tables, globals; function declarations; exports;
+//       active segments; start
+//     }
+//     return { imports, exports, instantiateSync, instantiate };
+//   })
+import type { CompileOptions, ExportDescriptor, ImportDescriptor } from '../api.js';
+import type { ConstExpr, ExternKind } from '../ir.js';
+import { ValType } from '../ir.js';
+import { ModuleContext, typeChar } from '../codegen/context.js';
+import { numberLiteral } from '../codegen/numeric.js';
+import { runtimeSource } from './runtime-source.js';
+import { Output } from './output.js';
+
+export interface LoweredFunction {
+  index: number;
+  lines: string[];
+  offsets: number[];
+}
+
+const KIND_NAMES: Record<ExternKind, ImportDescriptor['kind']> = {
+  func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag',
+};
+
+const GLOBAL_TYPE_NAMES: Partial<Record<ValType, string>> = {
+  [ValType.I32]: 'i32', [ValType.I64]: 'i64', [ValType.F32]: 'f32', [ValType.F64]: 'f64',
+  [ValType.FuncRef]: 'anyfunc', [ValType.ExternRef]: 'externref',
+};
+
+const f64View = new DataView(new ArrayBuffer(8));
+
+/** A constant expression (global initializer, segment offset or element) as JS. */
+export function constExprCode(ctx: ModuleContext, expr: ConstExpr): string {
+  const stack: string[] = [];
+  for (const ins of expr) {
+    switch (ins.op) {
+      case 0x41: stack.push(numberLiteral(ins.i32!)); break;
+      case 0x42: stack.push(ins.i64! < 0n ? `(${ins.i64}n)` : `${ins.i64}n`); break;
+      case 0x43: {
+        f64View.setUint32(0, ins.i32! >>> 0, true);
+        const x = f64View.getFloat32(0, true);
+        stack.push(x !== x ? `$rt.f32FromBits(0x${(ins.i32! >>> 0).toString(16)})` : numberLiteral(x));
+        break;
+      }
+      case 0x44: {
+        const bits = BigInt.asUintN(64, ins.i64!);
+        f64View.setBigUint64(0, bits, true);
+        const x = f64View.getFloat64(0, true);
+        stack.push(x !== x ? `$rt.f64FromBits(0x${bits.toString(16)}n)` : numberLiteral(x));
+        break;
+      }
+      case 0xd0: stack.push('null'); break;
+      case 0xd2: ctx.refFuncs.add(ins.index!); stack.push(ctx.funcName(ins.index!)); break;
+      case 0x23: stack.push(ctx.globals[ins.index!].read); break;
+      default: {
+        const b = stack.pop()!;
+        const a = stack.pop()!;
+        switch (ins.op) {
+          case 0x6a: stack.push(`((${a} + ${b}) | 0)`); break;
+          case 0x6b: stack.push(`((${a} - ${b}) | 0)`); break;
+          case 0x6c: stack.push(`Math.imul(${a}, ${b})`); break;
+          case 0x7c: stack.push(`BigInt.asIntN(64, ${a} + ${b})`); break;
+          case 0x7d: stack.push(`BigInt.asIntN(64, ${a} - ${b})`); break;
+          case 0x7e: stack.push(`BigInt.asIntN(64, ${a} * ${b})`); break;
+          default: throw new Error(`internal: constant expression opcode 0x${ins.op.toString(16)}`);
+        }
+      }
+    }
+  }
+  return stack[stack.length - 1] ?? 'undefined';
+}
+
+function limitsArgs(min: number, max: number | null): string {
+  return `${min}, ${max === null ? 'null' : max}`;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** The factory expression's text, appended to `out`. */
+function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output): void {
+  const m = ctx.module;
+  const imports: ImportDescriptor[] = m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] }));
+  const exports: ExportDescriptor[] = m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] }));
+  const q = (s: string) => JSON.stringify(s);
+
+  // The instance body first (it decides which helpers are used), header after.
+  const body = new Output();
+  body.line('function $instantiate(imports) {');
+  // Imports, in order: each is resolved and checked where the JS API says.
+  let fi = 0, ti = 0, mi = 0, gi = 0;
+  for (const im of m.imports) {
+    const w = `imports, ${q(im.module)}, ${q(im.name)}`;
+    switch (im.desc.kind) {
+      case 'func': {
+        const i = fi++;
+        body.line(`  const ${ctx.funcName(i)} = $rt.importFunction(${w}, ${q(ctx.funcSigs[i])});`, im.offset);
+        break;
+      }
+      case 'table': {
+        const i = ti++;
+        const t = m.tables[i];
+        body.line(`  const T${i} = $rt.importTable(${w}, ${q(typeChar(t.elem))}, ${limitsArgs(t.limits.min, t.limits.max)}), e${i} = T${i}._e;`, im.offset);
+        break;
+      }
+      case 'memory': {
+        const i = mi++;
+        const mt = m.memories[i];
+        body.line(`  const m${i} = $rt.importMemory(${w}, ${limitsArgs(mt.limits.min, mt.limits.max)});`, im.offset);
+        break;
+      }
+      case 'global': {
+        const i = gi++;
+        const g = m.globals[i];
+        const b = ctx.globals[i];
+        const cell = `$rt.importGlobal(${w}, ${q(typeChar(g.type))}, ${g.mutable})`;
+        body.line(b.cell ? `  const G${i} = ${cell};` : `  const g${i} = ${cell}.v;`, im.offset);
+        break;
+      }
+      case 'tag':
+        throw new Error('internal: tag imports are rejected before emission');
+    }
+  }
+  // Memories: views refreshed whenever the memory grows.
+  for (let i = 0; i < m.memories.length; i++) {
+    if (i >= m.numImportedMemories) {
+      const l = m.memories[i].limits;
+      body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
+    }
+    body.line(`  let d${i}, u${i}, n${i};`);
+    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b); n${i} = b.byteLength; };`);
+    body.line(`  $refresh${i}(); m${i}._l.push($refresh${i});`);
+  }
+  for (let i = m.numImportedTables; i < m.tables.length; i++) {
+    const t = m.tables[i];
+    const el = t.elem === ValType.ExternRef ? 'externref' : 'anyfunc';
+    body.line(`  const T${i} = new $rt.Table({ element: ${q(el)}, initial: ${t.limits.min}${t.limits.max === null ? '' : `, maximum: ${t.limits.max}`} }, null), e${i} = T${i}._e;`);
+  }
+  // Signatures of defined functions (for call_indirect, tables, exports).
+  for (const f of m.funcs) {
+    body.line(`  ${ctx.funcName(f.index)}.t = ${q(ctx.funcSigs[f.index])}; ${ctx.funcName(f.index)}.i = ${f.index};`);
+  }
+  // Globals, in order (an initializer may read earlier ones).
+  m.globalInits.forEach((g, k) => {
+    const i = m.numImportedGlobals + k;
+    const b = ctx.globals[i];
+    const init = constExprCode(ctx, g.init);
+    if (b.cell) {
+      const tn = GLOBAL_TYPE_NAMES[g.type.type];
+      if (!tn) throw new Error('internal: exported global of a type without a JS API name');
+      body.line(`  const G${i} = new $rt.Global({ value: ${q(tn)}, mutable: ${g.type.mutable} }); G${i}.v = ${init};`, g.offset);
+    } else {
+      body.line(`  ${g.type.mutable ? 'let' : 'const'} g${i} = ${init};`, g.offset);
+    }
+  });
+  body.line('  const DS = DATA.slice();');
+  // Element segments: evaluated once per instance.
+  body.line('  const ES = [');
+  for (const el of m.elems) {
+    body.line(`    [${el.init.map((e) => constExprCode(ctx, e)).join(', ')}],`, el.offset);
+  }
+  body.line('  ];');
+  // Functions.
+  for (const f of funcs) {
+    f.lines.forEach((l, k) => body.line('  ' + l, f.offsets[k]));
+  }
+  // Exports.
+  body.line('  const $x = Object.create(null);');
+  for (const ex of m.exports) {
+    let v: string;
+    switch (ex.kind) {
+      case 'func': v = `$rt.funcToJS(${ctx.funcName(ex.index)})`; break;
+      case 'table': v = `T${ex.index}`; break;
+      case 'memory': v = `(m${ex.index}.native || m${ex.index})`; break;
+      case 'global': v = `(G${ex.index}.native || G${ex.index})`; break;
+      case 'tag': throw new Error('internal: tag exports are rejected before emission');
+    }
+    body.line(`  $x[${q(ex.name)}] = ${v};`, ex.offset);
+  }
+  body.line('  Object.freeze($x);');
+  // Active and declarative segments, then start: a trap here fails instantiation,
+  // after the segments before it have been applied.
+  m.elems.forEach((el, k) => {
+    if (el.mode === 'active') {
+      body.line(`  $rt.tableInit(e${el.table}, ES[${k}], ${constExprCode(ctx, el.offsetExpr!)}, 0, ES[${k}].length); ES[${k}] = $rt.noElems;`, el.offset);
+    } else if (el.mode === 'declarative') {
+      body.line(`  ES[${k}] = $rt.noElems;`, el.offset);
+    }
+  });
+  m.datas.forEach((d, k) => {
+    if (d.mode === 'active') {
+      body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
+    }
+  });
+  if (m.start !== null) body.line(`  ${ctx.funcName(m.start)}();`);
+  body.line('  return $x;');
+  body.line('}');
+
+  out.line('(function ($rt) {');
+  out.line('"use strict";');
+  for (const h of [...ctx.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
+  for (const c of ctx.constants) out.line(c);
+  out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+  out.line(`const $imports = ${JSON.stringify(imports)};`);
+  out.line(`const $exports = ${JSON.stringify(exports)};`);
+  out.line('const $module = Object.freeze({ imports: $imports, exports: $exports });');
+  out.append(body);
+  out.line('function instantiateSync(imports) {');
+  out.line('  return { module: $module, instance: { exports: $instantiate(imports) } };');
+  out.line('}');
+  out.line('function instantiate(imports) {');
+  out.line('  return new Promise((resolve) => resolve(instantiateSync(imports)));');
+  out.line('}');
+  out.line('return { imports: $imports, exports: $exports, instantiateSync, instantiate };');
+  out.line('})');
+}
+
+export function emitModule(ctx: ModuleContext, funcs: LoweredFunction[], options: CompileOptions): Output {
+  const out = new Output();
+  if (options.format === 'factory') {
+    emitFactory(ctx, funcs, out);
+    return out;
+  }
+  out.line('// Generated by wasm2es from a WebAssembly module. Runs without WebAssembly.');
+  out.line(`const $runtime = ${runtimeSource()};`);
+  out.line('const $compiled = (');
+  emitFactory(ctx, funcs, out);
+  out.line(')($runtime);');
+  out.line('export const imports = $compiled.imports;');
+  out.line('export const exports = $compiled.exports;');
+  out.line('export const instantiateSync = $compiled.instantiateSync;');
+  out.line('export const instantiate = $compiled.instantiate;');
+  out.line('export default $compiled;');
+  return out;
+}

@@ -1,0 +1,97 @@
+// Bulk memory and table operations, table element access and call_indirect's
+// callee check. Operands arrive as i32 (signed) and are read as unsigned; bounds
+// are checked before any byte or element moves, as the spec requires.
+//
+// Self-contained factory: see errors.ts.
+
+export function defineBulk(_g: any, rt: any) {
+  const RuntimeError = rt.RuntimeError as ErrorConstructor;
+  const oob = (): never => {
+    throw new RuntimeError('out of bounds memory access');
+  };
+  const oobTable = (): never => {
+    throw new RuntimeError('out of bounds table access');
+  };
+  const noBytes = new Uint8Array(0);
+  const noElems: any[] = [];
+
+  function memoryInit(u: Uint8Array, seg: Uint8Array, d: number, s: number, n: number): void {
+    d >>>= 0; s >>>= 0; n >>>= 0;
+    if (s + n > seg.length || d + n > u.length) oob();
+    u.set(seg.subarray(s, s + n), d);
+  }
+  function memoryCopy(ud: Uint8Array, us: Uint8Array, d: number, s: number, n: number): void {
+    d >>>= 0; s >>>= 0; n >>>= 0;
+    if (s + n > us.length || d + n > ud.length) oob();
+    if (ud === us) ud.copyWithin(d, s, s + n);
+    else ud.set(us.subarray(s, s + n), d);
+  }
+  function memoryFill(u: Uint8Array, d: number, v: number, n: number): void {
+    d >>>= 0; n >>>= 0;
+    if (d + n > u.length) oob();
+    u.fill(v & 255, d, d + n);
+  }
+
+  function tableGet(e: any[], i: number): any {
+    i >>>= 0;
+    if (i >= e.length) oobTable();
+    return e[i];
+  }
+  function tableSet(e: any[], i: number, v: any): void {
+    i >>>= 0;
+    if (i >= e.length) oobTable();
+    e[i] = v;
+  }
+  function tableInit(e: any[], seg: any[], d: number, s: number, n: number): void {
+    d >>>= 0; s >>>= 0; n >>>= 0;
+    if (s + n > seg.length || d + n > e.length) oobTable();
+    for (let i = 0; i < n; i++) e[d + i] = seg[s + i];
+  }
+  function tableCopy(ed: any[], es: any[], d: number, s: number, n: number): void {
+    d >>>= 0; s >>>= 0; n >>>= 0;
+    if (s + n > es.length || d + n > ed.length) oobTable();
+    if (ed === es && d > s) for (let i = n - 1; i >= 0; i--) ed[d + i] = es[s + i];
+    else for (let i = 0; i < n; i++) ed[d + i] = es[s + i];
+  }
+  function tableGrow(t: any, v: any, n: number): number {
+    return t._grow(n >>> 0, v);
+  }
+  function tableFill(e: any[], i: number, v: any, n: number): void {
+    i >>>= 0; n >>>= 0;
+    if (i + n > e.length) oobTable();
+    for (let k = 0; k < n; k++) e[i + k] = v;
+  }
+
+  /** call_indirect: the function at e[i], checked against the signature string. */
+  function callee(e: any[], i: number, sig: string): any {
+    const f = e[i >>> 0];
+    if (f === undefined) throw new RuntimeError('undefined element');
+    if (f === null) throw new RuntimeError('uninitialized element');
+    if (f.t !== sig && f.t !== '?') throw new RuntimeError('indirect call type mismatch');
+    return f;
+  }
+
+  /** Base64 (data segments embedded in the output) to bytes, without Buffer or atob. */
+  function bytes(b64: string): Uint8Array {
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const map = new Uint8Array(128);
+    for (let i = 0; i < 64; i++) map[A.charCodeAt(i)] = i;
+    let pad = 0;
+    while (pad < 2 && b64.charCodeAt(b64.length - 1 - pad) === 61) pad++;
+    const out = new Uint8Array((b64.length / 4) * 3 - pad);
+    let o = 0;
+    for (let i = 0; i < b64.length; i += 4) {
+      const n = (map[b64.charCodeAt(i)] << 18) | (map[b64.charCodeAt(i + 1)] << 12) |
+        (map[b64.charCodeAt(i + 2)] << 6) | map[b64.charCodeAt(i + 3)];
+      if (o < out.length) out[o++] = n >> 16;
+      if (o < out.length) out[o++] = (n >> 8) & 255;
+      if (o < out.length) out[o++] = n & 255;
+    }
+    return out;
+  }
+
+  return {
+    oob, oobTable, noBytes, noElems, memoryInit, memoryCopy, memoryFill,
+    tableGet, tableSet, tableInit, tableCopy, tableGrow, tableFill, callee, bytes,
+  };
+}

@@ -1,0 +1,34 @@
+// Error classes. Where the host has WebAssembly, its own classes are used, so that
+// `e instanceof WebAssembly.RuntimeError` holds for traps of compiled code exactly as
+// for native code; elsewhere the runtime defines look-alikes.
+//
+// Every runtime part is a self-contained factory: the compiler embeds the runtime
+// into its output as the source text of these functions (Function.prototype.toString),
+// so they may only use their arguments and globals, never module-level bindings.
+
+export interface ErrorClasses {
+  CompileError: ErrorConstructor;
+  LinkError: ErrorConstructor;
+  RuntimeError: ErrorConstructor;
+}
+
+export function defineErrors(g: any): ErrorClasses {
+  const W = g.WebAssembly;
+  function own(name: string): ErrorConstructor {
+    const C = class extends Error {
+      constructor(message?: string) {
+        super(message);
+      }
+    };
+    Object.defineProperty(C, 'name', { value: name });
+    Object.defineProperty(C.prototype, 'name', { value: name, writable: true, configurable: true });
+    return C as unknown as ErrorConstructor;
+  }
+  const pick = (name: string): ErrorConstructor =>
+    W && typeof W[name] === 'function' ? W[name] : own(name);
+  return {
+    CompileError: pick('CompileError'),
+    LinkError: pick('LinkError'),
+    RuntimeError: pick('RuntimeError'),
+  };
+}

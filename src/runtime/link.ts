@@ -1,0 +1,86 @@
+// Import resolution for instantiation, following the JS API's "read the imports"
+// algorithm: a missing or wrong-kind import is a LinkError naming it.
+//
+// Self-contained factory: see errors.ts.
+
+export function defineLink(g: any, rt: any) {
+  const LinkError = rt.LinkError as ErrorConstructor;
+  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, toWasm } = rt;
+  const W = g.WebAssembly;
+
+  /** imports[module][name], with the JS API's TypeErrors for a bad import object. */
+  function lookup(imports: any, mod: string, name: string): any {
+    if (imports === undefined || imports === null || typeof imports !== 'object') {
+      throw new TypeError('the imports argument must be present and must be an object');
+    }
+    const o = imports[mod];
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) {
+      throw new TypeError(`import ${JSON.stringify(mod)}: module is not an object or function`);
+    }
+    return o[name];
+  }
+  const where = (mod: string, name: string) => `import ${JSON.stringify(mod)} ${JSON.stringify(name)}`;
+
+  function limitsFit(size: number, max: number | null, min: number, wantMax: number | null): boolean {
+    if (size < min) return false;
+    if (wantMax !== null) {
+      if (max === null || max > wantMax) return false;
+    }
+    return true;
+  }
+
+  function importMemory(imports: any, mod: string, name: string, min: number, max: number | null): any {
+    const v = lookup(imports, mod, name);
+    let m: any;
+    if (v instanceof Memory) m = v;
+    else if (W && W.Memory && v instanceof W.Memory) m = v.__wasm2es || (v.__wasm2es = adoptNativeMemory(v));
+    else throw new LinkError(`${where(mod, name)}: memory import requires a WebAssembly.Memory`);
+    const pages = m._buf.byteLength / 65536;
+    // A native memory's maximum is not observable from JS: only its size is checked.
+    if (!limitsFit(pages, m.native ? max : m._max, min, max)) {
+      throw new LinkError(`${where(mod, name)}: memory import has incompatible limits`);
+    }
+    return m;
+  }
+
+  function importTable(imports: any, mod: string, name: string, elem: string, min: number, max: number | null): any {
+    const v = lookup(imports, mod, name);
+    if (!(v instanceof Table)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
+    if (v._t !== elem) throw new LinkError(`${where(mod, name)}: table import has a different element type`);
+    if (!limitsFit(v._e.length, v._max, min, max)) {
+      throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
+    }
+    return v;
+  }
+
+  /**
+   * A global import. Returns a cell with `v` (for mutable globals, and for any
+   * global given as a Global object), or for an immutable global given as a plain
+   * value, a fresh immutable Global holding it.
+   */
+  function importGlobal(imports: any, mod: string, name: string, t: string, mutable: boolean): any {
+    const v = lookup(imports, mod, name);
+    if (v instanceof Global) {
+      if (v._t !== t || v._m !== mutable) throw new LinkError(`${where(mod, name)}: imported global does not match the expected type`);
+      return v;
+    }
+    if (W && W.Global && v instanceof W.Global) {
+      // Type and mutability of a native global are only partly observable; trust them.
+      return v.__wasm2es || (v.__wasm2es = adoptNativeGlobal(v, t, mutable));
+    }
+    if (mutable) throw new LinkError(`${where(mod, name)}: imported mutable global must be a WebAssembly.Global object`);
+    if (t === 'j' && typeof v !== 'bigint') throw new LinkError(`${where(mod, name)}: global import must be a BigInt`);
+    if ((t === 'i' || t === 'f' || t === 'd') && typeof v !== 'number') {
+      throw new LinkError(`${where(mod, name)}: global import must be a number`);
+    }
+    const cell = new Global({ value: t === 'i' ? 'i32' : t === 'j' ? 'i64' : t === 'f' ? 'f32' : t === 'd' ? 'f64' : t === 'r' ? 'anyfunc' : 'externref' });
+    cell.v = toWasm(t, v);
+    return cell;
+  }
+
+  function importFunction(imports: any, mod: string, name: string, t: string): any {
+    return rt.importFunc(lookup(imports, mod, name), t, where(mod, name));
+  }
+
+  return { lookup, importMemory, importTable, importGlobal, importFunction };
+}

@@ -1,0 +1,119 @@
+// Tables and globals as JS API objects. Compiled code reads the internal slots
+// directly (`_e`, the element array, grown in place so its identity never changes;
+// `v`, a global's internal value).
+//
+// Self-contained factory: see errors.ts.
+
+export function defineTable(_g: any, rt: any) {
+  const { toWasm, toJS } = rt;
+  const toU32 = (v: unknown, what: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) && !Number.isNaN(n)) throw new TypeError(`${what} must be a finite number`);
+    const t = Math.trunc(n) || 0;
+    if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
+    return t;
+  };
+  const elemChar = (e: unknown): string => {
+    if (e === 'anyfunc' || e === 'funcref') return 'r';
+    if (e === 'externref') return 'e';
+    throw new TypeError(`invalid table element type ${String(e)}`);
+  };
+  const valueChar = (e: unknown): string => {
+    switch (e) {
+      case 'i32': return 'i';
+      case 'i64': return 'j';
+      case 'f32': return 'f';
+      case 'f64': return 'd';
+      case 'anyfunc': case 'funcref': return 'r';
+      case 'externref': return 'e';
+      default: throw new TypeError(`invalid global value type ${String(e)}`);
+    }
+  };
+  const MAX_TABLE = 10000000;
+
+  class Table {
+    _e: any[];
+    _t: string;
+    _max: number | null;
+    constructor(desc: any, value?: any) {
+      if (desc === null || typeof desc !== 'object') throw new TypeError('Table descriptor must be an object');
+      this._t = elemChar(desc.element);
+      const initial = toU32(desc.initial, 'initial');
+      const maximum = desc.maximum === undefined ? null : toU32(desc.maximum, 'maximum');
+      if (initial > MAX_TABLE) throw new RangeError('initial table size too large');
+      if (maximum !== null && maximum < initial) throw new RangeError('invalid maximum table size');
+      const init = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
+      this._e = new Array(initial).fill(init);
+      this._max = maximum;
+    }
+    get length(): number {
+      return this._e.length;
+    }
+    get(index: unknown): any {
+      const i = toU32(index, 'index');
+      if (i >= this._e.length) throw new RangeError('table index out of bounds');
+      return toJS(this._t, this._e[i]);
+    }
+    set(index: unknown, value?: any): void {
+      const i = toU32(index, 'index');
+      if (i >= this._e.length) throw new RangeError('table index out of bounds');
+      this._e[i] = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
+    }
+    grow(delta: unknown, value?: any): number {
+      const d = toU32(delta, 'delta');
+      const init = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
+      const r = this._grow(d, init);
+      if (r < 0) throw new RangeError('failed to grow table');
+      return r;
+    }
+    /** table.grow: the old length, or -1. */
+    _grow(delta: number, init: any): number {
+      const old = this._e.length;
+      if (old + delta > (this._max ?? 0xffffffff) || old + delta > MAX_TABLE) return -1;
+      for (let i = 0; i < delta; i++) this._e.push(init);
+      return old;
+    }
+  }
+  Object.defineProperty(Table.prototype, Symbol.toStringTag, { value: 'WebAssembly.Table' });
+
+  class Global {
+    _t: string;
+    _m: boolean;
+    v: any;
+    constructor(desc: any, value?: any) {
+      if (desc === null || typeof desc !== 'object') throw new TypeError('Global descriptor must be an object');
+      this._t = valueChar(desc.value);
+      this._m = !!desc.mutable;
+      this.v = value === undefined ? defaultOf(this._t) : toWasm(this._t, value);
+    }
+    get value(): any {
+      return toJS(this._t, this.v);
+    }
+    set value(x: any) {
+      if (!this._m) throw new TypeError("Can't set the value of an immutable global.");
+      this.v = toWasm(this._t, x);
+    }
+    valueOf(): any {
+      return this.value;
+    }
+  }
+  Object.defineProperty(Global.prototype, Symbol.toStringTag, { value: 'WebAssembly.Global' });
+  function defaultOf(t: string): any {
+    switch (t) {
+      case 'i': case 'f': case 'd': return 0;
+      case 'j': return 0n;
+      case 'e': return undefined;
+      default: return null;
+    }
+  }
+  /** A native WebAssembly.Global seen through the internal-slot interface. */
+  function adoptNativeGlobal(n: any, t: string, mutable: boolean): any {
+    return {
+      native: n, _t: t, _m: mutable,
+      get v() { return toWasm(t, n.value); },
+      set v(x: any) { n.value = toJS(t, x); },
+    };
+  }
+
+  return { Table, Global, adoptNativeGlobal, valueChar, elemChar };
+}

@@ -1,0 +1,141 @@
+// Values crossing the JS boundary, and function objects.
+//
+// Inside compiled code: i32 is an int32 Number, i64 a signed BigInt in
+// [-2^63, 2^63), f32/f64 Numbers (f32 NaN payload convention: numeric.ts), funcref
+// the instance's internal JS function (or null), externref any JS value (null is
+// ref.null). Types are written as one char per value type ('i' i32, 'j' i64,
+// 'f' f32, 'd' f64, 'r' funcref, 'e' externref, 'x' exnref), a function type as
+// "params:results" — the canonical signature string that call_indirect compares.
+//
+// An internal function `fn` carries `fn.t` (its signature string) and, once it has
+// been seen from JS, `fn.w` (its exported-function wrapper: the one object JS sees
+// for it, every time). A wrapper carries the internal function under RAW.
+//
+// Self-contained factory: see errors.ts.
+
+export function defineValues(_g: any, rt: any) {
+  const RAW = Symbol('wasm2es.function');
+  const LinkError = rt.LinkError as ErrorConstructor;
+
+  function toBigInt64(v: unknown): bigint {
+    if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+    if (typeof v === 'number' || v === undefined || v === null || typeof v === 'symbol')
+      throw new TypeError(`Cannot convert ${String(v)} to a BigInt`);
+    // Objects, strings and booleans: ToBigInt via BigInt() (strings parse, booleans map).
+    return BigInt.asIntN(64, BigInt(v as any));
+  }
+
+  /** ToWebAssemblyValue: a JS value to the internal representation of type `t`. */
+  function toWasm(t: string, v: any): any {
+    switch (t) {
+      case 'i': return v | 0;
+      case 'j': return toBigInt64(v);
+      case 'f': { const x = +v; return x === x ? Math.fround(x) : x; }
+      case 'd': return +v;
+      case 'e': return v;
+      case 'r': return funcFromJS(v);
+      default: throw new TypeError('type cannot cross the JS boundary');
+    }
+  }
+  /** ToJSValue: internal representation of type `t` to the JS value. */
+  function toJS(t: string, v: any): any {
+    return t === 'r' ? funcToJS(v) : v;
+  }
+
+  function funcFromJS(v: any): any {
+    if (v === null) return null;
+    if (typeof v === 'function') {
+      const raw = v[RAW];
+      if (raw) return raw;
+      if (isNativeExported(v)) return adoptNative(v);
+    }
+    throw new TypeError('a funcref must be null or an exported WebAssembly function');
+  }
+  function funcToJS(f: any): any {
+    if (f === null || f === undefined) return null;
+    return f.w || makeWrapper(f);
+  }
+  // A function exported by a native WebAssembly instance: callable through the JS API.
+  // Its signature is not observable from JS, so call_indirect cannot check it ('?').
+  const W = _g.WebAssembly;
+  function isNativeExported(v: any): boolean {
+    if (!W) return false;
+    try {
+      return /^function \d+\(\) \{ \[native code\] \}$/.test(Function.prototype.toString.call(v));
+    } catch {
+      return false;
+    }
+  }
+  const natives = new WeakMap<Function, any>();
+  function adoptNative(v: any): any {
+    let raw = natives.get(v);
+    if (!raw) {
+      raw = (...args: any[]) => v(...args);
+      raw.t = '?';
+      raw.w = v;
+      natives.set(v, raw);
+    }
+    return raw;
+  }
+
+  function makeWrapper(f: any): Function {
+    const [ps, rs] = (f.t as string).split(':');
+    const np = ps.length;
+    const w = function (this: unknown, ...args: any[]) {
+      const a = new Array(np);
+      for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], args[i]);
+      const r = f(...a);
+      if (rs.length === 1) return toJS(rs, r);
+      if (rs.length === 0) return undefined;
+      const out = new Array(rs.length);
+      for (let i = 0; i < rs.length; i++) out[i] = toJS(rs[i], r[i]);
+      return out;
+    };
+    Object.defineProperty(w, 'name', { value: String(f.i ?? 0) });
+    Object.defineProperty(w, 'length', { value: np });
+    (w as any)[RAW] = f;
+    f.w = w;
+    return w;
+  }
+
+  /** An import resolved to an internal function of signature `t`. */
+  function importFunc(v: any, t: string, where: string): any {
+    if (typeof v !== 'function') throw new LinkError(`${where}: function import requires a callable`);
+    const raw = v[RAW];
+    if (raw) {
+      if (raw.t !== t && raw.t !== '?') throw new LinkError(`${where}: imported function does not match the expected type`);
+      return raw;
+    }
+    if (isNativeExported(v)) return adoptNative(v);
+    return hostFunc(v, t);
+  }
+  /** A JS function called from Wasm: arguments to JS values, the result back. */
+  function hostFunc(v: Function, t: string): any {
+    const [ps, rs] = t.split(':');
+    const refArgs = ps.indexOf('r') >= 0;
+    let fn: any;
+    if (rs.length <= 1) {
+      fn = function (...a: any[]) {
+        if (refArgs) for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], a[i]);
+        const r = v(...a);
+        return rs.length === 0 ? undefined : toWasm(rs, r);
+      };
+    } else {
+      fn = function (...a: any[]) {
+        if (refArgs) for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], a[i]);
+        const r = v(...a);
+        if (r === null || (typeof r !== 'object' && typeof r !== 'function') || typeof r[Symbol.iterator] !== 'function')
+          throw new TypeError('multi-value result must be iterable');
+        const vals = [...r];
+        if (vals.length !== rs.length) throw new TypeError('multi-value result has the wrong number of values');
+        for (let i = 0; i < vals.length; i++) vals[i] = toWasm(rs[i], vals[i]);
+        return vals;
+      };
+    }
+    fn.t = t;
+    // Exporting a host function again gives a new exported function that calls it.
+    return fn;
+  }
+
+  return { RAW, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
+}
