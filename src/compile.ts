@@ -33,9 +33,8 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const out = emitModule(ctx, funcs, options);
   const result: CompileResult = { js: out.toString() };
   if (options.sourceMap) {
-    const stem = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '');
-    const wasmName = stem.replace(/\.(wat|wast|mjs|js)$/, '') + (stem.endsWith('.wasm') ? '' : '.wasm');
-    result.map = out.sourceMap(stem.replace(/\.wasm$/, '') + '.mjs', wasmName);
+    const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
+    result.map = out.sourceMap(base + '.mjs', base + '.wasm');
   }
   return result;
 }

@@ -3,4 +3,4 @@ export { compile } from './compile.js';
 export { loadFactory } from './load.js';
 export type { CompileOptions, CompileResult, CompiledModule, InstantiatedModule, ImportDescriptor, ExportDescriptor } from './api.js';
 export { CompileError, LinkError, RuntimeError } from './runtime/index.js';
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';

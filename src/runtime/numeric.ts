@@ -187,12 +187,12 @@ export function defineNumeric(_g: any, rt: any) {
     return f32FromU(u);
   }
   function f32FromU(u: bigint): number {
-    // Keep the top 54 significant bits and OR the rest into the lowest kept bit.
-    const bits = u.toString(2).length;
-    const shift = BigInt(bits - 54);
-    let top = u >> shift;
-    if ((u & ((1n << shift) - 1n)) !== 0n) top |= 1n;
-    return Math.fround(Number(top) * 2 ** Number(shift));
+    // Keep the top 32 bits (exact in a double) and OR every dropped bit into the
+    // lowest kept one: a single rounding to 24 bits then decides as the full value would.
+    const shift = u.toString(2).length - 32;
+    let top = u >> BigInt(shift);
+    if ((u & ((1n << BigInt(shift)) - 1n)) !== 0n) top |= 1n;
+    return Math.fround(Number(top) * 2 ** shift);
   }
   function f64ConvertI64U(a: bigint): number {
     return Number(asUintN(64, a));

@@ -78,16 +78,23 @@ export function defineValues(_g: any, rt: any) {
     return raw;
   }
 
+  // NaN bit patterns: V8 canonicalizes NaNs stored into arrays whose elements are
+  // all doubles. Argument and result lists here are arrays of *tagged* elements
+  // (started with a non-number), where a NaN keeps its payload.
+  function taggedArray(n: number): any[] {
+    return new Array(n).fill(null);
+  }
+
   function makeWrapper(f: any): Function {
     const [ps, rs] = (f.t as string).split(':');
     const np = ps.length;
-    const w = function (this: unknown, ...args: any[]) {
-      const a = new Array(np);
-      for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], args[i]);
+    const w = function (this: unknown) {
+      const a = taggedArray(np);
+      for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], arguments[i]);
       const r = f(...a);
       if (rs.length === 1) return toJS(rs, r);
       if (rs.length === 0) return undefined;
-      const out = new Array(rs.length);
+      const out = taggedArray(rs.length);
       for (let i = 0; i < rs.length; i++) out[i] = toJS(rs[i], r[i]);
       return out;
     };
@@ -115,18 +122,22 @@ export function defineValues(_g: any, rt: any) {
     const refArgs = ps.indexOf('r') >= 0;
     let fn: any;
     if (rs.length <= 1) {
-      fn = function (...a: any[]) {
-        if (refArgs) for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], a[i]);
+      fn = function () {
+        const a = taggedArray(arguments.length);
+        for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
         const r = v(...a);
         return rs.length === 0 ? undefined : toWasm(rs, r);
       };
     } else {
-      fn = function (...a: any[]) {
-        if (refArgs) for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], a[i]);
+      fn = function () {
+        const a = taggedArray(arguments.length);
+        for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
         const r = v(...a);
         if (r === null || (typeof r !== 'object' && typeof r !== 'function') || typeof r[Symbol.iterator] !== 'function')
           throw new TypeError('multi-value result must be iterable');
-        const vals = [...r];
+        const vals: any[] = [null];
+        vals.pop();
+        for (const x of r) vals.push(x);
         if (vals.length !== rs.length) throw new TypeError('multi-value result has the wrong number of values');
         for (let i = 0; i < vals.length; i++) vals[i] = toWasm(rs[i], vals[i]);
         return vals;

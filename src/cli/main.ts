@@ -1,0 +1,80 @@
+// The `wasm2es` command line: `compile` and `wast`.
+import { Command } from 'commander';
+import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { compile } from '../compile.js';
+import { VERSION } from '../version.js';
+import { watToWasm } from './wat.js';
+import { addWastCommand } from './wast-command.js';
+
+/** Write a file all at once: a failed compile never leaves a partial output behind. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* nothing to clean */ }
+    throw e;
+  }
+}
+
+export async function readModuleBytes(input: string): Promise<Uint8Array> {
+  const data = readFileSync(input);
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const isBinary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  if (!isBinary && /\.(wat|wast)$/i.test(input)) return watToWasm(data.toString('utf8'), input);
+  return bytes;
+}
+
+interface CompileCliOptions {
+  output?: string;
+  sourceMap?: boolean;
+  format?: 'esm' | 'factory';
+}
+
+async function compileCommand(input: string, opts: CompileCliOptions): Promise<number> {
+  const out = opts.output ?? input.replace(/\.(wasm|wat|wast)$/i, '') + '.mjs';
+  let result;
+  try {
+    const bytes = await readModuleBytes(input);
+    result = compile(bytes, { filename: input, sourceMap: !!opts.sourceMap, format: opts.format ?? 'esm' });
+  } catch (e) {
+    const err = e as Error & { offset?: number; code?: string };
+    if (err.code === 'ENOENT') {
+      console.error(`${input}: no such file`);
+      return 1;
+    }
+    if (typeof err.offset === 'number') {
+      // `file:offset: message`, the message without its own offset suffix.
+      console.error(`${input}:${err.offset}: ${err.message.replace(/ \(at byte offset \d+\)$/, '')}`);
+      return 1;
+    }
+    throw e;
+  }
+  let js = result.js;
+  if (result.map) js += `//# sourceMappingURL=${basename(out)}.map\n`;
+  writeAtomic(out, js);
+  if (result.map) writeAtomic(out + '.map', result.map);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name('wasm2es')
+    .description('Compile WebAssembly to plain JavaScript ES modules that run without WebAssembly')
+    .version(VERSION);
+  program
+    .command('compile')
+    .description('compile a .wasm (or .wat) module to an ES module')
+    .argument('<input>', 'a .wasm binary or .wat text module')
+    .option('-o, --output <file>', 'output file (default: input name with .mjs)')
+    .option('--source-map', 'also write <output>.map, mapping JS lines to Wasm byte offsets')
+    .option('--format <format>', "'esm' (default) or 'factory' (one JS expression, for run-time loading)")
+    .action(async (input: string, opts: CompileCliOptions) => {
+      process.exitCode = await compileCommand(input, opts);
+    });
+  addWastCommand(program);
+  await program.parseAsync(argv);
+}
