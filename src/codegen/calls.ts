@@ -57,7 +57,18 @@ const callIndirect: Handler = (fl, ins: Instr) => {
   finishCall(fl, callee, args, type.results.length, [idx]);
 };
 
+const callRef: Handler = (fl, ins: Instr) => {
+  const type = fl.ctx.module.types[ins.index!];
+  const st = fl.stack;
+  if (type.results.length !== 1) st.flushForStatement(false);
+  else st.materializeEffectsFrom(st.height - type.params.length - 1);
+  const f = st.pop();
+  const args = popArgs(fl, type.params.length);
+  finishCall(fl, `${fl.helper('nonNullFunc')}(${f.code})`, args, type.results.length, [f]);
+};
+
 export const callHandlers = new Map<number, Handler>([
   [0x10, call],
   [0x11, callIndirect],
+  [0x14, callRef],
 ]);

@@ -87,6 +87,8 @@ export function closeFrame(fl: FunctionLowering, f: Frame, endReachable: boolean
 export function reachableAfter(f: Frame, endReachable: boolean): boolean {
   if (f.kind === 'loop') return endReachable;
   if (endReachable || f.branched) return true;
+  // Legacy try: some part (body or a handler) fell through.
+  if (f.kind === 'try' || f.kind === 'catch') return f.thenEndReachable;
   if (f.kind === 'if') return f.elseSeen ? f.thenEndReachable : f.enteredReachable;
   return false;
 }

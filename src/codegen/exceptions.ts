@@ -1,13 +1,125 @@
-// Exception handling (try_table, throw, throw_ref, legacy try/catch/delegate/rethrow).
-// Decoded and validated already; lowering comes with the exceptions work, until
-// then modules using it are rejected with a clear error.
-import type { Handler } from './function.js';
-import { unsupported } from '../binary/errors.js';
+// Exception handling: throw, throw_ref, try_table (and, in legacy.ts, the old
+// try/catch/delegate/rethrow form).
+//
+// try_table becomes a JS try statement around its body; the catch block first
+// lets traps and stack exhaustion through (never catchable), then tests the
+// clauses in order and branches to each clause's label with the payload and/or
+// the exnref, and rethrows anything no clause matched unchanged:
+//
+//   L3: try {
+//     ...body...
+//   } catch ($e) {
+//     if ($uncatchable($e)) throw $e;
+//     let $p;
+//     if (($p = $payloadOf($e, TG0, "i")) !== null) { s1 = $p[0]; break L1; }
+//     s1 = $exnref($e); break L2;                       // catch_all_ref
+//     throw $e;
+//   }
+//
+// Tags are instance bindings `TG<i>`; exception objects live in runtime/exceptions.ts.
+import type { Instr } from '../ir.js';
+import { CatchKind } from '../ir.js';
+import type { FunctionLowering, Handler } from './function.js';
+import { emitReturn } from './function.js';
+import { openFrame, type Frame } from './control.js';
+import { legacyHandlers, closeLegacyFrame, delegationCheck } from './legacy.js';
 
-const notYet: Handler = (_fl, ins) => {
-  throw unsupported(ins.offset, 'exceptions');
+/** Parameter signature of tag i, as the module declares it. */
+export function tagSig(fl: FunctionLowering, tag: number): string {
+  return fl.ctx.typeSigs[fl.ctx.module.tags[tag]].split(':')[0];
+}
+
+/**
+ * Emit a branch from inside a catch block to the frame `depth` out (counted from
+ * the catch's context), carrying `values` (JS code) into the frame's slots.
+ */
+export function branchWithValues(fl: FunctionLowering, depth: number, values: string[]): void {
+  const st = fl.stack;
+  const target = fl.frameAt(depth);
+  if (target.kind === 'func') {
+    if (values.length === 0) st.emit('return;');
+    else if (values.length === 1) st.emit(`return ${values[0]};`);
+    else st.emit(`return [${values.join(', ')}];`);
+    return;
+  }
+  values.forEach((v, i) => {
+    const k = target.height + i;
+    st.emit(`s${k} = ${v};`);
+    if (k > st.maxSlotUsed) st.maxSlotUsed = k;
+  });
+  target.branched = true;
+  st.emit(target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`);
+}
+
+const throwOp: Handler = (fl, ins) => {
+  const st = fl.stack;
+  const n = tagSig(fl, ins.tag!).length;
+  st.flushForStatement(false, n);
+  const args: string[] = [];
+  for (let i = 0; i < n; i++) args.unshift(st.value(st.pop()));
+  st.emit(`throw ${fl.helper('exn')}(TG${ins.tag}${args.map((a) => ', ' + a).join('')});`);
+  fl.markUnreachable();
 };
 
-export const exceptionHandlers = new Map<number, Handler>(
-  [0x06, 0x07, 0x08, 0x09, 0x0a, 0x18, 0x19, 0x1f].map((op) => [op, notYet] as [number, Handler]),
-);
+const throwRef: Handler = (fl) => {
+  const st = fl.stack;
+  st.flushForStatement(false, 1);
+  st.emit(`throw ${fl.helper('rethrowable')}(${st.value(st.pop())});`);
+  fl.markUnreachable();
+};
+
+const tryTable: Handler = (fl, ins: Instr) => {
+  fl.stack.materializeAll();
+  const f = openFrame(fl, 'try_table', ins, 'try {');
+  f.extra = { catches: ins.catches ?? [], handlerId: fl.newHandlerId() };
+};
+
+/** The catch block of a try_table; the frame has already been popped. */
+function closeTryTable(fl: FunctionLowering, f: Frame): void {
+  const st = fl.stack;
+  const { catches, handlerId } = f.extra as { catches: NonNullable<Instr['catches']>; handlerId: number };
+  if (f.branched) st.fill(f.openLine, `${f.label}: try {`, f.openIndent);
+  st.indent--;
+  st.emit('} catch ($e) {');
+  st.indent++;
+  st.emit(`if (${fl.helper('uncatchable')}($e)) throw $e;`);
+  delegationCheck(fl, '$e', handlerId);
+  for (const c of catches) {
+    if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
+      fl.temp('$p');
+      const sig = tagSig(fl, c.tag);
+      const vals = [...sig].map((_, i) => `$p[${i}]`);
+      if (c.kind === CatchKind.CatchRef) vals.push(`${fl.helper('exnref')}($e)`);
+      st.emit(`if (($p = ${fl.helper('payloadOf')}($e, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
+      st.indent++;
+      branchWithValues(fl, c.depth, vals);
+      st.indent--;
+      st.emit('}');
+    } else {
+      const vals = c.kind === CatchKind.CatchAllRef ? [`${fl.helper('exnref')}($e)`] : [];
+      st.emit('{');
+      st.indent++;
+      branchWithValues(fl, c.depth, vals);
+      st.indent--;
+      st.emit('}');
+    }
+  }
+  st.emit('throw $e;');
+  st.indent--;
+  st.emit('}');
+}
+
+/** `end` of an exception frame (called by the control `end` handler). */
+export function closeExceptionFrame(fl: FunctionLowering, f: Frame, endReachable: boolean): void {
+  if (f.kind === 'try_table') closeTryTable(fl, f);
+  else closeLegacyFrame(fl, f, endReachable);
+}
+
+export const exceptionHandlers = new Map<number, Handler>([
+  [0x08, throwOp],
+  [0x0a, throwRef],
+  [0x1f, tryTable],
+  ...legacyHandlers,
+]);
+
+export { emitReturn };

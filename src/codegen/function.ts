@@ -13,14 +13,15 @@ import { memoryHandlers } from './memory.js';
 import { variableHandlers } from './variables.js';
 import { callHandlers } from './calls.js';
 import { tableHandlers } from './tables.js';
-import { exceptionHandlers } from './exceptions.js';
+import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
 import { unsupported } from '../binary/errors.js';
+import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
 
 /** Opcode -> handler. One table, filled by the per-concern modules. */
 const handlers = new Map<number, Handler>();
-for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers]) {
+for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers, tailCallHandlers]) {
   for (const [op, h] of table) handlers.set(op, h);
 }
 
@@ -39,10 +40,20 @@ export class FunctionLowering {
   private labelCounter = 0;
   /** Temporaries the body needs declared (`t`, `mv`, ...). */
   readonly temps = new Set<string>();
+  /** The body contains a legacy `delegate` (handlers must check delegations: legacy.ts). */
+  usesDelegate = false;
+  /** Argument counts of tail calls that leave through `$tail` (tailcalls.ts). */
+  readonly tailArities = new Set<number>();
+  private handlerCounter = 0;
 
   constructor(ctx: ModuleContext, func: Func) {
     this.ctx = ctx;
     this.func = func;
+  }
+
+  /** A fresh id for an exception handler (delegation target). */
+  newHandlerId(): number {
+    return this.handlerCounter++;
   }
 
   newLabel(): string {
@@ -65,7 +76,7 @@ export class FunctionLowering {
 
   /** `end` of a frame kind owned by another concern (exception frames). */
   closeSpecial(f: Frame, endReachable: boolean): void {
-    throw new Error(`internal: no lowering for the end of a ${f.kind} frame (reachable: ${endReachable})`);
+    closeExceptionFrame(this, f, endReachable);
   }
 
   markUnreachable(): void {
@@ -83,6 +94,12 @@ export class FunctionLowering {
       branched: false, openLine: -1, openIndent: 1, openText: '', elseSeen: false,
       enteredReachable: true, thenEndReachable: false,
     });
+    this.usesDelegate = body.some((ins) => ins.op === 0x18);
+    const tailBlock = needsTailBlock(body);
+    if (tailBlock) {
+      st.emit('$tail: {');
+      st.indent++;
+    }
     let skip = 0;
     for (let i = 0; i < body.length; i++) {
       const ins = body[i];
@@ -93,7 +110,7 @@ export class FunctionLowering {
           skip++;
           continue;
         }
-        if (op === 0x0b) {
+        if (op === 0x0b || op === 0x18) {
           if (skip > 0) {
             skip--;
             continue;
@@ -115,6 +132,18 @@ export class FunctionLowering {
       h(this, ins);
     }
 
+    if (tailBlock) {
+      st.indent--;
+      st.emit('}');
+      if (this.tailArities.size > 0) {
+        st.emit('switch ($tk) {');
+        for (const n of this.tailArities) {
+          const args = Array.from({ length: n }, (_, i) => '$a' + i).join(', ');
+          st.emit(`  case ${n}: return $tf(${args});`);
+        }
+        st.emit('}');
+      }
+    }
     const name = this.ctx.funcName(this.func.index);
     const params = Array.from({ length: np }, (_, i) => 'l' + i);
     const head: string[] = [];

@@ -3,8 +3,45 @@
 import type { Handler } from './function.js';
 import { Flag } from './stack.js';
 import { bulk } from './memory.js';
+import { branchTo } from './control.js';
+
+/** br_on_null / br_on_non_null: branch on a reference, which is tested and kept in its slot. */
+function brOnNull(onNull: boolean): Handler {
+  return (fl, ins) => {
+    const st = fl.stack;
+    st.materializeAll();
+    const k = st.height - 1;
+    st.forceSlot(k);
+    if (onNull) {
+      // Taken: the reference is dropped; not taken: it stays (now known non-null).
+      const r = st.pop();
+      st.emit(`if (s${k} === null) {`);
+      st.indent++;
+      branchTo(fl, ins.depth!);
+      st.indent--;
+      st.emit('}');
+      st.entries.push(r);
+    } else {
+      st.emit(`if (s${k} !== null) {`);
+      st.indent++;
+      branchTo(fl, ins.depth!);
+      st.indent--;
+      st.emit('}');
+      st.pop();
+    }
+  };
+}
 
 export const tableHandlers = new Map<number, Handler>([
+  // ref.as_non_null, br_on_null, br_on_non_null (typed function references)
+  [0xd4, (fl) => {
+    const st = fl.stack;
+    const a = st.pop();
+    const c = st.combine([a], Flag.Effect);
+    st.push(`${fl.helper('nonNull')}(${a.code})`, c.flags, c.maxSlot, c.size);
+  }],
+  [0xd5, brOnNull(true)],
+  [0xd6, brOnNull(false)],
   // ref.null, ref.is_null, ref.func
   [0xd0, (fl) => fl.stack.push('null', Flag.Const)],
   [0xd1, (fl) => {

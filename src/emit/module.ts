@@ -98,7 +98,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   const body = new Output();
   body.line('function $instantiate(imports) {');
   // Imports, in order: each is resolved and checked where the JS API says.
-  let fi = 0, ti = 0, mi = 0, gi = 0;
+  let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
+  const tagSig = (i: number) => ctx.typeSigs[m.tags[i]].split(':')[0];
   for (const im of m.imports) {
     const w = `imports, ${q(im.module)}, ${q(im.name)}`;
     switch (im.desc.kind) {
@@ -127,10 +128,15 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
         body.line(b.cell ? `  const G${i} = ${cell};` : `  const g${i} = ${cell}.v;`, im.offset);
         break;
       }
-      case 'tag':
-        throw new Error('internal: tag imports are rejected before emission');
+      case 'tag': {
+        const i = tgi++;
+        body.line(`  const TG${i} = $rt.importTag(${w}, ${q(tagSig(i))});`, im.offset);
+        break;
+      }
     }
   }
+  // Tags defined here: new, distinct objects for every instance.
+  for (let i = m.numImportedTags; i < m.tags.length; i++) body.line(`  const TG${i} = $rt.newTag(${q(tagSig(i))});`);
   // Memories: views refreshed whenever the memory grows.
   for (let i = 0; i < m.memories.length; i++) {
     if (i >= m.numImportedMemories) {
@@ -183,7 +189,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       case 'table': v = `T${ex.index}`; break;
       case 'memory': v = `(m${ex.index}.native || m${ex.index})`; break;
       case 'global': v = `(G${ex.index}.native || G${ex.index})`; break;
-      case 'tag': throw new Error('internal: tag exports are rejected before emission');
+      case 'tag': v = `TG${ex.index}`; break;
     }
     body.line(`  $x[${q(ex.name)}] = ${v};`, ex.offset);
   }

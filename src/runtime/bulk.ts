@@ -5,13 +5,9 @@
 // Self-contained factory: see errors.ts.
 
 export function defineBulk(_g: any, rt: any) {
-  const RuntimeError = rt.RuntimeError as ErrorConstructor;
-  const oob = (): never => {
-    throw new RuntimeError('out of bounds memory access');
-  };
-  const oobTable = (): never => {
-    throw new RuntimeError('out of bounds table access');
-  };
+  const trap = rt.trap as (msg: string) => never;
+  const oob = (): never => trap('out of bounds memory access');
+  const oobTable = (): never => trap('out of bounds table access');
   const noBytes = new Uint8Array(0);
   const noElems: any[] = [];
 
@@ -65,10 +61,21 @@ export function defineBulk(_g: any, rt: any) {
   /** call_indirect: the function at e[i], checked against the signature string. */
   function callee(e: any[], i: number, sig: string): any {
     const f = e[i >>> 0];
-    if (f === undefined) throw new RuntimeError('undefined element');
-    if (f === null) throw new RuntimeError('uninitialized element');
-    if (f.t !== sig && f.t !== '?') throw new RuntimeError('indirect call type mismatch');
+    if (f === undefined) trap('undefined element');
+    if (f === null) trap('uninitialized element');
+    if (f.t !== sig && f.t !== '?') trap('indirect call type mismatch');
     return f;
+  }
+
+  /** call_ref / return_call_ref: the callee, or a trap for null. */
+  function nonNullFunc(f: any): any {
+    if (f === null) trap('null function reference');
+    return f;
+  }
+  /** ref.as_non_null. */
+  function nonNull(r: any): any {
+    if (r === null) trap('null reference');
+    return r;
   }
 
   /** Base64 (data segments embedded in the output) to bytes, without Buffer or atob. */
@@ -92,6 +99,6 @@ export function defineBulk(_g: any, rt: any) {
 
   return {
     oob, oobTable, noBytes, noElems, memoryInit, memoryCopy, memoryFill,
-    tableGet, tableSet, tableInit, tableCopy, tableGrow, tableFill, callee, bytes,
+    tableGet, tableSet, tableInit, tableCopy, tableGrow, tableFill, callee, nonNullFunc, nonNull, bytes,
   };
 }

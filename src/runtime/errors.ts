@@ -10,6 +10,10 @@ export interface ErrorClasses {
   CompileError: ErrorConstructor;
   LinkError: ErrorConstructor;
   RuntimeError: ErrorConstructor;
+  /** Throws a trap: a RuntimeError that no Wasm exception handler may catch. */
+  trap: (message: string) => never;
+  /** Every trap error thrown so far (weakly): how handlers recognize traps. */
+  traps: WeakSet<object>;
 }
 
 export function defineErrors(g: any): ErrorClasses {
@@ -26,9 +30,18 @@ export function defineErrors(g: any): ErrorClasses {
   }
   const pick = (name: string): ErrorConstructor =>
     W && typeof W[name] === 'function' ? W[name] : own(name);
+  const RuntimeError = pick('RuntimeError');
+  const traps = new WeakSet<object>();
+  const trap = (message: string): never => {
+    const e = new RuntimeError(message);
+    traps.add(e);
+    throw e;
+  };
   return {
     CompileError: pick('CompileError'),
     LinkError: pick('LinkError'),
-    RuntimeError: pick('RuntimeError'),
+    RuntimeError,
+    trap,
+    traps,
   };
 }

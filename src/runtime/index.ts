@@ -2,4 +2,4 @@
 import { installRuntime } from './install.js';
 
 export const runtime = installRuntime(globalThis);
-export const { CompileError, LinkError, RuntimeError, Memory, Table, Global } = runtime;
+export const { CompileError, LinkError, RuntimeError, Memory, Table, Global, Tag, Exception, JSTag } = runtime;

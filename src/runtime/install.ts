@@ -10,6 +10,7 @@ import { defineMemory } from './memory.js';
 import { defineTable } from './table.js';
 import { defineLink } from './link.js';
 import { defineBulk } from './bulk.js';
+import { defineExceptions } from './exceptions.js';
 
 /** The parts, in dependency order. Each is `(globalThis, rtSoFar) => members`. */
 export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
@@ -20,6 +21,7 @@ export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
   defineTable,
   defineLink,
   defineBulk,
+  defineExceptions,
 ];
 
 /** Bumped whenever the runtime's internal interface changes. */

@@ -6,10 +6,7 @@
 // Self-contained factory: see errors.ts.
 
 export function defineNumeric(_g: any, rt: any) {
-  const RuntimeError = rt.RuntimeError as ErrorConstructor;
-  const trap = (msg: string): never => {
-    throw new RuntimeError(msg);
-  };
+  const trap = rt.trap as (msg: string) => never;
   // Scratch views over one 8-byte buffer, for bit reinterpretation.
   const scratch = new ArrayBuffer(8);
   const sF32 = new Float32Array(scratch);
@@ -244,7 +241,6 @@ export function defineNumeric(_g: any, rt: any) {
   }
 
   return {
-    trap,
     f32FromBits, f32ToBits, f32Load, f32Store, f64FromBits, f64ToBits,
     i32DivS, i32DivU, i32RemS, i32RemU, i32Ctz, i32Popcnt, i32Rotl, i32Rotr, f64PromoteF32,
     i64DivS, i64DivU, i64RemS, i64RemU, i64Rotl, i64Rotr, i64Clz, i64Ctz, i64Popcnt,

@@ -39,7 +39,9 @@ export function defineValues(_g: any, rt: any) {
   }
   /** ToJSValue: internal representation of type `t` to the JS value. */
   function toJS(t: string, v: any): any {
-    return t === 'r' ? funcToJS(v) : v;
+    if (t === 'r') return funcToJS(v);
+    if (t === 'x') throw new TypeError('an exnref cannot be passed to JavaScript');
+    return v;
   }
 
   function funcFromJS(v: any): any {
@@ -91,7 +93,13 @@ export function defineValues(_g: any, rt: any) {
     const w = function (this: unknown) {
       const a = taggedArray(np);
       for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], arguments[i]);
-      const r = f(...a);
+      let r;
+      try {
+        r = f(...a);
+      } catch (e) {
+        // A Wasm exception leaving for JS becomes what JS expects (exceptions.ts).
+        throw rt.toHost(e);
+      }
       if (rs.length === 1) return toJS(rs, r);
       if (rs.length === 0) return undefined;
       const out = taggedArray(rs.length);
