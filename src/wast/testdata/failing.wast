@@ -1,0 +1,17 @@
+;; Every assertion here must be reported as failed (line numbers are checked).
+(module
+  (func (export "one") (result i32) (i32.const 1))
+  (func (export "f") (result f32) (f32.const 0.5))
+  (func (export "ok"))
+  (func (export "trap") (unreachable))
+)
+(assert_return (invoke "one") (i32.const 2))
+(assert_return (invoke "f") (f32.const 0.25))
+(assert_return (invoke "f") (f32.const nan:canonical))
+(assert_trap (invoke "ok") "unreachable")
+(assert_return (invoke "trap"))
+(assert_return (invoke "missing"))
+(assert_invalid (module (func)) "accepted")
+(assert_unlinkable (module) "links fine")
+(module (func (i32.const 0)))
+(assert_return (invoke "one") (i32.const 1))
