@@ -186,7 +186,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
     let v: string;
     switch (ex.kind) {
       case 'func': v = `$rt.funcToJS(${ctx.funcName(ex.index)})`; break;
-      case 'table': v = `T${ex.index}`; break;
+      case 'table': v = `(T${ex.index}.native || T${ex.index})`; break;
       case 'memory': v = `(m${ex.index}.native || m${ex.index})`; break;
       case 'global': v = `(G${ex.index}.native || G${ex.index})`; break;
       case 'tag': v = `TG${ex.index}`; break;

@@ -5,7 +5,7 @@
 
 export function defineLink(g: any, rt: any) {
   const LinkError = rt.LinkError as ErrorConstructor;
-  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, toWasm } = rt;
+  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm } = rt;
   const W = g.WebAssembly;
 
   /** imports[module][name], with the JS API's TypeErrors for a bad import object. */
@@ -44,7 +44,13 @@ export function defineLink(g: any, rt: any) {
   }
 
   function importTable(imports: any, mod: string, name: string, elem: string, min: number, max: number | null): any {
-    const v = lookup(imports, mod, name);
+    let v = lookup(imports, mod, name);
+    if (W && W.Table && v instanceof W.Table) {
+      // A native table's element type and maximum are not observable from JS.
+      v = v.__wasm2es || (v.__wasm2es = adoptNativeTable(v, elem));
+      if (v._e.length < min) throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
+      return v;
+    }
     if (!(v instanceof Table)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
     if (v._t !== elem) throw new LinkError(`${where(mod, name)}: table import has a different element type`);
     if (!limitsFit(v._e.length, v._max, min, max)) {

@@ -115,5 +115,39 @@ export function defineTable(_g: any, rt: any) {
     };
   }
 
-  return { Table, Global, adoptNativeGlobal, valueChar, elemChar };
+  /**
+   * A native WebAssembly.Table seen through the Table interface. Compiled code
+   * indexes `_e` like an array; here `_e` is a proxy forwarding to the native
+   * table (slower, but the same semantics). Only functions of native instances can
+   * be stored into a native table: storing a compiled function there is the host's
+   * TypeError.
+   */
+  function adoptNativeTable(n: any, t: string): any {
+    const e = new Proxy([] as any[], {
+      get(_target, key) {
+        if (key === 'length') return n.length;
+        if (typeof key === 'string' && /^\d+$/.test(key)) {
+          const i = Number(key);
+          return i < n.length ? toWasm(t, n.get(i)) : undefined;
+        }
+        return undefined;
+      },
+      set(_target, key, value) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) n.set(Number(key), toJS(t, value));
+        return true;
+      },
+    });
+    return {
+      native: n, _t: t, _max: null, _e: e,
+      _grow(delta: number, init: any): number {
+        try {
+          return n.grow(delta, toJS(t, init));
+        } catch {
+          return -1;
+        }
+      },
+    };
+  }
+
+  return { Table, Global, adoptNativeGlobal, adoptNativeTable, valueChar, elemChar };
 }

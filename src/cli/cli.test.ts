@@ -1,0 +1,97 @@
+// The command line, run as a user would: the built `bin/wasm2es.js` in a child
+// process (it loads dist/, so the package must be built: `npm install` does it).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'bin', 'wasm2es.js');
+const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe.skipIf(!built)('wasm2es CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wasm2es-cli-'));
+  });
+
+  it('compiles the demo fixture to an ES module that runs with WebAssembly disabled', () => {
+    const out = join(dir, 'demo.mjs');
+    const r = run(['compile', join(root, 'fixtures', 'demo.wat'), '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    // Expected value from the definition of Fibonacci, not from our output.
+    const script = `import(${JSON.stringify(pathToFileURL(out).href)}).then((m) => {
+      console.log(typeof WebAssembly, m.instantiateSync().instance.exports.fib(20));
+    })`;
+    const printed = execFileSync(process.execPath, ['--noexpose-wasm', '-e', script], { encoding: 'utf8' });
+    expect(printed.trim()).toBe('undefined 6765');
+  });
+
+  it('writes a source map that points into the .wasm', () => {
+    const out = join(dir, 'mapped.mjs');
+    const r = run(['compile', join(root, 'fixtures', 'demo.wat'), '-o', out, '--source-map']);
+    expect(r.code, r.err).toBe(0);
+    const map = JSON.parse(readFileSync(out + '.map', 'utf8'));
+    expect(map.version).toBe(3);
+    expect(map.sources).toEqual(['demo.wasm']);
+    expect(map.mappings.length).toBeGreaterThan(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/\/\/# sourceMappingURL=mapped\.mjs\.map\n$/);
+  });
+
+  it('reports an invalid module as file:offset: message, exit 1, and writes nothing', () => {
+    const src = join(dir, 'bad.wat');
+    writeFileSync(src, '(module (func (result i32) (i32.add (i32.const 1))))');
+    const out = join(dir, 'bad.mjs');
+    const r = run(['compile', src, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^${src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: type mismatch`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves an existing output untouched when a later compile fails', () => {
+    const out = join(dir, 'keep.mjs');
+    writeFileSync(out, '// previous output\n');
+    const src = join(dir, 'garbage.wasm');
+    writeFileSync(src, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x01, 0xff]));
+    const r = run(['compile', src, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/garbage\.wasm:\d+: /);
+    expect(readFileSync(out, 'utf8')).toBe('// previous output\n');
+  });
+
+  it('names an unsupported feature (SIMD) with its offset', () => {
+    const src = join(dir, 'simd.wat');
+    writeFileSync(src, '(module (func (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))');
+    const r = run(['compile', src, '-o', join(dir, 'simd.mjs')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/simd\.wat:\d+: unsupported feature: simd/);
+  });
+
+  it('prints its version and help for every command', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(run(['--version']).out.trim()).toBe(pkg.version);
+    for (const cmd of ['compile', 'wast']) {
+      const r = run([cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`Usage: wasm2es ${cmd}`));
+    }
+  });
+
+  it('runs a user-written .wast file and ends with the summary line', () => {
+    const src = join(dir, 'mine.wast');
+    writeFileSync(src, `(module (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))
+(assert_return (invoke "sq" (i32.const 12)) (i32.const 144))
+(assert_trap (module (func $f unreachable) (start $f)) "unreachable")
+(assert_invalid (module (func (result i32))) "type mismatch")`);
+    const r = run(['wast', src]);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out.trim().split('\n').pop()).toBe('4 passed, 0 failed, 0 skipped');
+  });
+});
