@@ -1,24 +1,45 @@
 // What function lowering needs to know about the module: names of the JS bindings
 // the instance scope provides, and signature strings.
 import type { FuncType, Module } from '../ir.js';
-import { ValType } from '../ir.js';
+import { ValType, isRefType, isConcreteRef, isNullable, heapOf, typeIndexOf } from '../ir.js';
 
-/** One char per value type: the runtime's signature alphabet (runtime/values.ts). */
-export function typeChar(t: ValType): string {
+const HEAP_NAMES: Record<number, string> = {
+  0x70: 'func', 0x6f: 'extern', 0x69: 'exn', 0x73: 'nofunc', 0x72: 'noextern', 0x74: 'noexn',
+};
+
+/**
+ * A value type in the runtime's type alphabet (runtime/types.ts): one char for
+ * numbers and the common reference types, `(?H)`/`(!H)` for other references,
+ * where a concrete function type is written `[SIG]` by its structure (so equal
+ * types from different modules agree). A type that refers back to itself through
+ * its own parameters is cut with `#` (it only needs to be told apart).
+ */
+export function typeChar(t: ValType, types: FuncType[] = [], seen: number[] = []): string {
   switch (t) {
     case ValType.I32: return 'i';
     case ValType.I64: return 'j';
     case ValType.F32: return 'f';
     case ValType.F64: return 'd';
+    case ValType.V128: return 'v';
     case ValType.FuncRef: return 'r';
     case ValType.ExternRef: return 'e';
     case ValType.ExnRef: return 'x';
-    default: return 'v';
   }
+  if (!isRefType(t)) return 'v';
+  let heap: string;
+  if (isConcreteRef(t)) {
+    const idx = typeIndexOf(t);
+    const back = seen.indexOf(idx);
+    heap = back >= 0 || !types[idx] ? `#${back}` : `[${sigString(types[idx], types, [...seen, idx])}]`;
+  } else {
+    heap = HEAP_NAMES[heapOf(t)] ?? '?';
+  }
+  return `(${isNullable(t) ? '?' : '!'}${heap})`;
 }
 
-export function sigString(t: FuncType): string {
-  return t.params.map(typeChar).join('') + ':' + t.results.map(typeChar).join('');
+export function sigString(t: FuncType, types: FuncType[] = [], seen: number[] = []): string {
+  const one = (v: ValType) => typeChar(v, types, seen);
+  return t.params.map(one).join('') + ':' + t.results.map(one).join('');
 }
 
 /** The JS default (zero) value of a Wasm type, as source. */
@@ -56,7 +77,7 @@ export class ModuleContext {
 
   constructor(m: Module) {
     this.module = m;
-    this.typeSigs = m.types.map(sigString);
+    this.typeSigs = m.types.map((t, i) => sigString(t, m.types, [i]));
     this.funcSigs = m.funcTypes.map((ti) => this.typeSigs[ti]);
     const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
     this.globals = m.globals.map((g, i) => {
@@ -85,6 +106,16 @@ export class ModuleContext {
   }
 
   /** The JS binding of function i: `f<i>`, plus its name-section name when there is one (stack traces). */
+  /** A value type in the runtime's alphabet (see typeChar). */
+  typeString(t: ValType): string {
+    return typeChar(t, this.module.types);
+  }
+
+  /** The parameter types of tag i (runtime type strings). */
+  tagParams(i: number): string[] {
+    return this.module.types[this.module.tags[i]].params.map((t) => this.typeString(t));
+  }
+
   funcName(i: number): string {
     const n = this.module.funcNames.get(i);
     return n ? `f${i}_${sanitize(n)}` : 'f' + i;

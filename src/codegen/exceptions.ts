@@ -24,9 +24,14 @@ import { emitReturn } from './function.js';
 import { openFrame, type Frame } from './control.js';
 import { legacyHandlers, closeLegacyFrame, delegationCheck } from './legacy.js';
 
-/** Parameter signature of tag i, as the module declares it. */
+/** Parameter signature of tag i, as the module declares it (runtime type strings, joined). */
 export function tagSig(fl: FunctionLowering, tag: number): string {
-  return fl.ctx.typeSigs[fl.ctx.module.tags[tag]].split(':')[0];
+  return fl.ctx.tagParams(tag).join('');
+}
+
+/** Number of payload values of tag i. */
+export function tagArity(fl: FunctionLowering, tag: number): number {
+  return fl.ctx.module.types[fl.ctx.module.tags[tag]].params.length;
 }
 
 /**
@@ -53,7 +58,7 @@ export function branchWithValues(fl: FunctionLowering, depth: number, values: st
 
 const throwOp: Handler = (fl, ins) => {
   const st = fl.stack;
-  const n = tagSig(fl, ins.tag!).length;
+  const n = tagArity(fl, ins.tag!);
   st.flushForStatement(false, n);
   const args: string[] = [];
   for (let i = 0; i < n; i++) args.unshift(st.value(st.pop()));
@@ -88,7 +93,7 @@ function closeTryTable(fl: FunctionLowering, f: Frame): void {
     if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
       fl.temp('$p');
       const sig = tagSig(fl, c.tag);
-      const vals = [...sig].map((_, i) => `$p[${i}]`);
+      const vals = Array.from({ length: tagArity(fl, c.tag) }, (_, i) => `$p[${i}]`);
       if (c.kind === CatchKind.CatchRef) vals.push(`${fl.helper('exnref')}($e)`);
       st.emit(`if (($p = ${fl.helper('payloadOf')}($e, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
       st.indent++;

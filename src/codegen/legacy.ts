@@ -21,7 +21,7 @@
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { openFrame, settleResults, resumeAfter, type Frame } from './control.js';
-import { tagSig } from './exceptions.js';
+import { tagSig, tagArity } from './exceptions.js';
 
 interface LegacyState {
   /** Handler id (for delegation) and the catch variable. */
@@ -81,7 +81,7 @@ function openHandler(fl: FunctionLowering, f: Frame, ins: Instr, all: boolean): 
   if (all) {
     s.catchAll = true;
   } else {
-    const n = tagSig(fl, ins.tag!).length;
+    const n = tagArity(fl, ins.tag!);
     for (let i = 0; i < n; i++) {
       st.emit(`s${f.height + i} = $p[${i}];`);
       if (f.height + i > st.maxSlotUsed) st.maxSlotUsed = f.height + i;

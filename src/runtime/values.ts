@@ -14,18 +14,42 @@
 // Self-contained factory: see errors.ts.
 
 export function defineValues(_g: any, rt: any) {
+  const { refInfo, sigParts } = rt;
   const RAW = Symbol('wasm2es.function');
+  function callHost(v: Function, a: any[]): any {
+    return v(...a);
+  }
   const LinkError = rt.LinkError as ErrorConstructor;
 
+  /** ECMAScript ToPrimitive with hint "number". */
+  function toPrimitive(v: any): unknown {
+    const exotic = v[Symbol.toPrimitive];
+    if (exotic !== undefined && exotic !== null) {
+      const r = exotic.call(v, 'number');
+      if (r !== null && (typeof r === 'object' || typeof r === 'function')) throw new TypeError('Cannot convert object to primitive value');
+      return r;
+    }
+    for (const m of ['valueOf', 'toString']) {
+      const f = v[m];
+      if (typeof f === 'function') {
+        const r = f.call(v);
+        if (r === null || (typeof r !== 'object' && typeof r !== 'function')) return r;
+      }
+    }
+    throw new TypeError('Cannot convert object to primitive value');
+  }
+  /** ToBigInt64 (ECMAScript ToBigInt, then wrap): a Number is a TypeError, not converted. */
   function toBigInt64(v: unknown): bigint {
-    if (typeof v === 'bigint') return BigInt.asIntN(64, v);
-    if (typeof v === 'number' || v === undefined || v === null || typeof v === 'symbol')
-      throw new TypeError(`Cannot convert ${String(v)} to a BigInt`);
-    // Objects, strings and booleans: ToBigInt via BigInt() (strings parse, booleans map).
-    return BigInt.asIntN(64, BigInt(v as any));
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) v = toPrimitive(v);
+    switch (typeof v) {
+      case 'bigint': return BigInt.asIntN(64, v);
+      case 'boolean': return v ? 1n : 0n;
+      case 'string': return BigInt.asIntN(64, BigInt(v)); // SyntaxError for a bad string, as ToBigInt
+      default: throw new TypeError(`Cannot convert ${String(v)} to a BigInt`);
+    }
   }
 
-  /** ToWebAssemblyValue: a JS value to the internal representation of type `t`. */
+  /** ToWebAssemblyValue: a JS value to the internal representation of type `t` (types.ts). */
   function toWasm(t: string, v: any): any {
     switch (t) {
       case 'i': return v | 0;
@@ -34,14 +58,36 @@ export function defineValues(_g: any, rt: any) {
       case 'd': return +v;
       case 'e': return v;
       case 'r': return funcFromJS(v);
-      default: throw new TypeError('type cannot cross the JS boundary');
     }
+    const ref = refInfo(t);
+    if (!ref || ref.family === 'exn') throw new TypeError('a value of this type cannot come from JavaScript');
+    if (v === null) {
+      if (!ref.nullable) throw new TypeError('null is not allowed for a non-nullable reference');
+      return null;
+    }
+    if (ref.heap === 'nofunc' || ref.heap === 'noextern') throw new TypeError('only null has this reference type');
+    if (ref.family === 'extern') return v;
+    const f = funcFromJS(v);
+    if (ref.heap[0] === '[' && f.t !== ref.heap.slice(1, -1) && f.t !== '?') {
+      throw new TypeError('the function does not have the expected type');
+    }
+    return f;
   }
   /** ToJSValue: internal representation of type `t` to the JS value. */
   function toJS(t: string, v: any): any {
     if (t === 'r') return funcToJS(v);
-    if (t === 'x') throw new TypeError('an exnref cannot be passed to JavaScript');
-    return v;
+    if (t.length === 1) {
+      if (t === 'x') throw new TypeError('an exnref cannot be passed to JavaScript');
+      return v;
+    }
+    const ref = refInfo(t);
+    if (ref && ref.family === 'exn') throw new TypeError('an exnref cannot be passed to JavaScript');
+    return ref && ref.family === 'func' ? funcToJS(v) : v;
+  }
+  /** Whether values of type `t` can cross to or from JS at all. */
+  function crossesJS(t: string): boolean {
+    const ref = refInfo(t);
+    return !(t === 'v' || (ref && ref.family === 'exn'));
   }
 
   function funcFromJS(v: any): any {
@@ -72,7 +118,11 @@ export function defineValues(_g: any, rt: any) {
   function adoptNative(v: any): any {
     let raw = natives.get(v);
     if (!raw) {
-      raw = (...args: any[]) => v(...args);
+      raw = function () {
+        const a = taggedArray(arguments.length);
+        for (let i = 0; i < a.length; i++) a[i] = arguments[i];
+        return callHost(v, a);
+      };
       raw.t = '?';
       raw.w = v;
       natives.set(v, raw);
@@ -88,9 +138,11 @@ export function defineValues(_g: any, rt: any) {
   }
 
   function makeWrapper(f: any): Function {
-    const [ps, rs] = (f.t as string).split(':');
+    const { params: ps, results: rs } = sigParts(f.t as string);
     const np = ps.length;
-    const w = function (this: unknown) {
+    // A method, not a plain function: exported functions are not constructors.
+    const w = {
+      exported(this: unknown) {
       const a = taggedArray(np);
       for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], arguments[i]);
       let r;
@@ -100,12 +152,13 @@ export function defineValues(_g: any, rt: any) {
         // A Wasm exception leaving for JS becomes what JS expects (exceptions.ts).
         throw rt.toHost(e);
       }
-      if (rs.length === 1) return toJS(rs, r);
+      if (rs.length === 1) return toJS(rs[0], r);
       if (rs.length === 0) return undefined;
       const out = taggedArray(rs.length);
       for (let i = 0; i < rs.length; i++) out[i] = toJS(rs[i], r[i]);
       return out;
-    };
+      },
+    }.exported;
     Object.defineProperty(w, 'name', { value: String(f.i ?? 0) });
     Object.defineProperty(w, 'length', { value: np });
     (w as any)[RAW] = f;
@@ -126,21 +179,29 @@ export function defineValues(_g: any, rt: any) {
   }
   /** A JS function called from Wasm: arguments to JS values, the result back. */
   function hostFunc(v: Function, t: string): any {
-    const [ps, rs] = t.split(':');
-    const refArgs = ps.indexOf('r') >= 0;
+    const { params: ps, results: rs } = sigParts(t);
+    if (!ps.every(crossesJS) || !rs.every(crossesJS)) {
+      // exnref cannot cross to JS: calling such an import is a TypeError, before the call.
+      const fn: any = function () {
+        throw new TypeError('an imported function with exnref in its type cannot be called');
+      };
+      fn.t = t;
+      return fn;
+    }
+    const refArgs = ps.some((p: string) => p !== 'e' && refInfo(p) !== null);
     let fn: any;
     if (rs.length <= 1) {
       fn = function () {
         const a = taggedArray(arguments.length);
         for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
-        const r = v(...a);
-        return rs.length === 0 ? undefined : toWasm(rs, r);
+        const r = callHost(v, a);
+        return rs.length === 0 ? undefined : toWasm(rs[0], r);
       };
     } else {
       fn = function () {
         const a = taggedArray(arguments.length);
         for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
-        const r = v(...a);
+        const r = callHost(v, a);
         if (r === null || (typeof r !== 'object' && typeof r !== 'function') || typeof r[Symbol.iterator] !== 'function')
           throw new TypeError('multi-value result must be iterable');
         const vals: any[] = [null];
@@ -156,5 +217,5 @@ export function defineValues(_g: any, rt: any) {
     return fn;
   }
 
-  return { RAW, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
+  return { RAW, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
 }

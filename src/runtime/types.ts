@@ -1,0 +1,109 @@
+// Value types as the runtime sees them: short strings, compared as strings.
+//
+//   i i32   j i64   f f32   d f64   v v128
+//   r funcref = (ref null func)   e externref = (ref null extern)   x exnref = (ref null exn)
+//   (?H) / (!H)   any other reference type, nullable / non-null, with heap type H:
+//                 func extern exn nofunc noextern noexn, or [SIG] for a concrete
+//                 function type, SIG being its signature string
+//
+// A signature is "params:results", each a sequence of types; `call_indirect`
+// compares signatures as strings, so structurally equal function types from
+// different modules match. Link checks use `isSubtype` (typed function references
+// subtyping: nofunc <: [SIG] <: func, noextern <: extern, noexn <: exn, and
+// non-null <: nullable).
+//
+// Self-contained factory: see errors.ts.
+
+export interface RefInfo {
+  family: 'func' | 'extern' | 'exn';
+  nullable: boolean;
+  /** func extern exn nofunc noextern noexn, or [SIG]. */
+  heap: string;
+}
+
+export function defineTypes(_g: any, _rt: any) {
+  const splitCache = new Map<string, string[]>();
+  /** The types of a sequence, e.g. "i(!func)j" -> ["i", "(!func)", "j"]. */
+  function splitTypes(s: string): string[] {
+    let r = splitCache.get(s);
+    if (r) return r;
+    r = [];
+    for (let i = 0; i < s.length; ) {
+      if (s[i] !== '(') {
+        r.push(s[i++]);
+        continue;
+      }
+      let depth = 0;
+      let j = i;
+      for (; j < s.length; j++) {
+        const c = s[j];
+        if (c === '(' || c === '[') depth++;
+        else if (c === ')' || c === ']') {
+          depth--;
+          if (depth === 0) break;
+        }
+      }
+      r.push(s.slice(i, j + 1));
+      i = j + 1;
+    }
+    splitCache.set(s, r);
+    return r;
+  }
+
+  const sigCache = new Map<string, { params: string[]; results: string[] }>();
+  /** A signature's parameter and result types (split at the top-level ':'). */
+  function sigParts(sig: string): { params: string[]; results: string[] } {
+    let r = sigCache.get(sig);
+    if (r) return r;
+    let depth = 0;
+    let at = -1;
+    for (let i = 0; i < sig.length; i++) {
+      const c = sig[i];
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (c === ':' && depth === 0) {
+        at = i;
+        break;
+      }
+    }
+    r = { params: splitTypes(sig.slice(0, at)), results: splitTypes(sig.slice(at + 1)) };
+    sigCache.set(sig, r);
+    return r;
+  }
+
+  const SHORT: Record<string, string> = { r: '(?func)', e: '(?extern)', x: '(?exn)' };
+  const refCache = new Map<string, RefInfo | null>();
+  /** What a reference type is; null for numeric types. */
+  function refInfo(t: string): RefInfo | null {
+    let r = refCache.get(t);
+    if (r !== undefined) return r;
+    const long = SHORT[t] ?? t;
+    if (long[0] !== '(') r = null;
+    else {
+      const heap = long.slice(2, -1);
+      const family = heap[0] === '[' || heap === 'func' || heap === 'nofunc' ? 'func' : heap === 'extern' || heap === 'noextern' ? 'extern' : 'exn';
+      r = { family, nullable: long[1] === '?', heap };
+    }
+    refCache.set(t, r);
+    return r;
+  }
+
+  /** Whether a value of type `a` may be used where type `b` is expected. */
+  function isSubtype(a: string, b: string): boolean {
+    if (a === b) return true;
+    const ra = refInfo(a), rb = refInfo(b);
+    if (!ra || !rb) return false;
+    if (ra.family !== rb.family) return false;
+    if (ra.nullable && !rb.nullable) return false;
+    if (ra.heap === rb.heap) return true;
+    if (ra.heap === 'no' + ra.family) return true; // the bottom type of its family
+    return ra.family === 'func' && ra.heap[0] === '[' && rb.heap === 'func';
+  }
+
+  /** Whether two types are the same (shorthands and long forms agree). */
+  function sameType(a: string, b: string): boolean {
+    return a === b || (SHORT[a] ?? a) === (SHORT[b] ?? b);
+  }
+
+  return { splitTypes, sigParts, refInfo, isSubtype, sameType };
+}
