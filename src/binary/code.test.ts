@@ -202,6 +202,24 @@ describe('decodeBody', () => {
     expect(b[7].depth).toBe(0);
   });
 
+  it('decodes the immediates of tail calls and typed reference instructions', () => {
+    const b = rawBody([0x12, 0, 0x13, 0, 0, 0x14, 0, 0x15, 0, 0xd4, 0xd5, 1, 0xd6, 2, 0xd0, 0x00, 0xd0, 0x73, 0xd0, 0x70, 0x02, 0x64, 0x00, 0x0b]);
+    const strip = ({ offset: _o, type: _t, ...rest }: Instr) => rest;
+    expect(b.slice(0, 10).map(strip)).toEqual([
+      { op: 0x12, index: 0 }, // return_call
+      { op: 0x13, index: 0, mem: 0 }, // return_call_indirect
+      { op: 0x14, index: 0 }, // call_ref
+      { op: 0x15, index: 0 }, // return_call_ref
+      { op: 0xd4 }, // ref.as_non_null
+      { op: 0xd5, depth: 1 }, // br_on_null
+      { op: 0xd6, depth: 2 }, // br_on_non_null
+      { op: 0xd0, refType: 0x100001 }, // ref.null $0 = (ref null 0)
+      { op: 0xd0, refType: 0x73 }, // ref.null nofunc = nullfuncref
+      { op: 0xd0, refType: ValType.FuncRef }, // ref.null func
+    ]);
+    expect(b[10].type!.results).toEqual([0x100000]); // block (result (ref 0))
+  });
+
   it('rejects unknown opcodes as malformed and later proposals as unsupported', () => {
     expect(error(() => rawBody([0x00, 0xff, 0x00])).message).toContain('illegal opcode ff');
     expect(error(() => rawBody([0x27])).message).toContain('illegal opcode 27');
@@ -210,16 +228,15 @@ describe('decodeBody', () => {
     expect(feature([0xfd, 0x0c])).toBe('simd');
     expect(feature([0xfb, 0x00])).toBe('gc');
     expect(feature([0xfe, 0x00])).toBe('threads');
-    expect(feature([0x12, 0])).toBe('tail-call');
-    expect(feature([0x13, 0, 0])).toBe('tail-call');
-    expect(feature([0x15, 0])).toBe('tail-call');
-    expect(feature([0x14, 0])).toBe('function-references');
-    for (const op of [0xd3, 0xd4, 0xd5, 0xd6]) expect(feature([op, 0])).toBe('function-references');
-    expect(feature([0xd0, 0x00])).toBe('function-references'); // ref.null $t
+    expect(feature([0xd3])).toBe('gc'); // ref.eq
     expect(feature([0xd0, 0x6e])).toBe('gc'); // ref.null any
+    expect(feature([0xd0, 0x71])).toBe('gc'); // ref.null none
+    expect(feature([0x02, 0x63, 0x6c, 0x0b])).toBe('gc'); // block (result i31ref)
     expect(feature([0x02, 0x7b, 0x0b])).toBe('simd'); // block (result v128)
-    expect(feature([0x02, 0x64, 0x70, 0x0b])).toBe('function-references');
-    expect(feature([0x1c, 1, 0x63, 0x6f])).toBe('function-references');
+    expect(error(() => rawBody([0xd0, 0x05])).message).toContain('unknown type 5'); // ref.null $5
+    expect(error(() => rawBody([0xd0, 0x60])).message).toContain('malformed heap type'); // a non-heap code
+    expect(error(() => rawBody([0xd0, 0xf0, 0x7f])).message).toContain('malformed heap type'); // func, two bytes
+    expect(error(() => rawBody([0x1c, 1, 0x63, 0x01])).message).toContain('unknown type 1');
   });
 
   it('requires the final end and nothing after it', () => {

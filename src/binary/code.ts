@@ -17,10 +17,10 @@ const enum Imm {
   Illegal = 0,
   None,
   Block, // block, loop, if, try: a block type
-  Label, // br, br_if, rethrow, delegate: a label depth
+  Label, // br, br_if, rethrow, delegate, br_on_null, br_on_non_null: a label depth
   BrTable,
-  Index, // call, local.*, global.*, ref.func
-  CallIndirect,
+  Index, // call, return_call, call_ref, return_call_ref, local.*, global.*, ref.func
+  CallIndirect, // call_indirect, return_call_indirect: type index, table index
   Tag, // throw, legacy catch
   TryTable,
   MemArg, // loads and stores
@@ -53,13 +53,14 @@ function setUnsupported(feature: string, ...ops: number[]): void {
   }
 }
 
-setImm(Imm.None, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1);
+setImm(Imm.None, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd4);
 setImm(Imm.Block, 0x02, 0x03, 0x04, 0x06);
 setImm(Imm.Tag, 0x07, 0x08);
-setImm(Imm.Label, 0x09, 0x0c, 0x0d, 0x18);
+setImm(Imm.Label, 0x09, 0x0c, 0x0d, 0x18, 0xd5, 0xd6); // ..., br_on_null, br_on_non_null
 setImm(Imm.BrTable, 0x0e);
-setImm(Imm.Index, 0x10, 0x20, 0x21, 0x22, 0x23, 0x24, 0xd2);
-setImm(Imm.CallIndirect, 0x11);
+// call, return_call, call_ref, return_call_ref (type index), local.*, global.*, ref.func
+setImm(Imm.Index, 0x10, 0x12, 0x14, 0x15, 0x20, 0x21, 0x22, 0x23, 0x24, 0xd2);
+setImm(Imm.CallIndirect, 0x11, 0x13); // call_indirect, return_call_indirect
 setImm(Imm.SelectT, 0x1c);
 setImm(Imm.TryTable, 0x1f);
 setImm(Imm.TableIdx, 0x25, 0x26);
@@ -72,9 +73,7 @@ setImm(Imm.F64Const, 0x44);
 setRange(Imm.None, 0x45, 0xc4); // numeric instructions have no immediates
 setImm(Imm.RefNull, 0xd0);
 setImm(Imm.Prefix0xFC, 0xfc);
-setUnsupported('tail-call', 0x12, 0x13, 0x15);
-setUnsupported('function-references', 0x14, 0xd3, 0xd4, 0xd5, 0xd6);
-setUnsupported('gc', 0xfb);
+setUnsupported('gc', 0xd3, 0xfb); // ref.eq, the GC prefix
 setUnsupported('simd', 0xfd);
 setUnsupported('threads', 0xfe);
 
@@ -85,10 +84,12 @@ const NO_TYPES: ValType[] = [];
 /** Block type `[] -> []`. Shared: consumers must not mutate block types. */
 export const EMPTY_BLOCK_TYPE: FuncType = { params: NO_TYPES, results: NO_TYPES };
 /** Block types `[] -> [t]`, one shared object per value type. */
-const SINGLE_BLOCK_TYPES: FuncType[] = [];
+const SINGLE_BLOCK_TYPES = new Map<number, FuncType>();
 
 function singleResult(t: ValType): FuncType {
-  return (SINGLE_BLOCK_TYPES[t] ??= { params: NO_TYPES, results: [t] });
+  let bt = SINGLE_BLOCK_TYPES.get(t);
+  if (!bt) SINGLE_BLOCK_TYPES.set(t, (bt = { params: NO_TYPES, results: [t] }));
+  return bt;
 }
 
 /** Reads a block type: 0x40, a value type, or a type index as a non-negative s33. */
@@ -100,7 +101,7 @@ function readBlockType(m: Module, r: Reader): FuncType {
     return EMPTY_BLOCK_TYPE;
   }
   // Any other one-byte negative s33 must be a value type (or is rejected as one).
-  if (b >= 0x40 && b < 0x80) return singleResult(readValType(r));
+  if (b >= 0x40 && b < 0x80) return singleResult(readValType(r, m.types.length));
   const idx = r.s33();
   if (idx < 0) throw compileError(at, 'malformed block type');
   if (idx >= m.types.length) throw compileError(at, `unknown type ${idx}`);
@@ -179,9 +180,9 @@ export function decodeInstr(m: Module, r: Reader, inBody: boolean): Instr {
     case Imm.F64Const:
       return { op, offset, i64: r.f64Bits() };
     case Imm.SelectT:
-      return { op, offset, selectTypes: readValTypes(r) };
+      return { op, offset, selectTypes: readValTypes(r, m.types.length) };
     case Imm.RefNull:
-      return { op, offset, refType: readHeapType(r) };
+      return { op, offset, refType: readHeapType(r, m.types.length) };
     case Imm.Prefix0xFC:
       return decodeFC(m, r, offset, inBody);
     case Imm.Unsupported:

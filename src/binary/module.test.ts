@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeModule, MAX_LOCALS } from './module.js';
 import { decodeBody } from './code.js';
 import { CompileError } from '../runtime/index.js';
-import { ValType } from '../ir.js';
+import { AbsHeap, ValType, refType, refTypeIdx } from '../ir.js';
+
+const REF_FUNC = refType(false, AbsHeap.Func);
 
 const wabt = await (await import('wabt')).default();
 
@@ -195,10 +197,11 @@ describe('decodeModule', () => {
     ];
     const m = decodeModule(mod(TYPE_VOID, section(3, vec([[0]])), section(9, vec(segs)), section(10, vec([[2, 0, 0x0b]]))));
     expect(m.elems.map((e) => [e.mode, e.table, e.offsetExpr?.length ?? null, e.type, e.init.length])).toEqual([
-      ['active', 0, 1, ValType.FuncRef, 1],
-      ['passive', 0, null, ValType.FuncRef, 1],
-      ['active', 1, 1, ValType.FuncRef, 1],
-      ['declarative', 0, null, ValType.FuncRef, 1],
+      // Function indices give (ref func), kind 4 funcref (Wasm 3.0).
+      ['active', 0, 1, REF_FUNC, 1],
+      ['passive', 0, null, REF_FUNC, 1],
+      ['active', 1, 1, REF_FUNC, 1],
+      ['declarative', 0, null, REF_FUNC, 1],
       ['active', 0, 1, ValType.FuncRef, 1],
       ['passive', 0, null, ValType.FuncRef, 2],
       ['active', 1, 1, ValType.FuncRef, 1],
@@ -251,12 +254,29 @@ describe('decodeModule', () => {
     expect(unsupported(mod(section(1, vec([[0x4e, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x5f, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x7b, 0]]))))).toBe('simd');
-    expect(unsupported(mod(section(1, vec([[0x60, 1, 0x64, 0x70, 0]]))))).toBe('function-references');
-    expect(unsupported(mod(section(1, vec([[0x60, 1, 0x63, 0x00, 0]]))))).toBe('function-references');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x63, 0x6e, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x6e, 0]]))))).toBe('gc');
-    expect(unsupported(mod(section(4, vec([[0x40, 0, 0x64, 0x70, 0, 1, 0xd2, 0, 0x0b]]))))).toBe('function-references');
+    expect(unsupported(mod(section(1, vec([[0x60, 1, 0x71, 0]]))))).toBe('gc');
+    expect(unsupported(mod(section(1, vec([[0x60, 1, 0x64, 0x6b, 0]]))))).toBe('gc');
     expect(error(() => decodeModule(mod(section(1, vec([[0x60, 1, 0x55, 0]]))))).message).toContain('malformed value type');
+  });
+
+  it('decodes typed reference types and tables with initializers', () => {
+    // type 0: [(ref 0) (ref null func) (ref nofunc)] -> [nullexternref (ref null 0)]
+    const types = section(1, vec([[0x60, 3, 0x64, 0x00, 0x63, 0x70, 0x64, 0x73, 2, 0x72, 0x63, 0x00]]));
+    const m = decodeModule(mod(types));
+    expect(m.types[0].params).toEqual([refTypeIdx(false, 0), ValType.FuncRef, 0x173]);
+    expect(m.types[0].results).toEqual([0x72, 0x100001]);
+    // (ref null func) written out is the funcref shorthand.
+    expect(decodeModule(mod(section(1, vec([[0x60, 1, 0x63, 0x70, 0]])))).types[0].params).toEqual([ValType.FuncRef]);
+    // A type may name itself but no later type.
+    expect(error(() => decodeModule(mod(section(1, vec([[0x60, 1, 0x63, 0x01, 0], [0x60, 0, 0]]))))).message).toContain('unknown type 1');
+    // Tables: plain, and 0x40 0x00 tabletype expr.
+    const tables = section(4, vec([[0x70, 0, 1], [0x40, 0, 0x64, 0x70, 0, 1, 0xd2, 0, 0x0b]]));
+    const m2 = decodeModule(mod(TYPE_VOID, section(3, vec([[0]])), tables, section(10, vec([[2, 0, 0x0b]]))));
+    expect(m2.tables.map((t) => t.elem)).toEqual([ValType.FuncRef, REF_FUNC]);
+    expect(m2.tableInits.map((e) => e && e.map((i) => i.op))).toEqual([null, [0xd2]]);
+    expect(error(() => decodeModule(mod(section(4, vec([[0x40, 1, 0x70, 0, 1, 0x0b]]))))).message).toContain('malformed table type');
   });
 
   it('expands locals and rejects too many', () => {

@@ -7,7 +7,9 @@
 // 99 decodes fine.
 
 import {
+  AbsHeap,
   ValType,
+  refType,
   type Data,
   type Elem,
   type Export,
@@ -72,6 +74,7 @@ function newModule(bytes: Uint8Array): Module {
     globals: [],
     tags: [],
     globalInits: [],
+    tableInits: [],
     exports: [],
     start: null,
     elems: [],
@@ -232,8 +235,10 @@ function readTypeSection(m: Module, r: Reader): void {
       }
       throw compileError(at, 'malformed function type');
     }
-    const params = readValTypes(r);
-    const results = readValTypes(r);
+    // A type may refer to itself (an implicit one-type recursion group) and to
+    // the types before it, not to later ones.
+    const params = readValTypes(r, i + 1);
+    const results = readValTypes(r, i + 1);
     m.types.push({ params, results });
   }
 }
@@ -250,15 +255,13 @@ function readLimits(r: Reader, isMemory: boolean): Limits {
   return { min, max };
 }
 
-function readTableType(r: Reader): TableType {
-  // 0x40 0x00 starts a table with an explicit initializer (typed function references).
-  if (r.peekU8() === 0x40) throw unsupported(r.pos, 'function-references');
-  const elem = readRefType(r);
+function readTableType(m: Module, r: Reader): TableType {
+  const elem = readRefType(r, m.types.length);
   return { elem, limits: readLimits(r, false) };
 }
 
-function readGlobalType(r: Reader): GlobalType {
-  const type = readValType(r);
+function readGlobalType(m: Module, r: Reader): GlobalType {
+  const type = readValType(r, m.types.length);
   const at = r.pos;
   const mut = r.u8();
   if (mut > 1) throw compileError(at, 'malformed mutability');
@@ -290,7 +293,7 @@ function readImportSection(m: Module, r: Reader): void {
         break;
       }
       case 1: {
-        const type = readTableType(r);
+        const type = readTableType(m, r);
         imp = { module, name, desc: { kind: 'table', type }, offset };
         m.tables.push(type);
         m.numImportedTables++;
@@ -304,7 +307,7 @@ function readImportSection(m: Module, r: Reader): void {
         break;
       }
       case 3: {
-        const type = readGlobalType(r);
+        const type = readGlobalType(m, r);
         imp = { module, name, desc: { kind: 'global', type }, offset };
         m.globals.push(type);
         m.numImportedGlobals++;
@@ -336,7 +339,19 @@ function readFunctionSection(m: Module, r: Reader): number[] {
 
 function readTableSection(m: Module, r: Reader): void {
   const n = r.count();
-  for (let i = 0; i < n; i++) m.tables.push(readTableType(r));
+  for (let i = 0; i < n; i++) {
+    // 0x40 0x00 starts a table with an initializer expression (Wasm 3.0).
+    if (r.peekU8() === 0x40) {
+      r.pos++;
+      const at = r.pos;
+      if (r.u8() !== 0x00) throw compileError(at, 'malformed table type');
+      m.tables.push(readTableType(m, r));
+      m.tableInits.push(decodeConstExpr(m, r));
+    } else {
+      m.tables.push(readTableType(m, r));
+      m.tableInits.push(null);
+    }
+  }
 }
 
 function readMemorySection(m: Module, r: Reader): void {
@@ -353,7 +368,7 @@ function readGlobalSection(m: Module, r: Reader): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
-    const type = readGlobalType(r);
+    const type = readGlobalType(m, r);
     const init = decodeConstExpr(m, r);
     m.globals.push(type);
     m.globalInits.push({ type, init, offset });
@@ -391,7 +406,7 @@ function readElemExprs(m: Module, r: Reader): Instr[][] {
   return out;
 }
 
-/** The `elemkind` byte of segment kinds 1-3: only 0x00 (funcref) exists. */
+/** The `elemkind` byte of segment kinds 1-3: only 0x00 (`(ref func)`) exists. */
 function readElemKind(r: Reader): void {
   const at = r.pos;
   if (r.u8() !== 0) throw compileError(at, 'malformed element kind');
@@ -408,7 +423,9 @@ function readElementSection(m: Module, r: Reader): void {
     let mode: Elem['mode'];
     let table = 0;
     let offsetExpr: Instr[] | null = null;
-    let type: ValType = ValType.FuncRef;
+    // Function indices (kinds 0-3) give `(ref func)`; expressions without an
+    // explicit type (kind 4) give funcref.
+    let type: ValType = kind & 4 ? ValType.FuncRef : refType(false, AbsHeap.Func);
     if ((kind & 1) === 0) {
       mode = 'active';
       if (kind & 2) table = r.u32();
@@ -416,11 +433,11 @@ function readElementSection(m: Module, r: Reader): void {
     } else {
       mode = kind & 2 ? 'declarative' : 'passive';
     }
-    // Kinds 0 and 4 imply funcref; the others spell the type out.
+    // Kinds 0 and 4 imply the type; the others spell it out.
     const explicitType = kind !== 0 && kind !== 4;
     let init: Instr[][];
     if (kind & 4) {
-      if (explicitType) type = readRefType(r);
+      if (explicitType) type = readRefType(r, m.types.length);
       init = readElemExprs(m, r);
     } else {
       if (explicitType) readElemKind(r);
@@ -456,7 +473,7 @@ function readCodeSection(m: Module, r: Reader, declared: number[]): void {
       // MAX_LOCALS the engines' one.
       if (total > MAX_LOCALS) throw compileError(countAt, 'too many locals');
       counts.push(c);
-      types.push(readValType(r));
+      types.push(readValType(r, m.types.length));
     }
     const locals: ValType[] = new Array(total);
     let k = 0;

@@ -1,86 +1,79 @@
 // Value, reference and heap types as they appear in the binary format.
 //
-// wasm2es supports the Wasm 2.0 types plus exnref. Everything else that is
-// well-formed in Wasm 3.0 (typed references, the GC abstract heap types, v128)
-// is rejected as an unsupported feature, so a user learns *why* a valid module
-// was refused; bytes that are no type at all are malformed.
+// wasm2es supports the Wasm 2.0 types, exnref and the typed function references
+// of Wasm 3.0 (`(ref null? ht)` with ht an abstract func/extern/exn heap type,
+// their bottom types, or a type index). What only exists with GC (any, eq, i31,
+// struct, array, none) and v128 is rejected as an unsupported feature, so a user
+// learns *why* a valid module was refused; bytes that are no type at all are
+// malformed. See src/ir.ts for how reference types are encoded as ValType.
 
-import { ValType } from '../ir.js';
+import { ValType, formatValType, isAbsHeap, refType, refTypeIdx } from '../ir.js';
 import { compileError, unsupported } from './errors.js';
 import type { Reader } from './reader.js';
 
-/** Abstract heap type shorthands that only exist with GC (as ref types or heap types). */
+/** Abstract heap type codes that only exist with GC: none, any, eq, i31, struct, array. */
 function isGcHeapByte(b: number): boolean {
-  // nofunc 0x73, noextern 0x72, none 0x71, any 0x6e, eq 0x6d, i31 0x6c,
-  // struct 0x6b, array 0x6a, noexn 0x74
-  return (b >= 0x71 && b <= 0x74) || (b >= 0x6a && b <= 0x6e);
+  return b === 0x71 || (b >= 0x6a && b <= 0x6e);
 }
 
 /**
- * After 0x63 / 0x64 (`(ref null? ht)`): reads the heap type only to say which
- * proposal the module needs, then rejects it.
+ * Reads a heap type (an s33): an abstract heap type code or a type index.
+ * Returns the reference type `(ref null? ht)`. `numTypes` bounds type indices
+ * (while the type section is read, only the types up to the current one exist).
  */
-function rejectTypedRef(r: Reader, at: number): never {
+function readHeapTypeAs(r: Reader, nullable: boolean, numTypes: number): ValType {
+  const at = r.pos;
   const ht = r.s33();
-  if (ht < 0 && isGcHeapByte(ht & 0x7f)) throw unsupported(at, 'gc');
-  throw unsupported(at, 'function-references');
+  if (ht >= 0) {
+    if (ht >= numTypes) throw compileError(at, `unknown type ${ht}`);
+    // Every type is a function type (GC type definitions are rejected), so any
+    // index in range names a function type.
+    return refTypeIdx(nullable, ht);
+  }
+  // Abstract heap types are one-byte negative s33 values (code - 0x80); like
+  // the reference interpreter, a longer encoding of them is malformed.
+  const code = ht + 0x80;
+  if (r.pos - at === 1 && isAbsHeap(code)) return refType(nullable, code);
+  if (r.pos - at === 1 && isGcHeapByte(code)) throw unsupported(at, 'gc');
+  throw compileError(at, 'malformed heap type');
 }
 
-/** Reads a reference type (elem segments, tables): funcref, externref or exnref. */
-export function readRefType(r: Reader): ValType {
+/** Reads a reference type, any of: a shorthand byte or 0x63/0x64 + heap type. */
+export function readRefType(r: Reader, numTypes: number): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (b === 0x70 || b === 0x6f || b === 0x69) return b as ValType;
-  if (b === 0x63 || b === 0x64) rejectTypedRef(r, at);
+  if (isAbsHeap(b)) return b as ValType;
+  if (b === 0x63 || b === 0x64) return readHeapTypeAs(r, b === 0x63, numTypes);
   if (isGcHeapByte(b)) throw unsupported(at, 'gc');
   throw compileError(at, 'malformed reference type');
 }
 
 /** Reads a value type: a number type or a reference type. */
-export function readValType(r: Reader): ValType {
+export function readValType(r: Reader, numTypes: number): ValType {
   const at = r.pos;
   const b = r.u8();
-  if ((b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f || b === 0x69) return b as ValType;
+  if (b >= 0x7c && b <= 0x7f) return b as ValType;
+  if (isAbsHeap(b)) return b as ValType;
   if (b === 0x7b) throw unsupported(at, 'simd');
-  if (b === 0x63 || b === 0x64) rejectTypedRef(r, at);
+  if (b === 0x63 || b === 0x64) return readHeapTypeAs(r, b === 0x63, numTypes);
   if (isGcHeapByte(b)) throw unsupported(at, 'gc');
   throw compileError(at, 'malformed value type');
 }
 
-/** Reads the heap type of `ref.null` and returns the matching nullable ValType. */
-export function readHeapType(r: Reader): ValType {
-  const at = r.pos;
-  const b = r.peekU8();
-  if (b === 0x70 || b === 0x6f || b === 0x69) {
-    r.pos++;
-    return b as ValType;
-  }
-  if (isGcHeapByte(b)) throw unsupported(at, 'gc');
-  // A non-negative s33 is a concrete type index: (ref null $t).
-  const ht = r.s33();
-  if (ht >= 0) throw unsupported(at, 'function-references');
-  throw compileError(at, 'malformed heap type');
+/** Reads the heap type of `ref.null` and returns the type of the null: `(ref null ht)`. */
+export function readHeapType(r: Reader, numTypes: number): ValType {
+  return readHeapTypeAs(r, true, numTypes);
 }
 
 /** Reads a vector of value types (function params/results, typed select). */
-export function readValTypes(r: Reader): ValType[] {
+export function readValTypes(r: Reader, numTypes: number): ValType[] {
   const n = r.count();
   const out: ValType[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = readValType(r);
+  for (let i = 0; i < n; i++) out[i] = readValType(r, numTypes);
   return out;
 }
 
 /** Text form of a value type, for error messages. */
 export function valTypeName(t: number): string {
-  switch (t) {
-    case ValType.I32: return 'i32';
-    case ValType.I64: return 'i64';
-    case ValType.F32: return 'f32';
-    case ValType.F64: return 'f64';
-    case ValType.V128: return 'v128';
-    case ValType.FuncRef: return 'funcref';
-    case ValType.ExternRef: return 'externref';
-    case ValType.ExnRef: return 'exnref';
-    default: return '_';
-  }
+  return formatValType(t);
 }

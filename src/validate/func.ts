@@ -3,14 +3,32 @@
 // with exception handling (try_table, throw, throw_ref) and the legacy
 // exception instructions (try, catch, catch_all, delegate, rethrow).
 //
-// Without subtyping (no typed references, no GC) "matches" is equality, plus
-// the Unknown type that the stack produces below an unreachable point.
+// Typed function references and tail calls (Wasm 3.0) bring subtyping (see
+// ./subtype.ts): an operand matches an expected type when it is a subtype of
+// it; the Unknown type that the stack produces below an unreachable point
+// matches everything. Locals of non-defaultable types (non-nullable references)
+// must be set before they are read; like the spec's algorithm, a set made inside
+// a block is forgotten at the end of that block.
 
-import { ValType, CatchKind, type FuncType, type Instr, type Module, type Func } from '../ir.js';
+import {
+  ValType,
+  CatchKind,
+  AbsHeap,
+  isDefaultable,
+  isRefType,
+  refType,
+  refTypeIdx,
+  withNullability,
+  type FuncType,
+  type Instr,
+  type Module,
+  type Func,
+} from '../ir.js';
 import { compileError } from '../binary/errors.js';
 import { valTypeName } from '../binary/types.js';
 import { declaredFuncRefs, funcType } from './module.js';
 import { FC_SIGS, MEM_OPS, SIMPLE_SIGS } from './signatures.js';
+import { REF_BOT, matches, matchesAll } from './subtype.js';
 
 /** The type of a value popped from the polymorphic part of an unreachable stack. */
 const UNKNOWN = 0;
@@ -30,29 +48,28 @@ interface Frame {
   results: readonly ValType[];
   /** Operand stack height at the start of the frame. */
   height: number;
+  /** Length of the local initialization log at the start of the frame. */
+  initHeight: number;
   unreachable: boolean;
 }
 
 const EXNREF_ONLY: readonly ValType[] = [ValType.ExnRef];
+/** catch_ref / catch_all_ref deliver a non-null `(ref exn)`. */
+const REF_EXN = refType(false, AbsHeap.Exn);
+const REF_EXN_ONLY: readonly ValType[] = [REF_EXN];
 const I32_X3: readonly ValType[] = [ValType.I32, ValType.I32, ValType.I32];
 
 function isNum(t: number): boolean {
   return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 || t === UNKNOWN;
 }
 
-function isRef(t: number): boolean {
-  return t === ValType.FuncRef || t === ValType.ExternRef || t === ValType.ExnRef || t === UNKNOWN;
-}
-
-function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function typeName(t: number): string {
+  return t === REF_BOT ? '(ref bot)' : valTypeName(t);
 }
 
 function typeList(ts: ArrayLike<number>, from = 0, to = ts.length): string {
   let s = '';
-  for (let i = from; i < to; i++) s += (i > from ? ' ' : '') + valTypeName(ts[i]);
+  for (let i = from; i < to; i++) s += (i > from ? ' ' : '') + typeName(ts[i]);
   return `[${s}]`;
 }
 
@@ -64,6 +81,10 @@ class FuncValidator {
   private vals: number[] = [];
   private sp = 0;
   private ctrls: Frame[] = [];
+  /** Per local: 1 when it holds a value (params, defaultable locals, or set). */
+  private readonly localSet: Uint8Array;
+  /** Non-defaultable locals set so far, in order; frames reset theirs at `end`. */
+  private initLog: number[] = [];
   /** Offset of the instruction being checked, for errors. */
   private at = 0;
 
@@ -71,6 +92,14 @@ class FuncValidator {
     this.m = m;
     this.locals = type.params.concat(locals);
     this.results = type.results;
+    this.localSet = new Uint8Array(this.locals.length);
+    for (let i = 0; i < this.locals.length; i++) {
+      if (i < type.params.length || isDefaultable(this.locals[i])) this.localSet[i] = 1;
+    }
+  }
+
+  private matches(actual: number, expected: number): boolean {
+    return matches(this.m, actual, expected);
   }
 
   private error(message: string): Error {
@@ -96,7 +125,7 @@ class FuncValidator {
     const f = this.ctrls[this.ctrls.length - 1];
     if (this.sp > f.height) {
       const actual = this.vals[this.sp - 1];
-      if (actual === t || actual === UNKNOWN) {
+      if (this.matches(actual, t)) {
         this.sp--;
         return;
       }
@@ -111,7 +140,7 @@ class FuncValidator {
     const before = this.sp;
     for (let i = ts.length - 1; i >= 0; i--) {
       const actual = this.popAny();
-      if (actual !== ts[i] && actual !== UNKNOWN) {
+      if (!this.matches(actual, ts[i])) {
         this.sp = before;
         throw this.requires(ts);
       }
@@ -125,9 +154,33 @@ class FuncValidator {
     return this.error(`type mismatch: instruction requires ${typeList(ts)} but stack has ${typeList(this.vals, from, this.sp)}`);
   }
 
+  /**
+   * Pops a reference operand and returns its type: REF_BOT from the
+   * polymorphic stack, else the operand's reference type.
+   */
+  private popRef(what: string): number {
+    const t = this.popAny();
+    if (t === UNKNOWN) return REF_BOT;
+    if (t < 0) throw this.error(`type mismatch: ${what} requires a reference but stack has []`);
+    if (t !== REF_BOT && !isRefType(t)) {
+      throw this.error(`type mismatch: ${what} requires a reference but stack has [${typeName(t)}]`);
+    }
+    return t;
+  }
+
+  private newFrame(kind: number, params: readonly ValType[], results: readonly ValType[]): Frame {
+    return { kind, params, results, height: this.sp, initHeight: this.initLog.length, unreachable: false };
+  }
+
   private pushCtrl(kind: number, params: readonly ValType[], results: readonly ValType[]): void {
-    this.ctrls.push({ kind, params, results, height: this.sp, unreachable: false });
+    this.ctrls.push(this.newFrame(kind, params, results));
     this.pushVals(params);
+  }
+
+  /** Forgets the local initializations made inside frame `f`. */
+  private resetLocals(f: Frame): void {
+    const log = this.initLog;
+    while (log.length > f.initHeight) this.localSet[log.pop()!] = 0;
   }
 
   private popCtrl(): Frame {
@@ -137,6 +190,7 @@ class FuncValidator {
       throw this.error(`type mismatch: block requires ${typeList(f.results)} but stack has ${typeList(this.vals, f.height, this.sp)}`);
     }
     this.ctrls.pop();
+    this.resetLocals(f);
     return f;
   }
 
@@ -159,6 +213,13 @@ class FuncValidator {
   private localType(idx: number): ValType {
     if (idx >= this.locals.length) throw this.error(`unknown local ${idx}`);
     return this.locals[idx];
+  }
+
+  /** local.set / local.tee: the local now holds a value until the end of the current block. */
+  private markSet(idx: number): void {
+    if (this.localSet[idx]) return;
+    this.localSet[idx] = 1;
+    this.initLog.push(idx);
   }
 
   private global(idx: number) {
@@ -197,7 +258,7 @@ class FuncValidator {
   }
 
   run(body: Instr[]): void {
-    this.ctrls.push({ kind: FUNC_FRAME, params: [], results: this.results, height: 0, unreachable: false });
+    this.ctrls.push(this.newFrame(FUNC_FRAME, [], this.results));
     const n = body.length;
     for (let i = 0; i < n; i++) {
       if (this.ctrls.length === 0) {
@@ -270,7 +331,7 @@ class FuncValidator {
         // end
         const f = this.popCtrl();
         // An `if` without `else` has an implicit else that passes its params on.
-        if (f.kind === OP_IF && !sameTypes(f.params, f.results)) {
+        if (f.kind === OP_IF && !matchesAll(this.m, f.params, f.results)) {
           throw this.error(`type mismatch: else branch requires ${typeList(f.results)} but has ${typeList(f.params)}`);
         }
         this.pushVals(f.results);
@@ -283,7 +344,7 @@ class FuncValidator {
         if (f.kind !== OP_TRY && f.kind !== OP_CATCH) throw this.error('catch without matching try');
         const params = this.tagParams(ins.tag!);
         this.popCtrl();
-        this.ctrls.push({ kind: OP_CATCH, params: f.params, results: f.results, height: this.sp, unreachable: false });
+        this.ctrls.push(this.newFrame(OP_CATCH, f.params, f.results));
         this.pushVals(params);
         break;
       }
@@ -293,7 +354,7 @@ class FuncValidator {
         if (f.kind === OP_CATCH_ALL) throw this.error('catch_all after catch_all');
         if (f.kind !== OP_TRY && f.kind !== OP_CATCH) throw this.error('catch_all without matching try');
         this.popCtrl();
-        this.ctrls.push({ kind: OP_CATCH_ALL, params: f.params, results: f.results, height: this.sp, unreachable: false });
+        this.ctrls.push(this.newFrame(OP_CATCH_ALL, f.params, f.results));
         break;
       }
       case 0x18: {
@@ -352,14 +413,30 @@ class FuncValidator {
       }
       case 0x11: {
         // call_indirect
-        const elem = this.table(ins.mem!);
-        if (elem !== ValType.FuncRef) throw this.error('type mismatch: call_indirect on a table of ' + valTypeName(elem));
-        const t = this.typeAt(ins.index!);
-        this.pop(ValType.I32);
+        const t = this.callIndirectType(ins);
         this.popVals(t.params);
         this.pushVals(t.results);
         break;
       }
+      case 0x12: {
+        // return_call
+        const t = this.funcType(ins.index!);
+        this.tailCall(t);
+        break;
+      }
+      case 0x13: // return_call_indirect
+        this.tailCall(this.callIndirectType(ins));
+        break;
+      case 0x14: {
+        // call_ref $t: [t1* (ref null $t)] -> [t2*]
+        const t = this.callRefType(ins);
+        this.popVals(t.params);
+        this.pushVals(t.results);
+        break;
+      }
+      case 0x15: // return_call_ref
+        this.tailCall(this.callRefType(ins));
+        break;
       case 0x1a: // drop
         if (this.popAny() < 0) throw this.error('type mismatch: drop requires a value but stack has []');
         break;
@@ -371,20 +448,26 @@ class FuncValidator {
         const ts = ins.selectTypes!;
         if (ts.length !== 1) throw this.error('invalid result arity');
         this.pop(ValType.I32);
-        this.popVals([ts[0], ts[0]]);
+        this.popVals([ts[0], ts[0]]); // each operand a subtype of t
         this.push(ts[0]);
         break;
       }
-      case 0x20: // local.get
-        this.push(this.localType(ins.index!));
+      case 0x20: {
+        // local.get
+        const t = this.localType(ins.index!);
+        if (!this.localSet[ins.index!]) throw this.error(`uninitialized local ${ins.index}`);
+        this.push(t);
         break;
+      }
       case 0x21: // local.set
         this.pop(this.localType(ins.index!));
+        this.markSet(ins.index!);
         break;
       case 0x22: {
         // local.tee
         const t = this.localType(ins.index!);
         this.pop(t);
+        this.markSet(ins.index!);
         this.push(t);
         break;
       }
@@ -433,22 +516,33 @@ class FuncValidator {
       case 0xd0: // ref.null
         this.push(ins.refType!);
         break;
-      case 0xd1: {
-        // ref.is_null
-        const t = this.popAny();
-        if (t < 0) throw this.requires([ValType.FuncRef]);
-        if (!isRef(t)) throw this.error(`type mismatch: ref.is_null requires a reference but stack has [${valTypeName(t)}]`);
+      case 0xd1: // ref.is_null
+        this.popRef('ref.is_null');
         this.push(ValType.I32);
         break;
-      }
       case 0xd2: {
-        // ref.func
+        // ref.func: (ref $t) for the function's type $t
         const idx = ins.index!;
         this.funcType(idx);
         if (!declaredFuncRefs(this.m)[idx]) throw this.error('undeclared function reference');
-        this.push(ValType.FuncRef);
+        this.push(refTypeIdx(false, this.m.funcTypes[idx]));
         break;
       }
+      case 0xd4: // ref.as_non_null: (ref null ht) -> (ref ht)
+        this.push(nonNull(this.popRef('ref.as_non_null')));
+        break;
+      case 0xd5: {
+        // br_on_null l: [t* (ref null ht)] -> [t* (ref ht)], the branch carries t*
+        const ts = this.labelTypes(this.label(ins.depth!));
+        const rt = this.popRef('br_on_null');
+        this.popVals(ts);
+        this.pushVals(ts);
+        this.push(nonNull(rt));
+        break;
+      }
+      case 0xd6:
+        this.brOnNonNull(ins);
+        break;
       default:
         if (op >= 0xfc08 && op <= 0xfc11) this.bulk(ins);
         else throw this.error(`illegal opcode ${op.toString(16)}`);
@@ -457,6 +551,52 @@ class FuncValidator {
 
   private funcType(idx: number): FuncType {
     return funcType(this.m, idx, this.at);
+  }
+
+  /** call_indirect / return_call_indirect: checks the table, pops the index, returns the callee type. */
+  private callIndirectType(ins: Instr): FuncType {
+    const elem = this.table(ins.mem!);
+    if (!this.matches(elem, ValType.FuncRef)) {
+      throw this.error('type mismatch: indirect call on a table of ' + valTypeName(elem));
+    }
+    const t = this.typeAt(ins.index!);
+    this.pop(ValType.I32);
+    return t;
+  }
+
+  /** call_ref / return_call_ref $t: pops the `(ref null $t)` operand, returns $t. */
+  private callRefType(ins: Instr): FuncType {
+    const t = this.typeAt(ins.index!);
+    this.pop(refTypeIdx(true, ins.index!));
+    return t;
+  }
+
+  /** return_call*: the callee's results must match the function's; pops the arguments. */
+  private tailCall(t: FuncType): void {
+    if (!matchesAll(this.m, t.results, this.results)) {
+      throw this.error(`type mismatch: tail call returns ${typeList(t.results)} from a function returning ${typeList(this.results)}`);
+    }
+    this.popVals(t.params);
+    this.setUnreachable();
+  }
+
+  /**
+   * br_on_non_null l: [t* (ref null ht)] -> [t*] where the label's types are
+   * [t* rt] with (ref ht) <: rt; the branch is taken with the non-null reference.
+   */
+  private brOnNonNull(ins: Instr): void {
+    const ts = this.labelTypes(this.label(ins.depth!));
+    const n = ts.length;
+    if (n === 0 || !isRefType(ts[n - 1])) {
+      throw this.error(`type mismatch: br_on_non_null needs a label whose last type is a reference, not ${typeList(ts)}`);
+    }
+    const rt = nonNull(this.popRef('br_on_non_null'));
+    if (!this.matches(rt, ts[n - 1])) {
+      throw this.error(`type mismatch: br_on_non_null gives ${typeName(rt)} to a label of ${typeList(ts)}`);
+    }
+    const rest = ts.slice(0, n - 1);
+    this.popVals(rest);
+    this.pushVals(rest);
   }
 
   /** Untyped select: both operands of one numeric type (reference types need `select t`). */
@@ -499,15 +639,15 @@ class FuncValidator {
           delivered = this.tagParams(c.tag);
           break;
         case CatchKind.CatchRef:
-          delivered = [...this.tagParams(c.tag), ValType.ExnRef];
+          delivered = [...this.tagParams(c.tag), REF_EXN];
           break;
         case CatchKind.CatchAll:
           delivered = [];
           break;
         default:
-          delivered = EXNREF_ONLY;
+          delivered = REF_EXN_ONLY;
       }
-      if (!sameTypes(delivered, target)) {
+      if (!matchesAll(this.m, delivered, target)) {
         throw this.error(`type mismatch: catch delivers ${typeList(delivered)} to a label of ${typeList(target)}`);
       }
     }
@@ -538,7 +678,7 @@ class FuncValidator {
         // table.init
         const tt = this.table(ins.mem!);
         const et = this.elemType(ins.segment!);
-        if (tt !== et) throw this.error(`type mismatch: elem segment of ${valTypeName(et)} for a table of ${valTypeName(tt)}`);
+        if (!this.matches(et, tt)) throw this.error(`type mismatch: elem segment of ${valTypeName(et)} for a table of ${valTypeName(tt)}`);
         this.popVals(I32_X3);
         break;
       }
@@ -549,7 +689,7 @@ class FuncValidator {
         // table.copy dst src
         const dst = this.table(ins.mem!);
         const src = this.table(ins.mem2!);
-        if (dst !== src) throw this.error(`type mismatch: table.copy from ${valTypeName(src)} to ${valTypeName(dst)}`);
+        if (!this.matches(src, dst)) throw this.error(`type mismatch: table.copy from ${valTypeName(src)} to ${valTypeName(dst)}`);
         this.popVals(I32_X3);
         break;
       }
@@ -580,4 +720,9 @@ class FuncValidator {
 export function validateFunction(m: Module, f: Func, body: Instr[]): void {
   const type = funcType(m, f.index, f.codeStart);
   new FuncValidator(m, type, f.locals).run(body);
+}
+
+/** The non-nullable version of a reference type (REF_BOT stays itself). */
+function nonNull(t: number): number {
+  return t === REF_BOT ? REF_BOT : withNullability(t, false);
 }

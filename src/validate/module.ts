@@ -5,9 +5,10 @@
 // Messages follow the reference interpreter's wording so that the spec tests'
 // assert_invalid strings match.
 
-import { ValType, type ConstExpr, type FuncType, type Limits, type Module } from '../ir.js';
+import { ValType, isDefaultable, refTypeIdx, type ConstExpr, type FuncType, type Limits, type Module } from '../ir.js';
 import { compileError } from '../binary/errors.js';
 import { valTypeName } from '../binary/types.js';
+import { matches } from './subtype.js';
 
 /** Memories are at most 2^16 pages of 64 KiB (4 GiB) with 32-bit addresses. */
 const MAX_PAGES = 65536;
@@ -33,7 +34,18 @@ export function validateModule(m: Module): void {
     }
   }
   for (const f of m.funcs) checkTypeIdx(m, f.typeIdx, f.codeStart);
-  for (let i = m.numImportedTables; i < m.tables.length; i++) checkTableLimits(m.tables[i].limits, 0);
+  for (let i = m.numImportedTables; i < m.tables.length; i++) {
+    const t = m.tables[i];
+    checkTableLimits(t.limits, 0);
+    const init = m.tableInits[i - m.numImportedTables] ?? null;
+    if (init) {
+      // The table section comes before the global section: only imported
+      // globals are visible.
+      validateConstExpr(m, init, t.elem, m.numImportedGlobals, init.length ? init[0].offset : 0);
+    } else if (!isDefaultable(t.elem)) {
+      throw compileError(0, `type mismatch: a table of ${valTypeName(t.elem)} needs an initializer`);
+    }
+  }
   for (let i = m.numImportedMemories; i < m.memories.length; i++) {
     checkMemoryLimits(m.memories[i].limits, 0);
   }
@@ -63,7 +75,7 @@ export function validateModule(m: Module): void {
     if (e.mode === 'active') {
       if (e.table >= m.tables.length) throw compileError(e.offset, `unknown table ${e.table}`);
       const tt = m.tables[e.table].elem;
-      if (tt !== e.type) {
+      if (!matches(m, e.type, tt)) {
         throw compileError(e.offset, `type mismatch: element segment of ${valTypeName(e.type)} for a table of ${valTypeName(tt)}`);
       }
       validateConstExpr(m, e.offsetExpr!, ValType.I32, m.globals.length, e.offset);
@@ -143,7 +155,8 @@ export function validateConstExpr(
 ): void {
   const stack: ValType[] = [];
   const pop = (t: ValType, offset: number): void => {
-    if (stack.pop() !== t) throw compileError(offset, 'type mismatch');
+    const actual = stack.pop();
+    if (actual === undefined || !matches(m, actual, t)) throw compileError(offset, 'type mismatch');
   };
   for (const ins of expr) {
     switch (ins.op) {
@@ -162,9 +175,9 @@ export function validateConstExpr(
       case 0xd0: // ref.null
         stack.push(ins.refType!);
         break;
-      case 0xd2: // ref.func
+      case 0xd2: // ref.func: (ref $t) for the function's type $t
         if (ins.index! >= m.funcTypes.length) throw compileError(ins.offset, `unknown function ${ins.index}`);
-        stack.push(ValType.FuncRef);
+        stack.push(refTypeIdx(false, m.funcTypes[ins.index!]));
         break;
       case 0x23: {
         // global.get
@@ -192,7 +205,7 @@ export function validateConstExpr(
         throw compileError(ins.offset, 'constant expression required');
     }
   }
-  if (stack.length !== 1 || stack[0] !== expected) {
+  if (stack.length !== 1 || !matches(m, stack[0], expected)) {
     const where = expr.length ? expr[expr.length - 1].offset : at;
     throw compileError(where, 'type mismatch');
   }
@@ -219,6 +232,7 @@ export function declaredFuncRefs(m: Module): Uint8Array {
     for (const init of e.init) scan(init);
   }
   for (const g of m.globalInits) scan(g.init);
+  for (const t of m.tableInits) scan(t);
   for (const d of m.datas) scan(d.offsetExpr);
   declaredCache.set(m, (set = s));
   return set;

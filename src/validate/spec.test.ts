@@ -114,6 +114,22 @@ function wastStringBytes(lit: string): number[] {
   return out;
 }
 
+/**
+ * Tier 2 files for the Wasm 3.0 features the validator supports: tail calls and
+ * typed function references (with subtyping and local initialization).
+ */
+const TYPED_REF_FILES = [
+  'return_call',
+  'return_call_indirect',
+  'return_call_ref',
+  'call_ref',
+  'br_on_null',
+  'br_on_non_null',
+  'ref_as_non_null',
+  'local_init',
+  'ref',
+].filter((f) => haveSuite && existsSync(join(suiteDir, f + '.wast')));
+
 type Expect = 'valid' | 'invalid' | 'malformed';
 interface ModuleCase {
   file: string;
@@ -192,13 +208,21 @@ type Binaryen = typeof import('binaryen').default;
 
 /**
  * binaryen's text parser, for modules wabt encodes wrongly (it drops the memory
- * index of active data segments, and writes `(ref $t)` with an outdated code).
+ * index of active data segments, and writes `(ref $t)` with an outdated code) or
+ * cannot parse (`(ref null $t)`). `gc` picks one of two feature sets because
+ * each has its own defect: with GC, multi-value blocks of typed references get
+ * scratch locals of a wrong type (funcref for a `(ref null $t)`,
+ * try_table.wast:420); without it, other typed references are widened (e.g.
+ * call_ref.wast:1). The compact import encoding (post-3.0) stays off.
  */
-function toBinaryWithBinaryen(binaryen: Binaryen, text: string): Uint8Array | null {
+function toBinaryWithBinaryen(binaryen: Binaryen, text: string, gc = true): Uint8Array | null {
   try {
     const mod = binaryen.parseText(text);
     try {
-      mod.setFeatures(binaryen.Features.All);
+      const F = binaryen.Features as Record<string, number>;
+      let features = F.All & ~(F.CompactImports ?? 0) & ~(F.Strings ?? 0);
+      if (!gc) features &= ~F.GC;
+      mod.setFeatures(features);
       return mod.emitBinary();
     } finally {
       mod.dispose();
@@ -223,7 +247,7 @@ function check(bytes: Uint8Array): Error | null {
 describe.skipIf(!haveSuite)('Tier 1 spec modules', async () => {
   const wabt = haveSuite ? await (await import('wabt')).default() : (null as unknown as Wabt);
   const binaryen = haveSuite ? (await import('binaryen')).default : (null as unknown as Binaryen);
-  const files = haveSuite ? tier1Files() : [];
+  const files = haveSuite ? [...new Set([...tier1Files(), ...TYPED_REF_FILES])] : [];
 
   const toolSkipped: string[] = [];
   const stats = { valid: 0, invalid: 0, malformed: 0, unsupported: 0, messageDiffers: [] as string[] };
@@ -236,12 +260,19 @@ describe.skipIf(!haveSuite)('Tier 1 spec modules', async () => {
     it(file, () => {
       const failures: string[] = [];
       for (const c of collectCases(file)) {
-        const bytes = c.kind === 'binary' ? c.bytes! : toBinary(wabt, c.text!);
-        if (!bytes) continue; // wabt cannot produce it (or it is a text-format error)
+        let bytes = c.kind === 'binary' ? c.bytes! : toBinary(wabt, c.text!);
+        // wabt does not parse typed references (`(ref null $t)`): binaryen may,
+        // but only valid modules (it validates and rewrites code).
+        if (!bytes && c.expect === 'valid') bytes = toBinaryWithBinaryen(binaryen, c.text!);
+        if (!bytes) continue; // no tool can produce it (or it is a text-format error)
         let err = check(bytes);
         if (err && c.expect === 'valid' && c.kind === 'text') {
-          const again = toBinaryWithBinaryen(binaryen, c.text!);
-          if (again) err = check(again);
+          // A valid module counts as accepted if one of binaryen's encodings is.
+          for (const gc of [true, false]) {
+            const again = toBinaryWithBinaryen(binaryen, c.text!, gc);
+            if (again) err = check(again);
+            if (!err) break;
+          }
           // Neither tool gives a correct binary: wabt drops data segments' memory
           // index, and binaryen writes imports of one module in the compact
           // import encoding (a post-3.0 proposal).
