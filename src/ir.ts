@@ -112,9 +112,24 @@ export interface Func {
   codeEnd: number;
 }
 
+/** Where a type sits in its recursion group (Wasm 3.0 `rec`), and its finality. */
+export interface TypeGroup {
+  /** Index of the group's first type, and the number of types in the group. */
+  start: number;
+  size: number;
+  /** `sub final` (also the plain form) vs `sub` (open for subtyping). */
+  final: boolean;
+}
+
 export interface Module {
   bytes: Uint8Array;
   types: FuncType[];
+  /**
+   * One entry per type. A type defined without `rec` is a group of its own.
+   * Types are equal when their groups are structurally equal and they have the
+   * same position (iso-recursive equality); see validate/subtype.ts.
+   */
+  typeGroups: TypeGroup[];
   imports: Import[];
   /** Imported counts: index spaces put imports first. */
   numImportedFuncs: number;

@@ -249,10 +249,25 @@ describe('decodeModule', () => {
     expect(error(() => decodeModule(mod(section(6, vec([[0x7f, 2, 0x41, 0, 0x0b]]))))).message).toContain('malformed mutability');
   });
 
+  it('decodes recursion groups of function types', () => {
+    // (rec (type (func (param (ref 1)))) (type (sub (func)))) (type (func)); an empty (rec).
+    const m = decodeModule(mod(section(1, vec([[0x4e, 2, 0x60, 1, 0x64, 1, 0, 0x50, 0, 0x60, 0, 0], [0x60, 0, 0], [0x4e, 0]]))));
+    expect(m.types.length).toBe(3);
+    expect(m.typeGroups).toEqual([
+      { start: 0, size: 2, final: true },
+      { start: 0, size: 2, final: false },
+      { start: 2, size: 1, final: true },
+    ]);
+    // A reference past the end of its own group is still a forward reference.
+    expect(error(() => decodeModule(mod(section(1, vec([[0x4e, 1, 0x60, 1, 0x64, 1, 0], [0x60, 0, 0]]))))).message).toContain('unknown type 1');
+  });
+
   it('rejects features of later proposals as unsupported', () => {
     const unsupported = (bytes: Uint8Array) => /unsupported feature: (.*) \(/.exec(error(() => decodeModule(bytes)).message)?.[1];
-    expect(unsupported(mod(section(1, vec([[0x4e, 0]]))))).toBe('gc');
+    // Declared supertypes (GC subtyping), struct and array types.
+    expect(unsupported(mod(section(1, vec([[0x60, 0, 0], [0x50, 1, 0, 0x60, 0, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x5f, 0]]))))).toBe('gc');
+    expect(unsupported(mod(section(1, vec([[0x4e, 1, 0x5e, 0x7f, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x7b, 0]]))))).toBe('simd');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x63, 0x6e, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x6e, 0]]))))).toBe('gc');

@@ -62,6 +62,7 @@ function newModule(bytes: Uint8Array): Module {
   return {
     bytes,
     types: [],
+    typeGroups: [],
     imports: [],
     numImportedFuncs: 0,
     numImportedTables: 0,
@@ -222,25 +223,52 @@ function readNameSection(m: Module, content: Uint8Array): void {
 }
 
 function readTypeSection(m: Module, r: Reader): void {
+  // The count is of recursion groups; a type outside `rec` is a group of one.
   const n = r.count();
-  for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    const form = r.u8();
-    // The interpreter reads the form as a one-byte signed LEB128.
-    if (form >= 0x80) throw compileError(at + 1, 'integer representation too long');
-    if (form !== 0x60) {
-      // rec, sub, sub final, struct, array: the GC type forms.
-      if (form === 0x4e || form === 0x50 || form === 0x4f || form === 0x5f || form === 0x5e) {
-        throw unsupported(at, 'gc');
-      }
-      throw compileError(at, 'malformed function type');
+  for (let g = 0; g < n; g++) {
+    const start = m.types.length;
+    if (r.pos < r.end && r.buf[r.pos] === 0x4e) {
+      r.pos++;
+      const size = r.count();
+      for (let k = 0; k < size; k++) readSubType(m, r, start, size);
+    } else {
+      readSubType(m, r, start, 1);
     }
-    // A type may refer to itself (an implicit one-type recursion group) and to
-    // the types before it, not to later ones.
-    const params = readValTypes(r, i + 1);
-    const results = readValTypes(r, i + 1);
-    m.types.push({ params, results });
   }
+}
+
+/**
+ * One type of a recursion group. Types of a group may refer to each other and to
+ * earlier types. Declared supertypes (`sub $t ...`) belong to GC's subtyping and
+ * are not supported; `sub` / `sub final` without supertypes are.
+ */
+function readSubType(m: Module, r: Reader, start: number, size: number): void {
+  let at = r.pos;
+  let form = r.u8();
+  // The interpreter reads the form as a one-byte signed LEB128.
+  if (form >= 0x80) throw compileError(at + 1, 'integer representation too long');
+  let final = true;
+  if (form === 0x50 || form === 0x4f) {
+    final = form === 0x4f;
+    const supers = r.count();
+    for (let i = 0; i < supers; i++) {
+      const sat = r.pos;
+      const s = r.u32();
+      if (s >= m.types.length) throw compileError(sat, `unknown type ${s}`);
+    }
+    if (supers > 0) throw unsupported(at, 'gc');
+    at = r.pos;
+    form = r.u8();
+    if (form >= 0x80) throw compileError(at + 1, 'integer representation too long');
+  }
+  if (form !== 0x60) {
+    if (form === 0x5f || form === 0x5e || form === 0x4e || form === 0x50 || form === 0x4f) throw unsupported(at, 'gc');
+    throw compileError(at, 'malformed function type');
+  }
+  const params = readValTypes(r, start + size);
+  const results = readValTypes(r, start + size);
+  m.types.push({ params, results });
+  m.typeGroups.push({ start, size, final });
 }
 
 function readLimits(r: Reader, isMemory: boolean): Limits {

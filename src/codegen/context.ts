@@ -10,11 +10,10 @@ const HEAP_NAMES: Record<number, string> = {
 /**
  * A value type in the runtime's type alphabet (runtime/types.ts): one char for
  * numbers and the common reference types, `(?H)`/`(!H)` for other references,
- * where a concrete function type is written `[SIG]` by its structure (so equal
- * types from different modules agree). A type that refers back to itself through
- * its own parameters is cut with `#` (it only needs to be told apart).
+ * where a concrete type is written `[T]` with T its canonical type string (see
+ * canonicalTypes), so equal types from different modules agree.
  */
-export function typeChar(t: ValType, types: FuncType[] = [], seen: number[] = []): string {
+export function typeChar(t: ValType, canon: string[] = []): string {
   switch (t) {
     case ValType.I32: return 'i';
     case ValType.I64: return 'j';
@@ -26,20 +25,45 @@ export function typeChar(t: ValType, types: FuncType[] = [], seen: number[] = []
     case ValType.ExnRef: return 'x';
   }
   if (!isRefType(t)) return 'v';
-  let heap: string;
-  if (isConcreteRef(t)) {
-    const idx = typeIndexOf(t);
-    const back = seen.indexOf(idx);
-    heap = back >= 0 || !types[idx] ? `#${back}` : `[${sigString(types[idx], types, [...seen, idx])}]`;
-  } else {
-    heap = HEAP_NAMES[heapOf(t)] ?? '?';
-  }
+  const heap = isConcreteRef(t) ? `[${canon[typeIndexOf(t)] ?? '?'}]` : HEAP_NAMES[heapOf(t)] ?? '?';
   return `(${isNullable(t) ? '?' : '!'}${heap})`;
 }
 
-export function sigString(t: FuncType, types: FuncType[] = [], seen: number[] = []): string {
-  const one = (v: ValType) => typeChar(v, types, seen);
-  return t.params.map(one).join('') + ':' + t.results.map(one).join('');
+/**
+ * The canonical string of every type, equal exactly for equal (iso-recursive)
+ * types: a plain type (its own final recursion group) is its signature
+ * "params:results", a reference to itself written `#0`; a type of a larger or
+ * non-final group is `{M0;M1;...}.P`, the group's members (`~` marking non-final
+ * ones, references inside the group written `#k` by position) and its position.
+ * These strings are what call_indirect compares and what tags are linked by.
+ */
+export function canonicalTypes(m: Module): string[] {
+  const out: string[] = new Array(m.types.length);
+  for (let i = 0; i < m.types.length; ) {
+    const g = m.typeGroups?.[i] ?? { start: i, size: 1, final: true };
+    const end = g.start + g.size;
+    const ref = (t: ValType): string => {
+      if (isConcreteRef(t)) {
+        const h = typeIndexOf(t);
+        if (h >= g.start && h < end) return `(${isNullable(t) ? '?' : '!'}#${h - g.start})`;
+      }
+      return typeChar(t, out);
+    };
+    const member = (k: number) => {
+      const { params, results } = m.types[k];
+      return params.map(ref).join('') + ':' + results.map(ref).join('');
+    };
+    if (g.size === 1 && g.final) {
+      out[g.start] = member(g.start);
+    } else {
+      const members: string[] = [];
+      for (let k = g.start; k < end; k++) members.push((m.typeGroups[k].final ? '' : '~') + member(k));
+      const group = `{${members.join(';')}}`;
+      for (let k = g.start; k < end; k++) out[k] = `${group}.${k - g.start}`;
+    }
+    i = Math.max(end, i + 1);
+  }
+  return out;
 }
 
 /** The JS default (zero) value of a Wasm type, as source. */
@@ -77,7 +101,7 @@ export class ModuleContext {
 
   constructor(m: Module) {
     this.module = m;
-    this.typeSigs = m.types.map((t, i) => sigString(t, m.types, [i]));
+    this.typeSigs = canonicalTypes(m);
     this.funcSigs = m.funcTypes.map((ti) => this.typeSigs[ti]);
     const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
     this.globals = m.globals.map((g, i) => {
@@ -108,12 +132,12 @@ export class ModuleContext {
   /** The JS binding of function i: `f<i>`, plus its name-section name when there is one (stack traces). */
   /** A value type in the runtime's alphabet (see typeChar). */
   typeString(t: ValType): string {
-    return typeChar(t, this.module.types);
+    return typeChar(t, this.typeSigs);
   }
 
-  /** The parameter types of tag i (runtime type strings). */
-  tagParams(i: number): string[] {
-    return this.module.types[this.module.tags[i]].params.map((t) => this.typeString(t));
+  /** The canonical type string of tag i's type (what tags are linked and caught by). */
+  tagType(i: number): string {
+    return this.typeSigs[this.module.tags[i]];
   }
 
   funcName(i: number): string {

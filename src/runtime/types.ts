@@ -3,12 +3,14 @@
 //   i i32   j i64   f f32   d f64   v v128
 //   r funcref = (ref null func)   e externref = (ref null extern)   x exnref = (ref null exn)
 //   (?H) / (!H)   any other reference type, nullable / non-null, with heap type H:
-//                 func extern exn nofunc noextern noexn, or [SIG] for a concrete
-//                 function type, SIG being its signature string
+//                 func extern exn nofunc noextern noexn, [T] for a concrete
+//                 function type T (its canonical string), #k for the k-th type of
+//                 the enclosing recursion group
 //
-// A signature is "params:results", each a sequence of types; `call_indirect`
-// compares signatures as strings, so structurally equal function types from
-// different modules match. Link checks use `isSubtype` (typed function references
+// A function type's canonical string is its signature "params:results" (each a
+// sequence of types), or for a type of a larger or non-final recursion group
+// "{M0;M1;...}.P" (codegen/context.ts). `call_indirect` compares these strings, so
+// equal function types from different modules match. Link checks use `isSubtype` (typed function references
 // subtyping: nofunc <: [SIG] <: func, noextern <: extern, noexn <: exn, and
 // non-null <: nullable).
 //
@@ -37,8 +39,8 @@ export function defineTypes(_g: any, _rt: any) {
       let j = i;
       for (; j < s.length; j++) {
         const c = s[j];
-        if (c === '(' || c === '[') depth++;
-        else if (c === ')' || c === ']') {
+        if (c === '(' || c === '[' || c === '{') depth++;
+        else if (c === ')' || c === ']' || c === '}') {
           depth--;
           if (depth === 0) break;
         }
@@ -51,16 +53,45 @@ export function defineTypes(_g: any, _rt: any) {
   }
 
   const sigCache = new Map<string, { params: string[]; results: string[] }>();
-  /** A signature's parameter and result types (split at the top-level ':'). */
+  /** The member at `pos` of a recursion group string `{M0;M1;...}` (types: codegen/context.ts). */
+  function groupMember(group: string, pos: number): string {
+    let depth = 0;
+    let k = 0;
+    let from = 1;
+    for (let i = 1; i < group.length - 1; i++) {
+      const c = group[i];
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
+      else if (c === ';' && depth === 0) {
+        if (k === pos) return group.slice(from, i);
+        k++;
+        from = i + 1;
+      }
+    }
+    return group.slice(from, group.length - 1);
+  }
+
+  /**
+   * A function type's parameter and result types: from "params:results" (split at
+   * the top-level ':'), or from a member of a recursion group, "{...}.P".
+   */
   function sigParts(sig: string): { params: string[]; results: string[] } {
     let r = sigCache.get(sig);
     if (r) return r;
+    if (sig[0] === '{') {
+      const dot = sig.lastIndexOf('.');
+      let member = groupMember(sig.slice(0, dot), Number(sig.slice(dot + 1)));
+      if (member[0] === '~') member = member.slice(1);
+      r = sigParts(member);
+      sigCache.set(sig, r);
+      return r;
+    }
     let depth = 0;
     let at = -1;
     for (let i = 0; i < sig.length; i++) {
       const c = sig[i];
-      if (c === '(' || c === '[') depth++;
-      else if (c === ')' || c === ']') depth--;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
       else if (c === ':' && depth === 0) {
         at = i;
         break;
@@ -81,7 +112,7 @@ export function defineTypes(_g: any, _rt: any) {
     if (long[0] !== '(') r = null;
     else {
       const heap = long.slice(2, -1);
-      const family = heap[0] === '[' || heap === 'func' || heap === 'nofunc' ? 'func' : heap === 'extern' || heap === 'noextern' ? 'extern' : 'exn';
+      const family = heap[0] === '[' || heap[0] === '#' || heap === 'func' || heap === 'nofunc' ? 'func' : heap === 'extern' || heap === 'noextern' ? 'extern' : 'exn';
       r = { family, nullable: long[1] === '?', heap };
     }
     refCache.set(t, r);

@@ -21,35 +21,45 @@ export const REF_BOT = 0x1ff;
 const canonCache = new WeakMap<Module, Int32Array>();
 
 /**
- * A canonical id per type index: equal ids for equal function types. Computed
- * once per module, in index order (a type only refers to itself and to earlier
- * types), without recursion: each type's key spells its params and results
- * with a referenced earlier type replaced by that type's id and a reference to
- * itself by a marker of its own.
+ * A canonical id per type index: equal ids for equal types. Types are equal
+ * iso-recursively: their recursion groups are structurally equal (same finality,
+ * params and results, a reference into the group compared by position in it, a
+ * reference to an earlier type by that type's id) and they sit at the same
+ * position. Computed once per module, group by group in index order (a group only
+ * refers to itself and to earlier types), without recursion.
  */
 function canonicalIds(m: Module): Int32Array {
   let ids = canonCache.get(m);
   if (ids) return ids;
   ids = new Int32Array(m.types.length);
   const byKey = new Map<string, number>();
-  const part = (t: number, self: number): string => {
+  const part = (t: number, start: number, end: number): string => {
     if (!isConcreteRef(t)) return String(t);
     const h = heapOf(t);
     const n = isNullable(t) ? 'n' : '';
-    if (h === self) return n + 'r';
-    // Out of range or forward references cannot come from the decoder; keep
-    // them distinct rather than fail.
-    return n + (h < self ? 'c' + ids![h] : 'x' + h);
+    if (h >= start && h < end) return n + 'r' + (h - start);
+    // Forward references cannot come from the decoder; keep them distinct rather than fail.
+    return n + (h < start ? 'c' + ids![h] : 'x' + h);
   };
-  for (let i = 0; i < m.types.length; i++) {
-    const { params, results } = m.types[i];
-    let key = '';
-    for (const t of params) key += part(t, i) + ',';
-    key += '>';
-    for (const t of results) key += part(t, i) + ',';
-    let id = byKey.get(key);
-    if (id === undefined) byKey.set(key, (id = byKey.size));
-    ids[i] = id;
+  for (let i = 0; i < m.types.length; ) {
+    const g = m.typeGroups?.[i] ?? { start: i, size: 1, final: true };
+    const end = g.start + g.size;
+    let groupKey = '';
+    for (let k = g.start; k < end; k++) {
+      const { params, results } = m.types[k];
+      groupKey += m.typeGroups?.[k]?.final === false ? '~' : '';
+      for (const t of params) groupKey += part(t, g.start, end) + ',';
+      groupKey += '>';
+      for (const t of results) groupKey += part(t, g.start, end) + ',';
+      groupKey += ';';
+    }
+    for (let k = g.start; k < end; k++) {
+      const key = groupKey + '@' + (k - g.start);
+      let id = byKey.get(key);
+      if (id === undefined) byKey.set(key, (id = byKey.size));
+      ids[k] = id;
+    }
+    i = Math.max(end, i + 1);
   }
   canonCache.set(m, ids);
   return ids;

@@ -19,6 +19,10 @@
 //  - it accepts some malformed text (out-of-range literals, reserved tokens, bad
 //    identifiers), which our own checks catch first (traitsOf).
 
+import { decodeModule } from '../binary/module.js';
+import { decodeBody } from '../binary/code.js';
+import { validateModule } from '../validate/module.js';
+import { validateFunction } from '../validate/func.js';
 import { f32ExactText, f64ExactText, LiteralError, parseF32Bits, parseF64Bits, parseIntBits } from './literals.js';
 import { head, parseSExprs, type SList, type SNode } from './sexpr.js';
 
@@ -461,15 +465,53 @@ function viaWabt(text: Uint8Array, fields: SNode[] | undefined): TextResult {
   return { ok: true, bytes: fixed.bytes, via: 'wabt' };
 }
 
+/**
+ * binaryen's text parser. Its binary writer depends on the enabled features and is
+ * wrong in both settings for some modules: with GC enabled it may give a scratch
+ * local a supertype (funcref for `(ref null $t)`), without GC it may flatten typed
+ * references. So both are tried (GC first), and the first binary our own decoder and
+ * validator accept is used (binaryen only ever parses valid modules, so a binary
+ * that does not validate is binaryen's mistake); if neither validates, the first
+ * is returned and the compiler reports the problem.
+ */
 function viaBinaryen(text: Uint8Array): TextResult {
   if (!binaryen) return { ok: false, reason: 'binaryen not available' };
+  const F = binaryen.Features;
+  // Never the compact import encoding or strings, which are not standard.
+  const all = F.All & ~(F.CompactImports ?? 0) & ~(F.Strings ?? 0);
+  // With GC first: without it binaryen may flatten `(ref $t)` to funcref, which
+  // validates but loses the types that linking checks.
+  const attempts = [all, all & ~(F.GC ?? 0)];
+  let first: TextResult | undefined;
+  for (const features of attempts) {
+    const r = binaryenWith(text, features);
+    if (!r.ok) {
+      first ??= r;
+      continue;
+    }
+    if (validates(r.bytes)) return r;
+    first ??= r;
+  }
+  return first!;
+}
+
+function validates(bytes: Uint8Array): boolean {
+  try {
+    const m = decodeModule(bytes);
+    validateModule(m);
+    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function binaryenWith(text: Uint8Array, features: number): TextResult {
   let m: BinaryenModuleLike | undefined;
   try {
-    m = binaryen.parseText(new TextDecoder().decode(text));
-    // Without the features enabled binaryen leaves out e.g. `elem declare` segments;
-    // but not the compact import encoding or strings, which are not standard.
-    const F = binaryen.Features;
-    m.setFeatures(F.All & ~(F.CompactImports ?? 0) & ~(F.Strings ?? 0));
+    m = binaryen!.parseText(new TextDecoder().decode(text));
+    // Without the features enabled binaryen leaves out e.g. `elem declare` segments.
+    m.setFeatures(features);
     return { ok: true, bytes: m.emitBinary().slice(), via: 'binaryen' };
   } catch (e) {
     return { ok: false, reason: firstLine(String((e as Error)?.message ?? e)) };
