@@ -3,21 +3,9 @@ import { decodeModule } from './module.js';
 import { decodeBody } from './code.js';
 import { CompileError } from '../runtime/index.js';
 import { CatchKind, ValType, type Instr } from '../ir.js';
+import { wat, leb, section } from '../testing/wasm-bytes.js';
 
-const wabt = await (await import('wabt')).default();
 
-function wat(text: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', text, {
-    exceptions: true,
-    multi_memory: true,
-    extended_const: true,
-  } as Parameters<typeof wabt.parseWat>[2]);
-  try {
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
 /** The body of the last function of a module. */
 function body(text: string): Instr[] {
@@ -26,17 +14,6 @@ function body(text: string): Instr[] {
 }
 
 // Hand-made modules for encodings wabt does not write.
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const section = (id: number, b: number[]) => [id, ...leb(b.length), ...b];
 /** A module with type [] -> [], one memory (or `mems`), a data count of 1, and one function with `code` (the final end added). */
 function rawBody(code: number[], mems = 1): Instr[] {
   const fn = [0, ...code, 0x0b];

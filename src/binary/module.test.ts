@@ -3,38 +3,13 @@ import { decodeModule, MAX_LOCALS } from './module.js';
 import { decodeBody } from './code.js';
 import { CompileError } from '../runtime/index.js';
 import { AbsHeap, ValType, refType, refTypeIdx } from '../ir.js';
+import { wat as watText, leb, str, vec, section } from '../testing/wasm-bytes.js';
 
 const REF_FUNC = refType(false, AbsHeap.Func);
-
-const wabt = await (await import('wabt')).default();
-
-function wat(text: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', text, {
-    exceptions: true,
-    multi_memory: true,
-    extended_const: true,
-  } as Parameters<typeof wabt.parseWat>[2]);
-  try {
-    return m.toBinary({ write_debug_names: true }).buffer;
-  } finally {
-    m.destroy();
-  }
-}
+/** These tests read the name section too. */
+const wat = (text: string) => watText(text, true);
 
 // --- a tiny binary builder for what wabt cannot write ---
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const str = (s: string) => [...leb(s.length), ...Buffer.from(s, 'utf8')];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 const mod = (...sections: number[][]) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
 const TYPE_VOID = section(1, vec([[0x60, 0, 0]]));
 

@@ -7,18 +7,10 @@
 //
 // Self-contained factory: see errors.ts.
 
-export function defineMemory(g: any, _rt: any) {
+export function defineMemory(g: any, rt: any) {
   const PAGE = 65536;
   const MAX_PAGES = 65536;
-  // WebIDL [EnforceRange] unsigned long: NaN, infinities and out-of-range values
-  // are TypeErrors (not wrapped or clamped).
-  const toU32 = (v: unknown, what: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
-    const t = Math.trunc(n);
-    if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
-    return t === 0 ? 0 : t;
-  };
+  const toU32 = rt.enforceU32 as (v: unknown, what: string) => number;
   const detach = (b: ArrayBuffer): void => {
     try {
       if (typeof (b as any).transfer === 'function') (b as any).transfer();

@@ -6,14 +6,7 @@
 
 export function defineTable(_g: any, rt: any) {
   const { toWasm, toJS, refInfo } = rt;
-  // WebIDL [EnforceRange] unsigned long (see memory.ts).
-  const toU32 = (v: unknown, what: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
-    const t = Math.trunc(n);
-    if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
-    return t === 0 ? 0 : t;
-  };
+  const toU32 = rt.enforceU32 as (v: unknown, what: string) => number;
   const elemChar = (e: unknown): string => {
     if (e === 'anyfunc' || e === 'funcref') return 'r';
     if (e === 'externref') return 'e';

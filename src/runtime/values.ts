@@ -21,6 +21,18 @@ export function defineValues(_g: any, rt: any) {
   }
   const LinkError = rt.LinkError as ErrorConstructor;
 
+  /**
+   * WebIDL [EnforceRange] unsigned long (sizes, indices and deltas of the JS API):
+   * NaN, infinities and out-of-range values are TypeErrors, not wrapped or clamped.
+   */
+  function enforceU32(v: unknown, what: string): number {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+    const t = Math.trunc(n);
+    if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
+    return t === 0 ? 0 : t;
+  }
+
   /** ECMAScript ToPrimitive with hint "number". */
   function toPrimitive(v: any): unknown {
     const exotic = v[Symbol.toPrimitive];
@@ -217,5 +229,5 @@ export function defineValues(_g: any, rt: any) {
     return fn;
   }
 
-  return { RAW, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
+  return { RAW, enforceU32, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
 }

@@ -4,34 +4,11 @@ import { decodeBody } from '../binary/code.js';
 import { validateModule } from './module.js';
 import { validateFunction } from './func.js';
 import { CompileError } from '../runtime/index.js';
+import { wat, check, leb, section } from '../testing/wasm-bytes.js';
 
-const wabt = await (await import('wabt')).default();
 
-function wat(text: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', text, {
-    exceptions: true,
-    multi_memory: true,
-    extended_const: true,
-  } as Parameters<typeof wabt.parseWat>[2]);
-  try {
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
 /** null when the module validates, else the error message (which must come from a CompileError). */
-function check(bytes: Uint8Array): string | null {
-  try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
-    return null;
-  } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return (e as Error).message;
-  }
-}
 const validate = (text: string) => check(wat(text));
 
 describe('validateFunction accepts', () => {
@@ -125,17 +102,6 @@ describe('validateFunction rejects', () => {
 });
 
 // Encodings wabt refuses to write.
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const section = (id: number, b: number[]) => [id, ...leb(b.length), ...b];
 function withBody(code: number[], extra: number[][] = []): Uint8Array {
   const fn = [0, ...code, 0x0b];
   return new Uint8Array([

@@ -2,44 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeModule } from '../binary/module.js';
 import { validateModule } from './module.js';
 import { CompileError } from '../runtime/index.js';
+import { wat, check, leb, section } from '../testing/wasm-bytes.js';
 
-const wabt = await (await import('wabt')).default();
 
-function wat(text: string): Uint8Array {
-  const m = wabt.parseWat('test.wat', text, {
-    exceptions: true,
-    multi_memory: true,
-    extended_const: true,
-  } as Parameters<typeof wabt.parseWat>[2]);
-  try {
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
-function check(bytes: Uint8Array): string | null {
-  try {
-    validateModule(decodeModule(bytes));
-    return null;
-  } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return (e as Error).message;
-  }
-}
 const validate = (text: string) => check(wat(text));
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const section = (id: number, b: number[]) => [id, ...leb(b.length), ...b];
 const mod = (...sections: number[][]) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
 
 describe('validateModule accepts', () => {

@@ -13,6 +13,7 @@ import { validateFunction } from './func.js';
 import { CompileError } from '../runtime/index.js';
 import { AbsHeap, formatValType, heapOf, isDefaultable, isNullable, isRefType, refType, refTypeIdx, typeIndexOf, ValType } from '../ir.js';
 import { matches, typeIdxEqual } from './subtype.js';
+import { check, leb, sleb, str, vec, section } from '../testing/wasm-bytes.js';
 
 const binaryen = (await import('binaryen')).default;
 
@@ -27,41 +28,8 @@ function fromText(text: string): Uint8Array {
 }
 
 /** null when the module decodes and validates, else the message (which must come from a CompileError). */
-function check(bytes: Uint8Array): string | null {
-  try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
-    return null;
-  } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return (e as Error).message;
-  }
-}
 
 // --- binary builder ---
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const str = (s: string) => [...leb(s.length), ...Buffer.from(s, 'utf8')];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
 
 // Value types as bytes.
 const I32 = [0x7f];
