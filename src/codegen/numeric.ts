@@ -27,6 +27,11 @@ const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
 const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
 const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
+/** An i64 shift count masked to 0..63: folded when it is a literal (a BigInt op per iteration otherwise). */
+const shiftCount = (b: string): string => {
+  const m = /^\(?(-?\d+)n\)?$/.exec(b);
+  return m ? `${BigInt.asUintN(6, BigInt(m[1]))}n` : `(${b} & 63n)`;
+};
 
 const ops = new Map<number, Op>([
   // i32 comparisons
@@ -94,9 +99,9 @@ const ops = new Map<number, Op>([
   [0x83, bin((a, b) => `${a} & ${b}`)],
   [0x84, bin((a, b) => `${a} | ${b}`)],
   [0x85, bin((a, b) => `${a} ^ ${b}`)],
-  [0x86, bin((a, b) => `${AI}${a} << (${b} & 63n))`)],
-  [0x87, bin((a, b) => `${a} >> (${b} & 63n)`)],
-  [0x88, bin((a, b) => `${AI}${AU}${a}) >> (${b} & 63n))`)],
+  [0x86, bin((a, b) => `${AI}${a} << ${shiftCount(b)})`)],
+  [0x87, bin((a, b) => `${a} >> ${shiftCount(b)}`)],
+  [0x88, bin((a, b) => `${AI}${AU}${a}) >> ${shiftCount(b)})`)],
   [0x89, helper2('i64Rotl')],
   [0x8a, helper2('i64Rotr')],
   // f32: every arithmetic result is rounded to single precision

@@ -36,19 +36,19 @@ export const variableHandlers = new Map<number, Handler>([
   [0x1a, drop],
   [0x1b, select],
   [0x1c, select],
-  [0x20, (fl, ins) => fl.stack.push('l' + ins.index, Flag.Local)],
+  [0x20, (fl, ins) => fl.stack.push(fl.local(ins.index!), Flag.Local)],
   [0x21, (fl, ins) => {
     const st = fl.stack;
     st.flushForStatement(true, 1);
     const v = st.pop();
-    st.emit(`l${ins.index} = ${st.value(v)};`);
+    st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
   }],
   [0x22, (fl, ins) => {
     const st = fl.stack;
     st.flushForStatement(true, 1);
     const v = st.pop();
-    st.emit(`l${ins.index} = ${st.value(v)};`);
-    st.push('l' + ins.index, Flag.Local);
+    st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
+    st.push(fl.local(ins.index!), Flag.Local);
   }],
   [0x23, (fl, ins) => {
     const g = fl.ctx.globals[ins.index!];
