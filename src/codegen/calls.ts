@@ -8,6 +8,24 @@ import { Flag, type Entry } from './stack.js';
 function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResults: number, calleeOps: Entry[] = []): void {
   const st = fl.stack;
   const code = `${callee}(${args.map((a) => st.value(a)).join(', ')})`;
+  if (fl.cachedMems.size > 0) {
+    // The callee may grow memory: the call is a statement, followed by a refresh
+    // of the cached views (older pending values were evaluated by the caller).
+    const h = st.height;
+    if (nResults === 1) {
+      st.prepareSlotWrite(h);
+      st.emit(`s${h} = ${code};`);
+      if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+      st.pushSlot(h);
+      fl.refreshMemories();
+      return;
+    }
+    if (nResults === 0) {
+      st.emit(`${code};`);
+      fl.refreshMemories();
+      return;
+    }
+  }
   if (nResults === 1) {
     const c = st.combine([...calleeOps, ...args], Flag.Effect | Flag.State);
     st.push(code, c.flags, c.maxSlot, c.size);
@@ -27,6 +45,7 @@ function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResult
     if (h + i > st.maxSlotUsed) st.maxSlotUsed = h + i;
     st.pushSlot(h + i);
   }
+  fl.refreshMemories();
 }
 
 function popArgs(fl: FunctionLowering, n: number): Entry[] {
@@ -39,7 +58,7 @@ const call: Handler = (fl, ins) => {
   const m = fl.ctx.module;
   const type = m.types[m.funcTypes[ins.index!]];
   const st = fl.stack;
-  if (type.results.length !== 1) st.flushForStatement(false, type.params.length);
+  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false, type.params.length);
   finishCall(fl, fl.ctx.funcName(ins.index!), popArgs(fl, type.params.length), type.results.length);
 };
 
@@ -49,7 +68,7 @@ const callIndirect: Handler = (fl, ins: Instr) => {
   const st = fl.stack;
   // The callee is looked up (and may trap) before JS evaluates the arguments, but
   // after them in Wasm: evaluate any argument that may trap or act first.
-  if (type.results.length !== 1) st.flushForStatement(false);
+  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const idx = st.pop();
   const args = popArgs(fl, type.params.length);
@@ -60,7 +79,7 @@ const callIndirect: Handler = (fl, ins: Instr) => {
 const callRef: Handler = (fl, ins: Instr) => {
   const type = fl.ctx.module.types[ins.index!];
   const st = fl.stack;
-  if (type.results.length !== 1) st.flushForStatement(false);
+  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const f = st.pop();
   const args = popArgs(fl, type.params.length);

@@ -89,6 +89,8 @@ function closeTryTable(fl: FunctionLowering, f: Frame): void {
   st.indent++;
   st.emit(`if (${fl.helper('uncatchable')}($e)) throw $e;`);
   delegationCheck(fl, '$e', handlerId);
+  // Memory may have grown inside the try before the throw.
+  fl.refreshMemories();
   for (const c of catches) {
     if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
       fl.temp('$p');

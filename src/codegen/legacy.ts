@@ -73,6 +73,8 @@ function openHandler(fl: FunctionLowering, f: Frame, ins: Instr, all: boolean): 
     st.indent++;
     st.emit(`if (${fl.helper('uncatchable')}(${s.catchVar})) throw ${s.catchVar};`);
     delegationCheck(fl, s.catchVar, s.id);
+    // Memory may have grown inside the try before the throw.
+    fl.refreshMemories();
     st.emit(all ? '{' : cond);
   } else {
     st.emit(all ? '} else {' : `} else ${cond}`);

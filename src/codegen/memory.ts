@@ -17,7 +17,7 @@ function address(fl: FunctionLowering, addr: Entry, ins: Instr, size: number): s
   const off = ins.memOffset ?? 0;
   const base = `${fl.stack.value(addr)} >>> 0`;
   const ea = off === 0 ? `(${t} = ${base})` : `(${t} = (${base}) + ${off})`;
-  return `${ea} + ${size} > n${mem} ? ${fl.helper('oob')}() : ${t}`;
+  return `${ea} + ${size} > ${fl.cachedMems.has(mem) ? 'N' : 'n'}${mem} ? ${fl.helper('oob')}() : ${t}`;
 }
 
 interface Access {
@@ -65,6 +65,12 @@ const accesses = new Map<number, Access>([
   [0x3e, set('setInt32', 4, narrow)],
 ]);
 
+/** The DataView binding for an access: the function's cached local, or the instance's. */
+function view(fl: FunctionLowering, ins: Instr): string {
+  const mem = ins.mem ?? 0;
+  return (fl.cachedMems.has(mem) ? 'D' : 'd') + mem;
+}
+
 function lowerAccess(acc: Access): Handler {
   if (acc.load) {
     const load = acc.load;
@@ -72,7 +78,7 @@ function lowerAccess(acc: Access): Handler {
       const st = fl.stack;
       const a = st.pop();
       const c = st.combine([a], Flag.State | Flag.Effect);
-      st.push(`(${load(`d${ins.mem ?? 0}`, address(fl, a, ins, acc.size), fl)})`, c.flags, c.maxSlot, c.size);
+      st.push(`(${load(view(fl, ins), address(fl, a, ins, acc.size), fl)})`, c.flags, c.maxSlot, c.size);
     };
   }
   const store = acc.store!;
@@ -83,12 +89,13 @@ function lowerAccess(acc: Access): Handler {
     const h = st.height;
     st.flushForStatement(false, 2);
     if (st.entries[h - 1].flags & Flag.Effect) {
-      st.materialize(h - 2);
+      // The address only needs evaluating first if it could act or observe state.
+      if (st.entries[h - 2].flags & (Flag.Effect | Flag.State)) st.materialize(h - 2);
       st.materialize(h - 1);
     }
     const v = st.pop();
     const a = st.pop();
-    st.emit(`${store(`d${ins.mem ?? 0}`, address(fl, a, ins, acc.size), st.value(v), fl)};`);
+    st.emit(`${store(view(fl, ins), address(fl, a, ins, acc.size), st.value(v), fl)};`);
   };
 }
 
@@ -112,8 +119,19 @@ function bulk(make: (fl: FunctionLowering, ins: Instr, args: string[]) => string
 export const memoryHandlers = new Map<number, Handler>([
   ...[...accesses].map(([op, acc]) => [op, lowerAccess(acc)] as [number, Handler]),
   // memory.size / memory.grow
-  [0x3f, (fl, ins) => fl.stack.push(`(n${ins.mem ?? 0} / 65536)`, Flag.State)],
-  [0x40, bulk((_fl, ins, [n]) => `m${ins.mem ?? 0}._grow(${n} >>> 0)`, 1, true)],
+  [0x3f, (fl, ins) => fl.stack.push(`(${fl.cachedMems.has(ins.mem ?? 0) ? 'N' : 'n'}${ins.mem ?? 0} / 65536)`, Flag.State)],
+  [0x40, (fl, ins) => {
+    // A statement, so the cached views can be refreshed right after it.
+    const st = fl.stack;
+    st.flushForStatement(false, 1);
+    const n = st.pop();
+    const h = st.height;
+    st.prepareSlotWrite(h);
+    st.emit(`s${h} = m${ins.mem ?? 0}._grow(${st.value(n)} >>> 0);`);
+    if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+    st.pushSlot(h);
+    fl.refreshMemories();
+  }],
   // memory.init, data.drop, memory.copy, memory.fill
   [0xfc08, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
   [0xfc09, (fl, ins) => {

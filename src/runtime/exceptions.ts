@@ -288,7 +288,13 @@ export function defineExceptions(g: any, rt: any) {
       const types: string[] = paramsOf(tagTypes.get(e.tag)!);
       const vals = new Array(types.length).fill(null);
       for (let i = 0; i < types.length; i++) vals[i] = toJS(types[i], e.payload[i]);
-      e.js = new NativeException(e.tag, vals);
+      try {
+        e.js = new NativeException(e.tag, vals);
+      } catch {
+        // Newer engines accept only their own functions as funcref payloads: the
+        // runtime's object (also `instanceof WebAssembly.Exception`) stands in.
+        e.js = e;
+      }
     }
     return e.js;
   }
