@@ -27,8 +27,7 @@ function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResult
     }
   }
   if (nResults === 1) {
-    const c = st.combine([...calleeOps, ...args], Flag.Effect | Flag.State);
-    st.push(code, c.flags, c.maxSlot, c.size);
+    st.pushFrom(code, [...calleeOps, ...args], Flag.Effect | Flag.State);
     return;
   }
   if (nResults === 0) {

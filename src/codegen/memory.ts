@@ -86,8 +86,7 @@ function lowerAccess(acc: Access): Handler {
     return (fl, ins) => {
       const st = fl.stack;
       const a = st.pop();
-      const c = st.combine([a], Flag.State | Flag.Effect);
-      st.push(`(${load(view(fl, ins), address(fl, a, ins, acc.size), fl)})`, c.flags, c.maxSlot, c.size);
+      st.pushFrom(`(${load(view(fl, ins), address(fl, a, ins, acc.size), fl)})`, [a], Flag.State | Flag.Effect);
     };
   }
   const store = acc.store!;
@@ -117,8 +116,7 @@ function bulk(make: (fl: FunctionLowering, ins: Instr, args: string[]) => string
     for (let i = 0; i < arity; i++) ops.unshift(st.pop());
     const code = make(fl, ins, ops.map((e) => st.value(e)));
     if (result) {
-      const c = st.combine(ops, Flag.State | Flag.Effect);
-      st.push(`(${code})`, c.flags, c.maxSlot, c.size);
+      st.pushFrom(`(${code})`, ops, Flag.State | Flag.Effect);
     } else {
       st.emit(`${code};`);
     }

@@ -27,11 +27,7 @@ const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
 const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
 const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
-/** An i64 shift count masked to 0..63: folded when it is a literal (a BigInt op per iteration otherwise). */
-const shiftCount = (b: string): string => {
-  const m = /^\(?(-?\d+)n\)?$/.exec(b);
-  return m ? `${BigInt.asUintN(6, BigInt(m[1]))}n` : `(${b} & 63n)`;
-};
+
 
 const ops = new Map<number, Op>([
   // i32 comparisons
@@ -83,8 +79,7 @@ const ops = new Map<number, Op>([
   [0x74, bin((a, b) => `${a} << ${b}`)],
   [0x75, bin((a, b) => `${a} >> ${b}`)],
   [0x76, bin((a, b) => `(${a} >>> ${b}) | 0`)],
-  [0x77, helper2('i32Rotl')],
-  [0x78, helper2('i32Rotr')],
+
   // i64 arithmetic: signed BigInts kept in range with asIntN (V8 lowers the pattern)
   [0x79, helper1('i64Clz')],
   [0x7a, helper1('i64Ctz')],
@@ -99,11 +94,8 @@ const ops = new Map<number, Op>([
   [0x83, bin((a, b) => `${a} & ${b}`)],
   [0x84, bin((a, b) => `${a} | ${b}`)],
   [0x85, bin((a, b) => `${a} ^ ${b}`)],
-  [0x86, bin((a, b) => `${AI}${a} << ${shiftCount(b)})`)],
-  [0x87, bin((a, b) => `${a} >> ${shiftCount(b)}`)],
-  [0x88, bin((a, b) => `${AI}${AU}${a}) >> ${shiftCount(b)})`)],
-  [0x89, helper2('i64Rotl')],
-  [0x8a, helper2('i64Rotr')],
+
+
   // f32: every arithmetic result is rounded to single precision
   [0x8b, un((a) => `Math.abs(${a})`)],
   [0x8c, un((a) => `-${a}`)],
@@ -195,8 +187,7 @@ function lowerOp(op: Op): Handler {
     }
     let extra = op.trap ? Flag.Effect : 0;
     if (op.bool) extra |= Flag.Bool;
-    const c = st.combine(operands, extra);
-    st.push(`(${code})`, c.flags, c.maxSlot, c.size);
+    st.pushFrom(`(${code})`, operands, extra);
   };
 }
 
@@ -204,8 +195,7 @@ function lowerOp(op: Op): Handler {
 const eqz: Handler = (fl) => {
   const st = fl.stack;
   const a = st.pop();
-  const c = st.combine([a], Flag.Bool);
-  st.push(a.flags & Flag.Bool ? `(!${a.code})` : `(${a.code} === 0)`, c.flags, c.maxSlot, c.size);
+  st.pushFrom(a.flags & Flag.Bool ? `(!${a.code})` : `(${a.code} === 0)`, [a], Flag.Bool);
 };
 
 /** A number as JS source: exact, with -0 and infinities spelled out. */
@@ -244,7 +234,119 @@ function f64Const(fl: FunctionLowering, ins: Instr): void {
   fl.stack.push(code, Flag.Const);
 }
 
+/**
+ * i64 shifts and rotates by a count known only at run time. V8 (Node 20) lowers
+ * BigInt shifts to machine code only for literal counts; a variable count falls
+ * back to heap BigInts (~10x slower, and a helper call boxes its arguments). So
+ * these go through a module-level scratch BigInt64Array seen as two int32 halves,
+ * shifted with 32-bit operations, as statements (docs/performance.md).
+ */
+type Halves = 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
+function variableShift64(op: Halves): Handler {
+  return (fl) => {
+    const st = fl.stack;
+    const b = st.peek(0);
+    const lit = /^\(?(-?\d+)n\)?$/.exec(b.code);
+    if (lit) return literalShift64(fl, op, Number(BigInt.asUintN(6, BigInt(lit[1]))));
+    const h0 = st.height;
+    st.flushForStatement(false, 2);
+    // The count is read first below: a value operand that acts or observes goes first.
+    if (st.entries[h0 - 2].flags & (Flag.Effect | Flag.State)) st.materialize(h0 - 2);
+    const k = st.pop();
+    const x = st.pop();
+    const S64 = fl.ctx.constant('new BigInt64Array(1)');
+    const S32 = fl.ctx.constant(`new Int32Array(${S64}.buffer)`);
+    const [n, lo, hi, m] = ['$n', '$lo', '$hi', '$m'].map((t) => fl.temp(t));
+    st.emit(`${S64}[0] = ${st.value(k)}; ${n} = ${S32}[0] & 63; ${S64}[0] = ${st.value(x)}; ${lo} = ${S32}[0]; ${hi} = ${S32}[1];`);
+    switch (op) {
+      case 'shl':
+        st.emit(`if (${n} >= 32) { ${hi} = ${lo} << (${n} - 32); ${lo} = 0; } else if (${n} !== 0) { ${hi} = (${hi} << ${n}) | (${lo} >>> (32 - ${n})); ${lo} <<= ${n}; }`);
+        break;
+      case 'shr_u':
+        st.emit(`if (${n} >= 32) { ${lo} = ${hi} >>> (${n} - 32); ${hi} = 0; } else if (${n} !== 0) { ${lo} = (${lo} >>> ${n}) | (${hi} << (32 - ${n})); ${hi} = ${hi} >>> ${n}; }`);
+        break;
+      case 'shr_s':
+        st.emit(`if (${n} >= 32) { ${lo} = ${hi} >> (${n} - 32); ${hi} >>= 31; } else if (${n} !== 0) { ${lo} = (${lo} >>> ${n}) | (${hi} << (32 - ${n})); ${hi} >>= ${n}; }`);
+        break;
+      case 'rotl':
+      case 'rotr':
+        // A right rotation is a left rotation by 64 - n.
+        if (op === 'rotr') st.emit(`${n} = (64 - ${n}) & 63;`);
+        st.emit(`if (${n} >= 32) { ${m} = ${lo}; ${lo} = ${hi}; ${hi} = ${m}; ${n} -= 32; }`);
+        st.emit(`if (${n} !== 0) { ${m} = ${hi}; ${hi} = (${hi} << ${n}) | (${lo} >>> (32 - ${n})); ${lo} = (${lo} << ${n}) | (${m} >>> (32 - ${n})); }`);
+        break;
+    }
+    const h = st.height;
+    st.prepareSlotWrite(h);
+    st.emit(`${S32}[0] = ${lo}; ${S32}[1] = ${hi}; s${h} = ${S64}[0];`);
+    if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+    st.pushSlot(h);
+  };
+}
+
+/** i64 shifts and rotates by a literal count (0..63): expressions V8 lowers to machine code. */
+function literalShift64(fl: FunctionLowering, op: Halves, k: number): void {
+  const st = fl.stack;
+  st.pop();
+  const a = st.pop();
+  let x = st.value(a);
+  let code: string;
+  switch (op) {
+    case 'shl': code = `${AI}${x} << ${k}n)`; break;
+    case 'shr_s': code = `${x} >> ${k}n`; break;
+    case 'shr_u': code = `${AI}${AU}${x}) >> ${k}n)`; break;
+    default: {
+      if (k === 0) {
+        code = x;
+        break;
+      }
+      let pre = '';
+      if (!SIMPLE.test(x)) {
+        const t = fl.temp(`$q${fl.temps.size}`);
+        pre = `${t} = ${x}, `;
+        x = t;
+      }
+      const left = op === 'rotl' ? k : 64 - k;
+      code = `${pre}${AI}(${AU}${x}) << ${left}n) | (${AU}${x}) >> ${64 - left}n))`;
+    }
+  }
+  st.pushFrom(`(${code})`, [a], 0);
+}
+
+/** Code that may be read twice: a binding, an element of `$L`, or a literal. */
+const SIMPLE = /^(?:[\w$]+|\$L\[\d+\]|\(-?[\d.e+-]+n?\)|-?\d+n?)$/;
+
+/**
+ * i32 rotates, inlined: operands used twice are first stored in temporaries of
+ * their own, named per site so nested rotates never share one.
+ */
+function rotate32(left: boolean): Handler {
+  return (fl) => {
+    const st = fl.stack;
+    const b = st.pop();
+    const a = st.pop();
+    const pre: string[] = [];
+    const once = (code: string): string => {
+      if (SIMPLE.test(code)) return code;
+      const t = fl.temp(`$q${fl.temps.size}`);
+      pre.push(`${t} = ${code}`);
+      return t;
+    };
+    const x = once(st.value(a));
+    const n = once(st.value(b));
+    const code = left ? `(${x} << ${n}) | (${x} >>> (32 - ${n}))` : `(${x} >>> ${n}) | (${x} << (32 - ${n}))`;
+    st.pushFrom(`(${pre.length ? pre.join(', ') + ', ' : ''}${code})`, [a, b], 0);
+  };
+}
+
 export const numericHandlers = new Map<number, Handler>([
+  [0x77, rotate32(true)],
+  [0x78, rotate32(false)],
+  [0x86, variableShift64('shl')],
+  [0x87, variableShift64('shr_s')],
+  [0x88, variableShift64('shr_u')],
+  [0x89, variableShift64('rotl')],
+  [0x8a, variableShift64('rotr')],
   [0x41, (fl, ins) => fl.stack.push(numberLiteral(ins.i32!), Flag.Const)],
   [0x42, (fl, ins) => fl.stack.push(ins.i64! < 0n ? `(${ins.i64}n)` : `${ins.i64}n`, Flag.Const)],
   [0x43, f32Const],

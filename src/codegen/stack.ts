@@ -35,11 +35,19 @@ export const enum Flag {
 export interface Entry {
   code: string;
   flags: number;
+  /**
+   * With Flag.Local: the one local the expression reads, or MANY_LOCALS. A
+   * local.set then only evaluates the pending readers of that local.
+   */
+  local?: number;
   /** Highest slot variable the expression reads (-1: none). */
   maxSlot: number;
   /** Number of operators folded in; bounds expression nesting depth. */
   size: number;
 }
+
+/** Entry.local of an expression reading more than one local. */
+export const MANY_LOCALS = -2;
 
 /** Expressions folding more operators than this are evaluated into a slot. */
 const MAX_FOLD = 48;
@@ -80,8 +88,8 @@ export class OperandStack {
     return 's' + k;
   }
 
-  push(code: string, flags: number, maxSlot = -1, size = 1): void {
-    const e: Entry = { code, flags, maxSlot, size };
+  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number): void {
+    const e: Entry = { code, flags, maxSlot, size, local };
     this.entries.push(e);
     if (size > MAX_FOLD) this.materialize(this.entries.length - 1);
   }
@@ -111,17 +119,28 @@ export class OperandStack {
   }
 
   /** Combined flags/slots/size of operands, for a new expression built from them. */
-  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number } {
+  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number; local?: number } {
     let flags = extra;
     let maxSlot = -1;
     let size = 1;
+    let local: number | undefined;
     for (const o of ops) {
       flags |= o.flags & (Flag.Local | Flag.State | Flag.Effect);
       if (o.maxSlot > maxSlot) maxSlot = o.maxSlot;
       size += o.size;
+      if (o.flags & Flag.Local) {
+        const l = o.local ?? MANY_LOCALS;
+        local = local === undefined || local === l ? l : MANY_LOCALS;
+      }
     }
     if (!(flags & (Flag.Local | Flag.State | Flag.Effect)) && maxSlot < 0) flags |= Flag.Const;
-    return { flags, maxSlot, size };
+    return { flags, maxSlot, size, local };
+  }
+
+  /** Push an expression built from `ops` (flags, slots, size and locals combined). */
+  pushFrom(code: string, ops: Entry[], extra: number): void {
+    const c = this.combine(ops, extra);
+    this.push(code, c.flags, c.maxSlot, c.size, c.local);
   }
 
   /** Before writing slot k: evaluate pending entries below k that read slots above themselves. */
@@ -158,15 +177,21 @@ export class OperandStack {
 
   /**
    * Before a statement: evaluate entries that touch state or may trap; with
-   * `writesLocal`, local readers too. The top `keep` entries are the statement's own
+   * `writesLocal` (the index of the local the statement writes), the pending
+   * readers of that local too. The top `keep` entries are the statement's own
    * operands and are left pending (the statement evaluates them, in order, after
    * everything below).
    */
-  flushForStatement(writesLocal: boolean, keep = 0): void {
+  flushForStatement(writesLocal: boolean | number, keep = 0): void {
     const es = this.entries;
-    const mask = writesLocal ? Flag.State | Flag.Effect | Flag.Local : Flag.State | Flag.Effect;
     for (let j = 0; j < es.length - keep; j++) {
-      if (es[j].flags & mask && !(es[j].flags & Flag.InSlot)) this.materialize(j);
+      const e = es[j];
+      if (e.flags & Flag.InSlot) continue;
+      let must = (e.flags & (Flag.State | Flag.Effect)) !== 0;
+      if (!must && writesLocal !== false && e.flags & Flag.Local) {
+        must = writesLocal === true || e.local === undefined || e.local === MANY_LOCALS || e.local === writesLocal;
+      }
+      if (must) this.materialize(j);
     }
   }
 

@@ -37,8 +37,7 @@ export const tableHandlers = new Map<number, Handler>([
   [0xd4, (fl) => {
     const st = fl.stack;
     const a = st.pop();
-    const c = st.combine([a], Flag.Effect);
-    st.push(`${fl.helper('nonNull')}(${a.code})`, c.flags, c.maxSlot, c.size);
+    st.pushFrom(`${fl.helper('nonNull')}(${a.code})`, [a], Flag.Effect);
   }],
   [0xd5, brOnNull(true)],
   [0xd6, brOnNull(false)],
@@ -47,8 +46,7 @@ export const tableHandlers = new Map<number, Handler>([
   [0xd1, (fl) => {
     const st = fl.stack;
     const a = st.pop();
-    const c = st.combine([a], Flag.Bool);
-    st.push(`(${a.code} === null)`, c.flags, c.maxSlot, c.size);
+    st.pushFrom(`(${a.code} === null)`, [a], Flag.Bool);
   }],
   [0xd2, (fl, ins) => {
     fl.ctx.refFuncs.add(ins.index!);

@@ -28,27 +28,26 @@ const select: Handler = (fl) => {
   const c = st.pop();
   const b = st.pop();
   const a = st.pop();
-  const f = st.combine([a, b, c], 0);
-  st.push(`(${st.cond(c)} ? ${st.value(a)} : ${st.value(b)})`, f.flags, f.maxSlot, f.size);
+  st.pushFrom(`(${st.cond(c)} ? ${st.value(a)} : ${st.value(b)})`, [a, b, c], 0);
 };
 
 export const variableHandlers = new Map<number, Handler>([
   [0x1a, drop],
   [0x1b, select],
   [0x1c, select],
-  [0x20, (fl, ins) => fl.stack.push(fl.local(ins.index!), Flag.Local)],
+  [0x20, (fl, ins) => fl.stack.push(fl.local(ins.index!), Flag.Local, -1, 1, ins.index!)],
   [0x21, (fl, ins) => {
     const st = fl.stack;
-    st.flushForStatement(true, 1);
+    st.flushForStatement(ins.index!, 1);
     const v = st.pop();
     st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
   }],
   [0x22, (fl, ins) => {
     const st = fl.stack;
-    st.flushForStatement(true, 1);
+    st.flushForStatement(ins.index!, 1);
     const v = st.pop();
     st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
-    st.push(fl.local(ins.index!), Flag.Local);
+    st.push(fl.local(ins.index!), Flag.Local, -1, 1, ins.index!);
   }],
   [0x23, (fl, ins) => {
     const g = fl.ctx.globals[ins.index!];
