@@ -52,7 +52,12 @@ const narrow = (x: string) => `Number(BigInt.asIntN(32, ${x}))`;
 const accesses = new Map<number, Access>([
   [0x28, get('getInt32', 4)],
   [0x29, get('getBigInt64', 8)],
-  [0x2a, { size: 4, load: (v, a, fl) => `${fl.helper('f32Load')}(${v}, ${a})` }],
+  // f32 with exact NaN bits (runtime/numeric.ts): the hardware conversion only on
+  // the common path, the bit-exact helper when the value is a NaN.
+  [0x2a, { size: 4, load: (v, a, fl) => {
+    const w = fl.temp('$w');
+    return `(${w} = ${v}.getFloat32(${a}, true)) === ${w} ? ${w} : ${fl.helper('f32FromBits')}(${v}.getUint32(t, true))`;
+  } }],
   [0x2b, get('getFloat64', 8)],
   [0x2c, get('getInt8', 1)],
   [0x2d, get('getUint8', 1)],
@@ -66,7 +71,11 @@ const accesses = new Map<number, Access>([
   [0x35, get('getUint32', 4, big)],
   [0x36, set('setInt32', 4)],
   [0x37, set('setBigInt64', 8)],
-  [0x38, { size: 4, store: (v, a, x, fl) => `${fl.helper('f32Store')}(${v}, ${a}, ${x})` }],
+  [0x38, { size: 4, store: (v, a, x, fl) => {
+    // The value first (the handler made sure that keeps Wasm's order), then one of two stores.
+    const w = fl.temp('$w');
+    return `${w} = ${x}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
+  } }],
   [0x39, set('setFloat64', 8)],
   [0x3a, set('setInt8', 1)],
   [0x3b, set('setInt16', 2)],
