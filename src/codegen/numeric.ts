@@ -29,18 +29,24 @@ const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}
 const fr = (x: string) => `Math.fround(${x})`;
 
 
+/** An i32 operand read as unsigned: literals are converted here, not at run time. */
+const u32 = (x: string): string => {
+  const m = /^\(?(-?\d+)\)?$/.exec(x);
+  return m ? String(Number(m[1]) >>> 0) : `(${x} >>> 0)`;
+};
+
 const ops = new Map<number, Op>([
   // i32 comparisons
   [0x46, cmp((a, b) => `${a} === ${b}`)],
   [0x47, cmp((a, b) => `${a} !== ${b}`)],
   [0x48, cmp((a, b) => `${a} < ${b}`)],
-  [0x49, cmp((a, b) => `(${a} >>> 0) < (${b} >>> 0)`)],
+  [0x49, cmp((a, b) => `${u32(a)} < ${u32(b)}`)],
   [0x4a, cmp((a, b) => `${a} > ${b}`)],
-  [0x4b, cmp((a, b) => `(${a} >>> 0) > (${b} >>> 0)`)],
+  [0x4b, cmp((a, b) => `${u32(a)} > ${u32(b)}`)],
   [0x4c, cmp((a, b) => `${a} <= ${b}`)],
-  [0x4d, cmp((a, b) => `(${a} >>> 0) <= (${b} >>> 0)`)],
+  [0x4d, cmp((a, b) => `${u32(a)} <= ${u32(b)}`)],
   [0x4e, cmp((a, b) => `${a} >= ${b}`)],
-  [0x4f, cmp((a, b) => `(${a} >>> 0) >= (${b} >>> 0)`)],
+  [0x4f, cmp((a, b) => `${u32(a)} >= ${u32(b)}`)],
   // i64
   [0x50, un((a) => `${a} === 0n`, { bool: true })],
   [0x51, cmp((a, b) => `${a} === ${b}`)],
