@@ -1,0 +1,126 @@
+// `npm run bench:compile`: compile time, peak memory and output size (raw and
+// gzipped) of wasm2es and of binaryen's wasm2js -O2 on sql.js's wasm and a
+// synthetic ~10 MB module. Every compile runs in its own child process (peak
+// RSS via /usr/bin/time -v when present, else the child's
+// process.resourceUsage().maxRSS). Writes bench/out/compile.json.
+//
+//   node bench/compile.mjs [--mb 10] [--only wasm2es|wasm2js] [--timeout 600]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { BENCH_DIR, ensureOut, fmt, table, writeJson, runWasm2js, nodeWarning } from './lib.mjs';
+import { makeSynthetic } from './synthetic.mjs';
+
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const arg = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+// Child mode: `compile.mjs --child-wasm2es in.wasm out.js` compiles once and
+// prints { ms, maxRssKb } as JSON.
+if (argv[0] === '--child-wasm2es') {
+  const { compile } = await import(join(BENCH_DIR, '..', 'dist/index.js'));
+  const bytes = readFileSync(argv[1]);
+  const t0 = performance.now();
+  const { js } = compile(bytes, { filename: argv[1].split('/').pop() });
+  const ms = performance.now() - t0;
+  writeFileSync(argv[2], js);
+  console.log(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+if (argv[0] === '--child-wasm2js') {
+  const t0 = performance.now();
+  try {
+    runWasm2js(argv[1], argv[2]);
+  } catch (e) {
+    console.log(JSON.stringify({ error: e.message }));
+    process.exit(0);
+  }
+  console.log(JSON.stringify({ ms: performance.now() - t0 }));
+  process.exit(0);
+}
+
+const TIMEOUT_S = Number(arg('--timeout', 600));
+
+/** Runs `cmd args` (under /usr/bin/time -v if present); returns { wallMs, maxRssKb, stdout, status, stderr }. */
+function runMeasured(cmd, args) {
+  const full = TIME ? [TIME, ['-v', cmd, ...args]] : [cmd, args];
+  const t0 = performance.now();
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT_S * 1000 });
+  const wallMs = performance.now() - t0;
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr || '');
+  return { wallMs, maxRssKb: m ? Number(m[1]) : undefined, stdout: r.stdout || '', stderr: r.stderr || '', status: r.status, signal: r.signal };
+}
+
+function sizes(file) {
+  const b = readFileSync(file);
+  return { raw: b.length, gzip: gzipSync(b).length };
+}
+
+function measureTool(tool, wasm, outJs) {
+  const script = fileURLToPath(import.meta.url);
+  const r = runMeasured(process.execPath, [script, `--child-${tool}`, wasm, outJs]);
+  const res = { tool, wallMs: r.wallMs, maxRssKb: r.maxRssKb };
+  let child = null;
+  try { child = JSON.parse(r.stdout.trim().split('\n').pop()); } catch { /* reported below */ }
+  if (r.signal || r.status !== 0 || !child) {
+    const tail = (r.stderr || '').split('\n').filter((l) => l && !/^\s+(Command being timed|User time|System time|Percent|Elapsed|Average|Maximum|Major|Minor|Voluntary|Involuntary|Swaps|File system|Socket|Signals|Page size|Exit status)/.test(l)).slice(-4).join(' | ');
+    res.error = r.signal ? `killed by ${r.signal}${r.signal === 'SIGTERM' ? ` (timeout ${TIMEOUT_S}s)` : ''}` : `exit ${r.status}: ${tail}`;
+    return res;
+  }
+  if (child.error) { res.error = child.error; return res; }
+  res.compileMs = child.ms;
+  if (!res.maxRssKb && child.maxRssKb) res.maxRssKb = child.maxRssKb;
+  // wasm2js runs as its own process under our child: /usr/bin/time -v reports the
+  // largest peak RSS among the child and the processes it waited for.
+  res.out = sizes(outJs);
+  return res;
+}
+
+async function main() {
+  const dir = ensureOut('compile');
+  const mb = Number(arg('--mb', 10));
+  const only = arg('--only', null);
+  const synth = join(dir, 'synthetic.wasm');
+  const bytes = makeSynthetic({ targetBytes: Math.round(mb * 1024 * 1024) });
+  writeFileSync(synth, bytes);
+  const inputs = [
+    { name: 'sql-wasm.wasm', path: require.resolve('sql.js/dist/sql-wasm.wasm') },
+    { name: `synthetic (${mb} MiB target)`, path: synth },
+  ];
+  const results = { node: process.version, time: TIME ? '/usr/bin/time -v (max RSS of the largest process)' : 'process.resourceUsage', inputs: [] };
+  for (const inp of inputs) {
+    const entry = { name: inp.name, in: sizes(inp.path), tools: [] };
+    for (const tool of ['wasm2es', 'wasm2js']) {
+      if (only && only !== tool) continue;
+      process.stderr.write(`compile ${inp.name} with ${tool} ...\n`);
+      const out = join(dir, `${inp.name.split(' ')[0].replace(/\W+/g, '_')}.${tool}.js`);
+      entry.tools.push(measureTool(tool, inp.path, out));
+    }
+    results.inputs.push(entry);
+  }
+  const rows = [];
+  for (const e of results.inputs) {
+    for (const t of e.tools) {
+      rows.push([e.name, `${(e.in.raw / 1024).toFixed(0)} / ${(e.in.gzip / 1024).toFixed(0)}`, t.tool,
+        t.error ? 'FAIL' : fmt(t.compileMs ?? t.wallMs, 0), fmt(t.wallMs, 0),
+        t.maxRssKb ? fmt(t.maxRssKb / 1024, 0) : '-',
+        t.out ? (t.out.raw / 1024).toFixed(0) : '-', t.out ? (t.out.gzip / 1024).toFixed(0) : '-',
+        t.out ? fmt(t.out.raw / e.in.raw, 2) + 'x' : '-', t.out ? fmt(t.out.gzip / e.in.gzip, 2) + 'x' : '-']);
+    }
+  }
+  process.stdout.write(nodeWarning());
+  console.log(`Compile benchmark (Node ${process.version}; one child process per compile; peak RSS: ${results.time}; gzip = zlib default level)`);
+  console.log(table(['input', 'in KiB raw/gz', 'tool', 'compile ms', 'wall ms', 'peak RSS MiB', 'out KiB', 'out gz KiB', 'raw vs wasm', 'gz vs wasm gz'], rows));
+  for (const e of results.inputs) for (const t of e.tools) if (t.error) console.log(`  ${e.name} / ${t.tool}: ${t.error}`);
+  console.log('  compile ms: wasm2es = compile() call inside the child; wasm2js = its whole process (including binaryen start-up). wall ms = the child process, start to exit.');
+  console.log(`written ${writeJson('compile.json', results)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
