@@ -899,3 +899,29 @@ describe('size stress', () => {
     expect(WebAssembly.validate(funcModule([I32], [I32], [], [...op.localGet(0)]))).toBe(true);
   });
 });
+
+describe('f32 NaN payloads through the fast paths', () => {
+  // Loads feeding arithmetic skip the bit-exact NaN path, and stores of
+  // arithmetic results skip the NaN check (Flag.Canon). A loop parameter is first
+  // a constant (canonical), then refilled by the back-edge with a signaling NaN
+  // loaded from memory: its store must still keep the payload bits.
+  it('a loop parameter refilled by a back-edge keeps its NaN payload when stored', () => {
+    differential(
+      `(module (memory (export "m") 1)
+        (data (i32.const 16) "\\00\\00\\a0\\7f")
+        (func (export "f") (result i32) (local i32)
+          (i32.const 0) (f32.const 1.5)
+          (loop $l (param i32 f32)
+            (f32.store)
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (i32.const 0) (f32.load (i32.const 16))
+            (br_if $l (i32.lt_u (local.get 0) (i32.const 3)))
+            (drop) (drop))
+          (i32.load (i32.const 0)))
+        (func (export "moved") (result i32)
+          (f32.store (i32.const 8) (f32.load (i32.const 16)))
+          (i32.load (i32.const 8))))`,
+      [['f'], ['moved']],
+    );
+  });
+});

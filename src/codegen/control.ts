@@ -8,6 +8,7 @@
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { emitReturn } from './function.js';
+import { Flag } from './stack.js';
 
 export type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try' | 'catch';
 
@@ -38,7 +39,11 @@ export function openFrame(fl: FunctionLowering, kind: FrameKind, ins: Instr, ope
   const st = fl.stack;
   const t = ins.type!;
   const height = st.height - t.params.length;
-  for (let i = 0; i < t.params.length; i++) st.forceSlot(height + i);
+  for (let i = 0; i < t.params.length; i++) {
+    st.forceSlot(height + i);
+    // A loop's back-edges refill these slots with other values: nothing is known of them.
+    st.entries[height + i].flags &= ~Flag.Canon;
+  }
   const f: Frame = {
     kind, label: fl.newLabel(), height, params: t.params.length, results: t.results.length,
     branched: false, openLine: -1, openIndent: st.indent, openText, elseSeen: false,

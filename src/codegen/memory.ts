@@ -34,8 +34,10 @@ interface Access {
   size: number;
   /** Load: result code from the view and the checked address. */
   load?: (view: string, addr: string, fl: FunctionLowering) => string;
-  /** Store: statement code from the view, checked address and value. */
-  store?: (view: string, addr: string, value: string, fl: FunctionLowering) => string;
+  /** Load: the same without the NaN-payload path (Entry.fast), where it differs. */
+  fastLoad?: (view: string, addr: string) => string;
+  /** Store: statement code from the view, checked address and value (`canon`: see Flag.Canon). */
+  store?: (view: string, addr: string, value: string, fl: FunctionLowering, canon: boolean) => string;
 }
 
 const get = (m: string, size: number, wrap = (x: string) => x): Access => ({
@@ -57,7 +59,7 @@ const accesses = new Map<number, Access>([
   [0x2a, { size: 4, load: (v, a, fl) => {
     const w = fl.temp('$w');
     return `(${w} = ${v}.getFloat32(${a}, true)) === ${w} ? ${w} : ${fl.helper('f32FromBits')}(${v}.getUint32(t, true))`;
-  } }],
+  }, fastLoad: (v, a) => `${v}.getFloat32(${a}, true)` }],
   [0x2b, get('getFloat64', 8)],
   [0x2c, get('getInt8', 1)],
   [0x2d, get('getUint8', 1)],
@@ -71,7 +73,9 @@ const accesses = new Map<number, Access>([
   [0x35, get('getUint32', 4, big)],
   [0x36, set('setInt32', 4)],
   [0x37, set('setBigInt64', 8)],
-  [0x38, { size: 4, store: (v, a, x, fl) => {
+  [0x38, { size: 4, store: (v, a, x, fl, canon) => {
+    // A value that cannot carry a NaN payload converts exactly.
+    if (canon) return `${v}.setFloat32(${a}, ${x}, true)`;
     // The value first (the handler made sure that keeps Wasm's order), then one of two stores.
     const w = fl.temp('$w');
     return `${w} = ${x}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
@@ -92,10 +96,13 @@ function view(_fl: FunctionLowering, ins: Instr): string {
 function lowerAccess(acc: Access): Handler {
   if (acc.load) {
     const load = acc.load;
+    const fastLoad = acc.fastLoad;
     return (fl, ins) => {
       const st = fl.stack;
       const a = st.pop();
-      st.pushFrom(`(${load(view(fl, ins), address(fl, a, ins, acc.size), fl)})`, [a], Flag.State | Flag.Effect);
+      const addr = address(fl, a, ins, acc.size);
+      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr)})` : undefined;
+      st.pushFrom(`(${load(view(fl, ins), addr, fl)})`, [a], Flag.State | Flag.Effect, fast);
     };
   }
   const store = acc.store!;
@@ -112,7 +119,7 @@ function lowerAccess(acc: Access): Handler {
     }
     const v = st.pop();
     const a = st.pop();
-    st.emit(`${store(view(fl, ins), address(fl, a, ins, acc.size), st.value(v), fl)};`);
+    st.emit(`${store(view(fl, ins), address(fl, a, ins, acc.size), st.value(v), fl, (v.flags & Flag.Canon) !== 0)};`);
   };
 }
 

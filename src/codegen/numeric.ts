@@ -175,24 +175,47 @@ const ops = new Map<number, Op>([
   [0xfc07, helper1('i64TruncSatU')],
 ]);
 
-function lowerOp(op: Op): Handler {
+/**
+ * Float operators whose result is the same for every NaN operand (arithmetic
+ * results are canonical NaNs, comparisons false, conversions trap or saturate):
+ * they may read an operand through its fast form (Entry.fast). neg, abs,
+ * copysign and reinterpret keep payloads and are not here.
+ */
+const ANY_NAN = new Set<number>([
+  0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66,
+  0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
+  0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
+  0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1, 0xb6, 0xbb,
+  0xfc00, 0xfc01, 0xfc02, 0xfc03, 0xfc04, 0xfc05, 0xfc06, 0xfc07,
+]);
+/** Operators producing f32/f64 values that cannot carry a NaN payload (Flag.Canon). */
+const CANON_RESULT = new Set<number>([
+  0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
+  0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
+  0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb,
+]);
+
+function lowerOp(op: Op, opcode: number): Handler {
+  const anyNaN = ANY_NAN.has(opcode);
   return (fl) => {
     const st = fl.stack;
     const h = (name: string) => fl.helper(name);
+    const read = (e: Entry) => (anyNaN ? st.valueAnyNaN(e) : st.value(e));
     let operands: Entry[];
     let code: string;
     if (op.arity === 1) {
       const a = st.pop();
       operands = [a];
-      code = op.t(st.value(a), '', h);
+      code = op.t(read(a), '', h);
     } else {
       const b = st.pop();
       const a = st.pop();
       operands = [a, b];
-      code = op.t(st.value(a), st.value(b), h);
+      code = op.t(read(a), read(b), h);
     }
     let extra = op.trap ? Flag.Effect : 0;
     if (op.bool) extra |= Flag.Bool;
+    if (CANON_RESULT.has(opcode)) extra |= Flag.Canon;
     st.pushFrom(`(${code})`, operands, extra);
   };
 }
@@ -223,6 +246,8 @@ function f32Const(fl: FunctionLowering, ins: Instr): void {
   } else {
     f32Scratch.setUint32(0, bits, true);
     code = numberLiteral(f32Scratch.getFloat32(0, true));
+    fl.stack.push(code, Flag.Const | Flag.Canon);
+    return;
   }
   fl.stack.push(code, Flag.Const);
 }
@@ -358,5 +383,5 @@ export const numericHandlers = new Map<number, Handler>([
   [0x43, f32Const],
   [0x44, f64Const],
   [0x45, eqz],
-  ...[...ops].map(([op, o]) => [op, lowerOp(o)] as [number, Handler]),
+  ...[...ops].map(([op, o]) => [op, lowerOp(o, op)] as [number, Handler]),
 ]);

@@ -30,6 +30,12 @@ export const enum Flag {
   Bool = 16,
   /** Exactly the slot variable of its own depth. */
   InSlot = 32,
+  /**
+   * A float that cannot be a NaN with a payload (an arithmetic result, or a
+   * non-NaN constant): its bits survive the hardware float conversions, so an f32
+   * store needs no NaN check.
+   */
+  Canon = 64,
 }
 
 export interface Entry {
@@ -44,6 +50,12 @@ export interface Entry {
   maxSlot: number;
   /** Number of operators folded in; bounds expression nesting depth. */
   size: number;
+  /**
+   * Code for the same value valid when its NaN payload does not matter (an f32
+   * load without the bit-exact NaN path), for consumers whose result is the same
+   * for every NaN input (arithmetic, comparisons, conversions).
+   */
+  fast?: string;
 }
 
 /** Entry.local of an expression reading more than one local. */
@@ -88,8 +100,8 @@ export class OperandStack {
     return 's' + k;
   }
 
-  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number): void {
-    const e: Entry = { code, flags, maxSlot, size, local };
+  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number, fast?: string): void {
+    const e: Entry = { code, flags, maxSlot, size, local, fast };
     this.entries.push(e);
     if (size > MAX_FOLD) this.materialize(this.entries.length - 1);
   }
@@ -138,9 +150,14 @@ export class OperandStack {
   }
 
   /** Push an expression built from `ops` (flags, slots, size and locals combined). */
-  pushFrom(code: string, ops: Entry[], extra: number): void {
+  pushFrom(code: string, ops: Entry[], extra: number, fast?: string): void {
     const c = this.combine(ops, extra);
-    this.push(code, c.flags, c.maxSlot, c.size, c.local);
+    this.push(code, c.flags, c.maxSlot, c.size, c.local, fast);
+  }
+
+  /** The code of an entry for a consumer that treats every NaN alike. */
+  valueAnyNaN(e: Entry): string {
+    return e.fast ?? this.value(e);
   }
 
   /** Before writing slot k: evaluate pending entries below k that read slots above themselves. */
@@ -157,6 +174,8 @@ export class OperandStack {
     this.emit(`${this.slot(k)} = ${this.value(e)};`);
     if (k > this.maxSlotUsed) this.maxSlotUsed = k;
     this.pushSlot(k);
+    // The slot holds exactly that value: a canonical float stays canonical.
+    this.entries[k].flags |= e.flags & Flag.Canon;
   }
 
   /** Evaluate the entry at depth k into its slot. */
