@@ -9,13 +9,11 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
-import { checkEmittable } from './emit/support.js';
 
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
   const m = decodeModule(bytes);
   validateModule(m);
-  checkEmittable(m);
   const ctx = new ModuleContext(m);
   const funcs: LoweredFunction[] = [];
   for (const f of m.funcs) {

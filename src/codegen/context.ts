@@ -1,6 +1,6 @@
 // What function lowering needs to know about the module: names of the JS bindings
 // the instance scope provides, and signature strings.
-import type { FuncType, Module } from '../ir.js';
+import type { Module } from '../ir.js';
 import { ValType, isRefType, isConcreteRef, isNullable, heapOf, typeIndexOf } from '../ir.js';
 
 const HEAP_NAMES: Record<number, string> = {
@@ -96,8 +96,6 @@ export class ModuleContext {
   /** Module-level constants (NaN bit patterns), as `const K<n> = <expr>;`. */
   readonly constants: string[] = [];
   private readonly constIndex = new Map<string, string>();
-  /** Function indices that may be used as references (need `.t` / `.i`). */
-  readonly refFuncs = new Set<number>();
 
   constructor(m: Module) {
     this.module = m;

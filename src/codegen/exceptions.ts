@@ -20,7 +20,6 @@
 import type { Instr } from '../ir.js';
 import { CatchKind } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
-import { emitReturn } from './function.js';
 import { openFrame, type Frame } from './control.js';
 import { legacyHandlers, closeLegacyFrame, delegationCheck } from './legacy.js';
 
@@ -129,4 +128,3 @@ export const exceptionHandlers = new Map<number, Handler>([
   ...legacyHandlers,
 ]);
 
-export { emitReturn };

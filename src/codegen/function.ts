@@ -8,7 +8,7 @@ import type { Func, Instr } from '../ir.js';
 import { ValType } from '../ir.js';
 import { ModuleContext, zeroOf } from './context.js';
 import { OperandStack } from './stack.js';
-import { controlHandlers, closeFrame, type Frame } from './control.js';
+import { controlHandlers, type Frame } from './control.js';
 import { numericHandlers } from './numeric.js';
 import { memoryHandlers, accessSize } from './memory.js';
 import { variableHandlers } from './variables.js';
@@ -234,4 +234,3 @@ export function emitReturn(fl: FunctionLowering): void {
   }
 }
 
-export { closeFrame };

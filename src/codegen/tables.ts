@@ -49,7 +49,6 @@ export const tableHandlers = new Map<number, Handler>([
     st.pushFrom(`(${a.code} === null)`, [a], Flag.Bool);
   }],
   [0xd2, (fl, ins) => {
-    fl.ctx.refFuncs.add(ins.index!);
     fl.stack.push(fl.ctx.funcName(ins.index!), Flag.Const);
   }],
   // table.get / table.set

@@ -16,7 +16,7 @@
 // tail recursion exhausts the stack where an engine would not (docs/semantics.md).
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
-import { Flag, type Entry } from './stack.js';
+import type { Entry } from './stack.js';
 
 function insideTry(fl: FunctionLowering): boolean {
   return fl.frames.some((f) => f.kind === 'try' || f.kind === 'try_table' || f.kind === 'catch');
@@ -81,4 +81,3 @@ export function needsTailBlock(body: Instr[]): boolean {
   return tail && tries;
 }
 
-export { Flag };

@@ -59,7 +59,7 @@ export function constExprCode(ctx: ModuleContext, expr: ConstExpr): string {
         break;
       }
       case 0xd0: stack.push('null'); break;
-      case 0xd2: ctx.refFuncs.add(ins.index!); stack.push(ctx.funcName(ins.index!)); break;
+      case 0xd2: stack.push(ctx.funcName(ins.index!)); break;
       case 0x23: stack.push(ctx.globals[ins.index!].read); break;
       default: {
         const b = stack.pop()!;

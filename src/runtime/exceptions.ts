@@ -300,7 +300,7 @@ export function defineExceptions(g: any, rt: any) {
   }
 
   return {
-    uncatchable, Tag: TagClass, OwnTag: Tag, Exception: NativeException ?? Exception, OwnException: Exception,
+    uncatchable, Tag: TagClass, Exception: NativeException ?? Exception,
     JSTag, newTag, importTag, isTag, tagTypes, exn, exnref, rethrowable, payloadOf, toHost, HostExn,
   };
 }

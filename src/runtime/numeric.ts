@@ -12,7 +12,6 @@ export function defineNumeric(_g: any, rt: any) {
   const sF32 = new Float32Array(scratch);
   const sF64 = new Float64Array(scratch);
   const sU32 = new Uint32Array(scratch);
-  const sI32 = new Int32Array(scratch);
   const sB64 = new BigInt64Array(scratch);
   const I64_MIN = -(2n ** 63n);
   const asIntN = BigInt.asIntN;
@@ -45,14 +44,6 @@ export function defineNumeric(_g: any, rt: any) {
     sF32[0] = x;
     return sU32[0];
   }
-  function f32Load(d: DataView, a: number): number {
-    const v = d.getFloat32(a, true);
-    return v === v ? v : f32FromBits(d.getUint32(a, true));
-  }
-  function f32Store(d: DataView, a: number, v: number): void {
-    if (v === v) d.setFloat32(a, v, true);
-    else d.setUint32(a, f32ToBits(v), true);
-  }
   function f64FromBits(b: bigint): number {
     sB64[0] = asIntN(64, b);
     return sF64[0];
@@ -83,12 +74,6 @@ export function defineNumeric(_g: any, rt: any) {
   function i32Ctz(a: number): number {
     return a === 0 ? 32 : 31 - Math.clz32(a & -a);
   }
-  function i32Rotl(a: number, b: number): number {
-    return (a << b) | (a >>> (32 - b));
-  }
-  function i32Rotr(a: number, b: number): number {
-    return (a >>> b) | (a << (32 - b));
-  }
   function f64PromoteF32(x: number): number {
     // A NaN comes out canonical (an arithmetic NaN, as the spec allows).
     return x === x ? x : NaN;
@@ -116,16 +101,6 @@ export function defineNumeric(_g: any, rt: any) {
   function i64RemU(a: bigint, b: bigint): bigint {
     if (b === 0n) trap('integer divide by zero');
     return asIntN(64, asUintN(64, a) % asUintN(64, b));
-  }
-  function i64Rotl(a: bigint, b: bigint): bigint {
-    const n = b & 63n;
-    const u = asUintN(64, a);
-    return asIntN(64, (u << n) | (u >> ((64n - n) & 63n)));
-  }
-  function i64Rotr(a: bigint, b: bigint): bigint {
-    const n = b & 63n;
-    const u = asUintN(64, a);
-    return asIntN(64, (u >> n) | (u << ((64n - n) & 63n)));
   }
   function i64Clz(a: bigint): bigint {
     const hi = Number(asIntN(32, a >> 32n));
@@ -241,9 +216,9 @@ export function defineNumeric(_g: any, rt: any) {
   }
 
   return {
-    f32FromBits, f32ToBits, f32Load, f32Store, f64FromBits, f64ToBits,
-    i32DivS, i32DivU, i32RemS, i32RemU, i32Ctz, i32Popcnt, i32Rotl, i32Rotr, f64PromoteF32,
-    i64DivS, i64DivU, i64RemS, i64RemU, i64Rotl, i64Rotr, i64Clz, i64Ctz, i64Popcnt,
+    f32FromBits, f32ToBits, f64FromBits, f64ToBits,
+    i32DivS, i32DivU, i32RemS, i32RemU, i32Ctz, i32Popcnt, f64PromoteF32,
+    i64DivS, i64DivU, i64RemS, i64RemU, i64Clz, i64Ctz, i64Popcnt,
     nearest, f32Copysign, f64Copysign,
     f32ReinterpretI32, i32ReinterpretF32, f64ReinterpretI64, i64ReinterpretF64,
     f32ConvertI64S, f32ConvertI64U, f64ConvertI64U,

@@ -16,9 +16,6 @@
 export function defineValues(_g: any, rt: any) {
   const { refInfo, sigParts } = rt;
   const RAW = Symbol('wasm2es.function');
-  function callHost(v: Function, a: any[]): any {
-    return v(...a);
-  }
   const LinkError = rt.LinkError as ErrorConstructor;
 
   /**
@@ -133,7 +130,7 @@ export function defineValues(_g: any, rt: any) {
       raw = function () {
         const a = taggedArray(arguments.length);
         for (let i = 0; i < a.length; i++) a[i] = arguments[i];
-        return callHost(v, a);
+        return v(...a);
       };
       raw.t = '?';
       raw.w = v;
@@ -189,6 +186,18 @@ export function defineValues(_g: any, rt: any) {
     if (isNativeExported(v)) return adoptNative(v);
     return hostFunc(v, t);
   }
+  /**
+   * Call a JS function with Wasm arguments. Without references among them the
+   * `arguments` object is passed on as is (no copy on every import call; its
+   * elements are boxed, so NaN bits survive); references are converted first.
+   */
+  function callWith(v: Function, ps: string[], refArgs: boolean, args: IArguments): any {
+    if (!refArgs) return v.apply(undefined, args);
+    const a = taggedArray(args.length);
+    for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], args[i]);
+    return v(...a);
+  }
+
   /** A JS function called from Wasm: arguments to JS values, the result back. */
   function hostFunc(v: Function, t: string): any {
     const { params: ps, results: rs } = sigParts(t);
@@ -204,16 +213,12 @@ export function defineValues(_g: any, rt: any) {
     let fn: any;
     if (rs.length <= 1) {
       fn = function () {
-        const a = taggedArray(arguments.length);
-        for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
-        const r = callHost(v, a);
+        const r = callWith(v, ps, refArgs, arguments);
         return rs.length === 0 ? undefined : toWasm(rs[0], r);
       };
     } else {
       fn = function () {
-        const a = taggedArray(arguments.length);
-        for (let i = 0; i < a.length; i++) a[i] = refArgs ? toJS(ps[i], arguments[i]) : arguments[i];
-        const r = callHost(v, a);
+        const r = callWith(v, ps, refArgs, arguments);
         if (r === null || (typeof r !== 'object' && typeof r !== 'function') || typeof r[Symbol.iterator] !== 'function')
           throw new TypeError('multi-value result must be iterable');
         const vals: any[] = [null];

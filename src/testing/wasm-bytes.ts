@@ -25,17 +25,23 @@ export function wat(text: string, names = false): Uint8Array {
   }
 }
 
-/** null when the module decodes and validates, else the message (which must come from a CompileError). */
-export function check(bytes: Uint8Array): string | null {
+/** null when the module decodes and validates, else the error thrown. */
+export function checkError(bytes: Uint8Array): Error | null {
   try {
     const m = decodeModule(bytes);
     validateModule(m);
     for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
     return null;
   } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    return (e as Error).message;
+    return e as Error;
   }
+}
+
+/** null when the module decodes and validates, else the message (which must come from a CompileError). */
+export function check(bytes: Uint8Array): string | null {
+  const e = checkError(bytes);
+  if (e !== null && !(e instanceof CompileError)) throw e;
+  return e === null ? null : e.message;
 }
 
 /** Unsigned LEB128. */

@@ -14,11 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeModule } from '../binary/module.js';
-import { decodeBody } from '../binary/code.js';
-import { validateModule } from './module.js';
-import { validateFunction } from './func.js';
 import { CompileError } from '../runtime/index.js';
+import { checkError } from '../testing/wasm-bytes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suiteDir = join(here, '../../../shared/testsuite');
@@ -233,16 +230,7 @@ function toBinaryWithBinaryen(binaryen: Binaryen, text: string, gc = true): Uint
 }
 
 /** Decode + validate everything; returns the error, or null when accepted. */
-function check(bytes: Uint8Array): Error | null {
-  try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
-    return null;
-  } catch (e) {
-    return e as Error;
-  }
-}
+const check = checkError;
 
 describe.skipIf(!haveSuite)('Tier 1 spec modules', async () => {
   const wabt = haveSuite ? await (await import('wabt')).default() : (null as unknown as Wabt);
