@@ -21,7 +21,7 @@ import type { Instr } from '../ir.js';
 import { CatchKind } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { openFrame, type Frame } from './control.js';
-import { legacyHandlers, closeLegacyFrame, delegationCheck } from './legacy.js';
+import { legacyHandlers, closeLegacyFrame, handlerPrologue } from './legacy.js';
 
 /** The canonical type string of tag i's type, as the module declares it. */
 export function tagSig(fl: FunctionLowering, tag: number): string {
@@ -86,10 +86,7 @@ function closeTryTable(fl: FunctionLowering, f: Frame): void {
   st.indent--;
   st.emit('} catch ($e) {');
   st.indent++;
-  st.emit(`if (${fl.helper('uncatchable')}($e)) throw $e;`);
-  delegationCheck(fl, '$e', handlerId);
-  // Memory may have grown inside the try before the throw.
-  fl.refreshMemories();
+  handlerPrologue(fl, '$e', handlerId);
   for (const c of catches) {
     if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
       fl.temp('$p');

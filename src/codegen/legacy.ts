@@ -34,6 +34,17 @@ interface LegacyState {
 
 const state = (f: Frame) => f.extra as LegacyState;
 
+/**
+ * The first lines of every catch block (try_table and legacy): traps and stack
+ * exhaustion go on uncaught, delegations addressed elsewhere go on, and the cached
+ * memory views are re-read (memory may have grown inside the try before the throw).
+ */
+export function handlerPrologue(fl: FunctionLowering, catchVar: string, id: number): void {
+  fl.stack.emit(`if (${fl.helper('uncatchable')}(${catchVar})) throw ${catchVar};`);
+  delegationCheck(fl, catchVar, id);
+  fl.refreshMemories();
+}
+
 /** Lines a handler starts with in a function that delegates. */
 export function delegationCheck(fl: FunctionLowering, catchVar: string, id: number): void {
   if (!fl.usesDelegate) return;
@@ -71,10 +82,7 @@ function openHandler(fl: FunctionLowering, f: Frame, ins: Instr, all: boolean): 
     f.kind = 'catch';
     st.emit(`} catch (${s.catchVar}) {`);
     st.indent++;
-    st.emit(`if (${fl.helper('uncatchable')}(${s.catchVar})) throw ${s.catchVar};`);
-    delegationCheck(fl, s.catchVar, s.id);
-    // Memory may have grown inside the try before the throw.
-    fl.refreshMemories();
+    handlerPrologue(fl, s.catchVar, s.id);
     st.emit(all ? '{' : cond);
   } else {
     st.emit(all ? '} else {' : `} else ${cond}`);
