@@ -12,6 +12,12 @@ export interface CompileOptions {
    * polyfill, which compile at run time and must not need a module loader.
    */
   format?: 'esm' | 'factory';
+  /**
+   * Splitting of big functions into pieces V8 can optimize (see
+   * codegen/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
+   * tests and measurements; the defaults are what the benchmarks chose.
+   */
+  split?: false | { above?: number; target?: number; min?: number };
 }
 
 export interface CompileResult {

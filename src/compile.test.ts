@@ -14,6 +14,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as acorn from 'acorn';
 import { compile, loadFactory, CompileError } from './index.js';
+import type { CompileOptions } from './api.js';
 import { runtime, RuntimeError } from './runtime/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -219,9 +220,19 @@ const noHost = (): Host => ({ imports: {}, probe: () => null });
 const nativeApi: Api = { Global: WebAssembly.Global, Memory: WebAssembly.Memory, Table: WebAssembly.Table };
 const ourApi: Api = { Global: runtime.Global, Memory: runtime.Memory, Table: runtime.Table };
 
-function compileFactory(bytes: Uint8Array) {
-  return loadFactory(compile(bytes, { format: 'factory' }).js);
+function compileFactory(bytes: Uint8Array, options: CompileOptions = {}) {
+  return loadFactory(compile(bytes, { ...options, format: 'factory' }).js);
 }
+
+/**
+ * Every fixture also runs with every function split into small pieces
+ * (codegen/split.ts normally splits only big functions), so the fixtures
+ * exercise the splitter's exits, write-backs and returns.
+ */
+const VARIANTS: [string, CompileOptions][] = [
+  ['', {}],
+  [' (split into pieces)', { split: { above: 0, target: 24, min: 2 } }],
+];
 
 // ---------------------------------------------------------------------------
 
@@ -253,8 +264,8 @@ describe('fixtures: wasm2es vs native WebAssembly', () => {
     for (const name of fixtureNames) expect(() => readFileSync(join(FIXTURES, name + '.cases.json'))).not.toThrow();
   });
 
-  for (const name of fixtureNames) {
-    describe(name, () => {
+  for (const name of fixtureNames) for (const [variant, options] of VARIANTS) {
+    describe(name + variant, () => {
       const cases: Case[] = JSON.parse(readFileSync(join(FIXTURES, name + '.cases.json'), 'utf8'));
       const bytes = binaries.get(name)!;
       let nativeExports: Record<string, any>;
@@ -268,7 +279,7 @@ describe('fixtures: wasm2es vs native WebAssembly', () => {
         ourHost = makeHost(ourApi);
         const nativeInstance = new WebAssembly.Instance(new WebAssembly.Module(bytes), nativeHost.imports as WebAssembly.Imports);
         nativeExports = nativeInstance.exports as Record<string, any>;
-        ourExports = compileFactory(bytes).instantiateSync(ourHost.imports).instance.exports;
+        ourExports = compileFactory(bytes, options).instantiateSync(ourHost.imports).instance.exports;
       });
 
       it('exports the same names with the same kinds', () => {

@@ -9,6 +9,8 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
+import { splitFunction, DEFAULT_SPLIT, type Piece } from './codegen/split.js';
+import type { Func, Instr, Module } from './ir.js';
 
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
@@ -16,17 +18,24 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   validateModule(m);
   const ctx = new ModuleContext(m);
   const funcs: LoweredFunction[] = [];
+  const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
   for (const f of m.funcs) {
-    const body = decodeBody(m, f);
-    validateFunction(m, f, body);
-    const fl = new FunctionLowering(ctx, f);
-    const src = fl.lower(body);
-    const lines = src.split('\n');
-    // lower() returns header lines, the body lines, and the closing brace.
-    const bodyOffsets = fl.lineOffsets;
-    const headerCount = lines.length - 1 - bodyOffsets.length;
-    const offsets = lines.map((_, k) => (k === 0 ? f.codeStart : k < headerCount ? -1 : k === lines.length - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount]));
-    funcs.push({ index: f.index, lines, offsets });
+    let body = decodeBody(m, f);
+    if (sizes && f.codeEnd - f.codeStart > sizes.above) {
+      // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
+      const heights = new Int32Array(body.length);
+      validateFunction(m, f, body, heights);
+      const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
+      if (split) {
+        body = split.body;
+        for (const p of split.pieces) funcs.push(lowerFunction(ctx, f, p.body, p));
+        ctx.outSlots = Math.max(ctx.outSlots, split.outSlots);
+        ctx.retSlots = Math.max(ctx.retSlots, split.retSlots);
+      }
+    } else {
+      validateFunction(m, f, body);
+    }
+    funcs.push(lowerFunction(ctx, f, body));
   }
   const out = emitModule(ctx, funcs, options);
   const result: CompileResult = { js: out.toString() };
@@ -35,4 +44,20 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
   }
   return result;
+}
+
+function localTypes(m: Module, f: Func) {
+  return [...m.types[f.typeIdx].params, ...f.locals];
+}
+
+function lowerFunction(ctx: ModuleContext, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
+  const fl = new FunctionLowering(ctx, f, piece);
+  const src = fl.lower(body);
+  const lines = src.split('\n');
+  // lower() returns header lines, the body lines, and the closing brace.
+  const bodyOffsets = fl.lineOffsets;
+  const headerCount = lines.length - 1 - bodyOffsets.length;
+  const first = piece ? body[0].offset : f.codeStart;
+  const offsets = lines.map((_, k) => (k === 0 ? first : k < headerCount ? -1 : k === lines.length - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount]));
+  return { index: f.index, lines, offsets };
 }

@@ -209,6 +209,28 @@ export interface Instr {
   tag?: number;
   /** try_table: its catch clauses in order. */
   catches?: CatchClause[];
+  /** Pseudo-instructions of split functions (codegen/split.ts). */
+  outline?: OutlineOp;
+}
+
+/**
+ * Immediates of the pseudo-instructions that codegen/split.ts inserts when it
+ * moves parts of a big function into separate JS functions ("pieces"). They
+ * never come from a binary.
+ */
+export interface OutlineOp {
+  /** Call: the piece's JS name. */
+  name?: string;
+  /** Call: locals passed, in the piece's parameter order. */
+  args?: number[];
+  /** Call / exit: locals copied back through slot `$o<k>`, k = position. */
+  writes?: number[];
+  /** Call / exit: number of exit codes of the piece (1: it returns nothing). */
+  exits?: number;
+  /** Exit: the code it returns. */
+  code?: number;
+  /** Return store / load: the function's result count. */
+  arity?: number;
 }
 
 export const enum CatchKind {

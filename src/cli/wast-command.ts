@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CompileOptions } from '../api.js';
 import {
+  defaultEngine,
   jsonReport,
   readExpectFail,
   runFiles,
@@ -19,6 +21,7 @@ interface WastOptions {
   expectFail?: string;
   writeExpectFail?: string;
   quiet?: boolean;
+  split?: string;
 }
 
 export function addWastCommand(program: Command): void {
@@ -31,6 +34,7 @@ export function addWastCommand(program: Command): void {
     .option('--expect-fail <file>', 'list of known failures (file.wast:LINE per line); others fail the run')
     .option('--write-expect-fail <file>', 'write the current failures as a new expected-failure list')
     .option('-q, --quiet', 'do not print each failure')
+    .option('--split <sizes>', "function splitting: 'off', or ABOVE,TARGET,MIN in bytes (tests the splitter on small functions)")
     .action(async (files: string[], opts: WastOptions) => {
       process.exitCode = await wastMain(files, opts);
     });
@@ -59,7 +63,18 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
       return 2;
     }
   }
+  let split: CompileOptions['split'];
+  if (opts.split !== undefined) {
+    const m = /^(\d+),(\d+),(\d+)$/.exec(opts.split);
+    if (opts.split === 'off') split = false;
+    else if (m) split = { above: +m[1], target: +m[2], min: +m[3] };
+    else {
+      console.error(`wast: --split expects 'off' or ABOVE,TARGET,MIN, got '${opts.split}'`);
+      return 2;
+    }
+  }
   const summary = await runFiles({
+    engine: split === undefined ? undefined : defaultEngine({ split }),
     files: paths,
     expectFail,
     verbose: !opts.quiet,

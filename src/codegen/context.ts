@@ -96,6 +96,9 @@ export class ModuleContext {
   /** Module-level constants (NaN bit patterns), as `const K<n> = <expr>;`. */
   readonly constants: string[] = [];
   private readonly constIndex = new Map<string, string>();
+  /** Write-back slots `$o<k>` and return slots `$r<k>` that split functions use (codegen/split.ts). */
+  outSlots = 0;
+  retSlots = 0;
 
   constructor(m: Module) {
     this.module = m;

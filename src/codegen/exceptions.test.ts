@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, loadFactory } from '../index.js';
+import type { CompileOptions } from '../api.js';
 // @ts-ignore -- plain-JS helper shared with the reference-engine runner
 import { loadFixtures, runFixture, PROGRAMS_DIR } from '../../fixtures/programs/harness.mjs';
 
@@ -53,9 +54,9 @@ function nativeRuns(list: Fixture[]): { node: string; fixtures: Record<string, R
   }
 }
 
-function oursInstantiate(bytes: Uint8Array) {
+function oursInstantiate(bytes: Uint8Array, options: CompileOptions = {}) {
   // Compiled outside the harness so a compile error surfaces with its own stack.
-  const js = compile(bytes, { format: 'factory' }).js;
+  const js = compile(bytes, { ...options, format: 'factory' }).js;
   const factory = loadFactory(js);
   return (_bytes: Uint8Array, imports: object) => factory.instantiateSync(imports).instance.exports;
 }
@@ -87,9 +88,10 @@ describe('new-encoding EH programs: wasm2es on Node 20 vs native Node 24', () =>
     expect(native.fixtures.json_parser.some((r) => r.outcome.exception?.tags?.includes('syntax_error'))).toBe(true);
   });
 
-  for (const f of fixtures) {
-    it(`${f.name}: every call behaves as on the native engine`, () => {
-      const ours: Rec[] = runFixture(oursInstantiate(f.bytes), f.bytes, f.cases);
+  // Also with every function split into small pieces (codegen/split.ts).
+  for (const f of fixtures) for (const [variant, options] of [['', {}], [' (split into pieces)', { split: { above: 0, target: 24, min: 2 } }]] as const) {
+    it(`${f.name}${variant}: every call behaves as on the native engine`, () => {
+      const ours: Rec[] = runFixture(oursInstantiate(f.bytes, options), f.bytes, f.cases);
       const theirs = native.fixtures[f.name];
       expect(ours.length).toBe(theirs.length);
       // All differing calls at once (state after a call is part of its record).

@@ -4,7 +4,7 @@
 // expressions (stack.ts) and a stack of control frames. The body is trusted to be
 // valid (src/validate ran first), so lowering never re-checks types; code after an
 // unconditional transfer is skipped without being lowered.
-import type { Func, Instr } from '../ir.js';
+import type { Func, FuncType, Instr, ValType as ValTypeT } from '../ir.js';
 import { ValType } from '../ir.js';
 import { ModuleContext, zeroOf } from './context.js';
 import { OperandStack } from './stack.js';
@@ -17,12 +17,14 @@ import { tableHandlers } from './tables.js';
 import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
 import { unsupported } from '../binary/errors.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
+import { outlineHandlers } from './outline.js';
+import type { Piece } from './split.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
 
 /** Opcode -> handler. One table, filled by the per-concern modules. */
 const handlers = new Map<number, Handler>();
-for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers, tailCallHandlers]) {
+for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers, tailCallHandlers, outlineHandlers]) {
   for (const [op, h] of table) handlers.set(op, h);
 }
 
@@ -62,10 +64,17 @@ export class FunctionLowering {
   /** Argument counts of tail calls that leave through `$tail` (tailcalls.ts). */
   readonly tailArities = new Set<number>();
   private handlerCounter = 0;
+  /** The JS function's name, Wasm type and declared locals (a piece of a split function has its own). */
+  readonly name: string;
+  readonly type: FuncType;
+  readonly locals: ValTypeT[];
 
-  constructor(ctx: ModuleContext, func: Func) {
+  constructor(ctx: ModuleContext, func: Func, piece?: Piece) {
     this.ctx = ctx;
     this.func = func;
+    this.name = piece ? piece.name : ctx.funcName(func.index);
+    this.type = piece ? piece.type : ctx.module.types[func.typeIdx];
+    this.locals = piece ? [] : func.locals;
   }
 
   /** A fresh id for an exception handler (delegation target). */
@@ -116,8 +125,7 @@ export class FunctionLowering {
   }
 
   lower(body: Instr[]): string {
-    const m = this.ctx.module;
-    const type = m.types[this.func.typeIdx];
+    const type = this.type;
     const np = type.params.length;
     const st = this.stack;
     this.frames.push({
@@ -137,7 +145,7 @@ export class FunctionLowering {
       }
     }
     if (body.some((ins) => ins.op === 0x03)) {
-      const all = [...type.params, ...this.func.locals];
+      const all = [...type.params, ...this.locals];
       all.forEach((t, i) => {
         if (t === ValType.I64) this.i64Slots.set(i, this.i64Slots.size);
       });
@@ -191,11 +199,11 @@ export class FunctionLowering {
         st.emit('}');
       }
     }
-    const name = this.ctx.funcName(this.func.index);
+    const name = this.name;
     const params = Array.from({ length: np }, (_, i) => 'l' + i);
     const head: string[] = [];
     const decls: string[] = [];
-    this.func.locals.forEach((t, i) => {
+    this.locals.forEach((t, i) => {
       if (!this.i64Slots.has(np + i)) decls.push(`l${np + i} = ${zeroOf(t)}`);
     });
     for (let k = 0; k <= st.maxSlotUsed; k++) decls.push('s' + k);

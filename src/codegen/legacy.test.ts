@@ -89,10 +89,11 @@ const nativeInstantiate: Instantiate = (bytes, imports) =>
   new WebAssembly.Instance(new WebAssembly.Module(bytes), imports as WebAssembly.Imports).exports as Record<string, any>;
 
 /** wasm2es; compiled eagerly so a compile error surfaces with its own stack. */
-function ours(bytes: Uint8Array): Instantiate {
-  const factory = loadFactory(compile(bytes, { format: 'factory' }).js);
+function ours(bytes: Uint8Array, split?: { above: number; target: number; min: number }): Instantiate {
+  const factory = loadFactory(compile(bytes, { format: 'factory', split }).js);
   return (_bytes, imports) => factory.instantiateSync(imports).instance.exports as Record<string, any>;
 }
+const SPLIT_ALL = { above: 0, target: 24, min: 2 };
 const oursAnyBytes: Instantiate = (bytes, imports) => ours(bytes)(bytes, imports);
 
 function sameOutcomes(label: string, got: Rec[], want: Rec[]): void {
@@ -147,6 +148,11 @@ describe('(a) legacy encoding: wasm2es vs native Node 20', () => {
   for (const f of fixtures) {
     it(f.name, () => {
       sameOutcomes(f.name, runFixture(ours(f.bytes), f.bytes, f.cases), legacyNative.get(f.name)!);
+    });
+    // Every function split into small pieces (codegen/split.ts): pieces throw,
+    // hold whole try blocks, and are kept out of try bodies.
+    it(`${f.name} (split into pieces)`, () => {
+      sameOutcomes(f.name, runFixture(ours(f.bytes, SPLIT_ALL), f.bytes, f.cases), legacyNative.get(f.name)!);
     });
   }
 });

@@ -97,6 +97,12 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   // The instance body first (it decides which helpers are used), header after.
   const body = new Output();
   body.line('function $instantiate(imports) {');
+  // Write-back and return slots of split functions (codegen/outline.ts).
+  const slots = [
+    ...Array.from({ length: ctx.outSlots }, (_, k) => '$o' + k),
+    ...Array.from({ length: ctx.retSlots }, (_, k) => '$r' + k),
+  ];
+  for (let k = 0; k < slots.length; k += 32) body.line(`  let ${slots.slice(k, k + 32).join(', ')};`);
   // Imports, in order: each is resolved and checked where the JS API says.
   let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
   const tagSig = (i: number) => ctx.tagType(i);

@@ -257,13 +257,18 @@ class FuncValidator {
     return this.m.types[idx];
   }
 
-  run(body: Instr[]): void {
+  run(body: Instr[], heights?: Int32Array): void {
     this.ctrls.push(this.newFrame(FUNC_FRAME, [], this.results));
     const n = body.length;
     for (let i = 0; i < n; i++) {
       if (this.ctrls.length === 0) {
         this.at = body[i].offset;
         throw this.error('operators remaining after end of function');
+      }
+      if (heights) {
+        const f = this.ctrls[this.ctrls.length - 1];
+        const rel = this.sp - f.height;
+        heights[i] = f.unreachable ? -1 - rel : rel;
       }
       this.instr(body[i]);
     }
@@ -717,9 +722,14 @@ class FuncValidator {
  * Validates one function body (`body` from decodeBody, final `end` included)
  * against the module. Assumes validateModule has accepted the module.
  */
-export function validateFunction(m: Module, f: Func, body: Instr[]): void {
+/**
+ * Validates one body. With `heights` (length >= body.length), records before each
+ * instruction the operand stack height relative to the innermost frame: `h` at a
+ * reachable point, `-1 - h` at an unreachable one (the splitter's safe points).
+ */
+export function validateFunction(m: Module, f: Func, body: Instr[], heights?: Int32Array): void {
   const type = funcType(m, f.index, f.codeStart);
-  new FuncValidator(m, type, f.locals).run(body);
+  new FuncValidator(m, type, f.locals).run(body, heights);
 }
 
 /** The non-nullable version of a reference type (REF_BOT stays itself). */

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { compile } from '../compile.js';
+import type { CompileOptions } from '../api.js';
 import { loadFactory } from '../load.js';
 import { TESTSUITE_DIR } from './paths.js';
 import { runWastSource, type Engine, type FileResult } from './runner.js';
@@ -11,10 +12,10 @@ import { initTextParsers } from './text.js';
 
 export { PROJECT_ROOT, TESTSUITE_DIR } from './paths.js';
 
-/** The real compiler as an Engine. */
-export function defaultEngine(): Engine {
+/** The real compiler as an Engine (with extra compile options, e.g. `split`). */
+export function defaultEngine(options: CompileOptions = {}): Engine {
   return {
-    compile: (bytes) => compile(bytes, { format: 'factory' }),
+    compile: (bytes) => compile(bytes, { ...options, format: 'factory' }),
     load: loadFactory,
   };
 }

@@ -1,0 +1,65 @@
+// Lowering of the pseudo-instructions that codegen/split.ts puts into split
+// functions: the call of a piece with its local write-back, a piece's exit, and
+// results of a `return` crossing a piece boundary.
+//
+// Locals written by a piece travel back through instance-wide variables
+// `$o<k>` (declared by emit/module.ts): nothing runs between a piece's exit
+// writing them and its caller reading them, so one set serves every piece.
+import type { Handler } from './function.js';
+import { Flag } from './stack.js';
+import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from './split.js';
+
+const outlineCall: Handler = (fl, ins) => {
+  const o = ins.outline!;
+  const st = fl.stack;
+  // The piece reads and writes locals and may touch any state: evaluate every
+  // pending value first.
+  st.flushForStatement(true);
+  const call = `${o.name!}(${o.args!.map((l) => fl.local(l)).join(', ')})`;
+  const h = st.height;
+  if (o.exits! > 1) {
+    st.prepareSlotWrite(h);
+    st.emit(`s${h} = ${call};`);
+    if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+  } else {
+    st.emit(`${call};`);
+  }
+  const writes = o.writes!;
+  for (let k = 0; k < writes.length; k += 8) {
+    st.emit(writes.slice(k, k + 8).map((l, j) => `${fl.local(l)} = $o${k + j};`).join(' '));
+  }
+  fl.refreshMemories();
+  if (o.exits! > 1) st.pushSlot(h);
+};
+
+const outlineExit: Handler = (fl, ins) => {
+  const o = ins.outline!;
+  const st = fl.stack;
+  const writes = o.writes!;
+  for (let k = 0; k < writes.length; k += 8) {
+    st.emit(writes.slice(k, k + 8).map((l, j) => `$o${k + j} = ${fl.local(l)};`).join(' '));
+  }
+  st.emit(o.exits! > 1 ? `return ${o.code};` : 'return;');
+  fl.markUnreachable();
+};
+
+const returnStore: Handler = (fl, ins) => {
+  const n = ins.outline!.arity!;
+  const st = fl.stack;
+  st.flushForStatement(false, n);
+  const vals: string[] = [];
+  for (let i = 0; i < n; i++) vals.unshift(st.value(st.pop()));
+  if (n > 0) st.emit(vals.map((v, i) => `$r${i} = ${v};`).join(' '));
+};
+
+const returnLoad: Handler = (fl, ins) => {
+  const n = ins.outline!.arity!;
+  for (let i = 0; i < n; i++) fl.stack.push('$r' + i, Flag.State);
+};
+
+export const outlineHandlers = new Map<number, Handler>([
+  [OP_OUTLINE_CALL, outlineCall],
+  [OP_OUTLINE_EXIT, outlineExit],
+  [OP_RETURN_STORE, returnStore],
+  [OP_RETURN_LOAD, returnLoad],
+]);

@@ -1,0 +1,442 @@
+// Splitting big functions: parts of a large body move into separate JS functions
+// ("pieces") before lowering.
+//
+// Why: V8 never optimizes a function whose bytecode exceeds 60 KB; it stays in
+// the baseline tiers, ~30x slower than optimized code. A Wasm function of a few
+// KB lowers to that much JS (memory accesses dominate), and real programs have
+// them: SQLite's VDBE interpreter loop is 34 KB of Wasm, 700 KB of JS.
+// docs/performance.md has the measurements.
+//
+// The transform works on the decoded instructions of one validated body. A
+// *region* is a run of whole instructions inside one block body that starts
+// and ends with the operand stack empty (relative to that block, as recorded by
+// the validator), so it neither consumes nor leaves values. A region becomes a
+// piece:
+//
+//   - its parameters are the locals the region uses (all of them, in value);
+//   - each way out of the region is an *exit*: falling off its end (code 0), a
+//     branch to a label outside it (one code per label), a `return`. The piece
+//     wraps the region in one empty block per exit code and ends each with
+//     OP_OUTLINE_EXIT, which stores the locals the region writes into
+//     instance-wide slots `$o<k>` and returns the code;
+//   - the caller keeps a stub: OP_OUTLINE_CALL (call, copy `$o<k>` back into the
+//     locals, push the code) and a br_table over the exit codes, so branches
+//     out of the region leave through the ordinary control-flow lowering.
+//     A `return` inside the region stores the results in `$r<k>`
+//     (OP_RETURN_STORE); the stub reloads them (OP_RETURN_LOAD) and returns.
+//
+// Regions are never taken where a handler in the same function could observe
+// locals mid-region (inside try_table with clauses or a legacy try body), nor
+// when they hold tail calls or branches to outside labels that carry values:
+// those would need values or exceptions to cross the piece boundary.
+//
+// Choice of regions (sizes are Wasm bytes, a proxy for JS size; SplitSizes):
+// only bodies larger than `above` are split. In a sequence, children larger than
+// `target` are split first (recursively); then adjacent runs between safe
+// points are grouped up to `target` and outlined when they are at least `min`. A run that would need more than MAX_EXITS exits (a br_table
+// dispatching to many cases) stays inline: outlining it would make every
+// dispatch pass through an extra call and return. Small loops are never cut:
+// a loop body split into pieces would pay a call per iteration.
+import type { FuncType, Instr, ValType } from '../ir.js';
+
+export const OP_OUTLINE_CALL = 0x1f000;
+export const OP_OUTLINE_EXIT = 0x1f001;
+export const OP_RETURN_STORE = 0x1f002;
+export const OP_RETURN_LOAD = 0x1f003;
+
+export interface Piece {
+  name: string;
+  type: FuncType;
+  body: Instr[];
+}
+
+export interface SplitSizes {
+  /** Bodies above this many bytes are split. */
+  above: number;
+  /** Pieces are grouped up to this size. */
+  target: number;
+  /** Smaller runs stay inline. */
+  min: number;
+}
+
+export const DEFAULT_SPLIT: SplitSizes = { above: 4000, target: 1500, min: 40 };
+const MAX_EXITS = 8;
+/** Deeper nesting is left alone (the transform recurses per nesting level). */
+const MAX_NESTING = 2000;
+
+const EMPTY: FuncType = { params: [], results: [] };
+
+function isOpener(op: number): boolean {
+  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
+}
+function isSeparator(op: number): boolean {
+  return op === 0x05 || op === 0x07 || op === 0x19;
+}
+function isCloser(op: number): boolean {
+  return op === 0x0b || op === 0x18;
+}
+
+/** An enclosing frame of the sequence being split. */
+interface PathFrame {
+  /** Values a branch to it carries; -1 for the function frame (a branch there returns). */
+  arity: number;
+}
+
+/** One instruction, or one whole structured instruction, of a sequence. */
+interface Unit {
+  instrs: Instr[];
+  size: number;
+  /** Index (in the original body) of its first instruction. */
+  start: number;
+  /** Contains a stub: it was split inside and is kept as the skeleton. */
+  split: boolean;
+}
+
+interface Scan {
+  used: Set<number>;
+  written: Set<number>;
+  /** Outside targets (distance from the enclosing frame) -> exit code. */
+  targets: Map<number, number>;
+  hasReturn: boolean;
+}
+
+export interface SplitResult {
+  body: Instr[];
+  pieces: Piece[];
+  /** Most `$o` slots and `$r` slots any piece uses. */
+  outSlots: number;
+  retSlots: number;
+}
+
+/**
+ * Splits a validated body. `heights` is what validateFunction recorded;
+ * `localTypes` are the params followed by the declared locals. Returns null
+ * when nothing was outlined.
+ */
+export function splitFunction(
+  body: Instr[], heights: Int32Array, type: FuncType, localTypes: ValType[], baseName: string,
+  sizes: SplitSizes = DEFAULT_SPLIT,
+): SplitResult | null {
+  const PIECE_TARGET = sizes.target;
+  const PIECE_MIN = sizes.min;
+  const n = body.length;
+  // Matching ends and separators of every structured instruction.
+  const endOf = new Int32Array(n).fill(-1);
+  const seps = new Map<number, number[]>();
+  const open: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = body[i].op;
+    if (isOpener(op)) {
+      open.push(i);
+      if (open.length > MAX_NESTING) return null;
+    } else if (isSeparator(op)) {
+      const o = open[open.length - 1];
+      let s = seps.get(o);
+      if (!s) seps.set(o, (s = []));
+      s.push(i);
+    } else if (isCloser(op) && open.length > 0) {
+      endOf[open.pop()!] = i;
+    }
+  }
+  const sizeOf = (i: number) => (i + 1 < n ? body[i + 1].offset - body[i].offset : 1);
+  const pieces: Piece[] = [];
+  let outSlots = 0;
+  const resultArity = type.results.length;
+
+  /** Size of the original instructions [lo, hi]. */
+  const spanSize = (lo: number, hi: number) => (hi + 1 < n ? body[hi + 1].offset : body[hi].offset + 1) - body[lo].offset;
+
+  /** Safe point before original instruction i: reachable, nothing on the frame's stack. */
+  const safeStart = (i: number) => heights[i] === 0;
+  /** Safe end at original instruction i (end of a run): empty stack, reachable or not. */
+  const safeEnd = (i: number) => heights[i] === 0 || heights[i] === -1;
+
+  function scan(instrs: Instr[], path: PathFrame[]): Scan | null {
+    const s: Scan = { used: new Set(), written: new Set(), targets: new Map(), hasReturn: false };
+    let nest = 0;
+    const outside = (depth: number, mustBeEmpty: boolean): boolean => {
+      if (depth < nest) return true;
+      const a = depth - nest;
+      const f = path[path.length - 1 - a];
+      if (f.arity > 0 || (f.arity < 0 && resultArity > 0)) {
+        // Carries values: only a plain `br` to the function frame (a return) is allowed.
+        if (mustBeEmpty || f.arity > 0) return false;
+        s.hasReturn = true;
+        return true;
+      }
+      if (!s.targets.has(a)) s.targets.set(a, s.targets.size + 1);
+      return true;
+    };
+    for (const ins of instrs) {
+      switch (ins.op) {
+        case 0x02: case 0x03: case 0x04: case 0x06:
+          nest++;
+          break;
+        case 0x1f:
+          for (const c of ins.catches!) if (c.depth >= nest) return null;
+          nest++;
+          break;
+        case 0x0b:
+          nest--;
+          break;
+        case 0x18:
+          nest--;
+          if (ins.depth! >= nest) return null;
+          break;
+        case 0x09:
+          if (ins.depth! >= nest) return null;
+          break;
+        case 0x0c:
+          if (!outside(ins.depth!, false)) return null;
+          break;
+        case 0x0d:
+          if (!outside(ins.depth!, true)) return null;
+          break;
+        case 0x0e:
+          for (const d of ins.labels!) if (!outside(d, true)) return null;
+          if (!outside(ins.depth!, true)) return null;
+          break;
+        case 0xd5: case 0xd6:
+          if (ins.depth! >= nest) return null;
+          break;
+        case 0x0f:
+          s.hasReturn = true;
+          break;
+        case 0x12: case 0x13: case 0x15:
+          return null;
+        case 0x20:
+          s.used.add(ins.index!);
+          break;
+        case 0x21: case 0x22:
+          s.used.add(ins.index!);
+          s.written.add(ins.index!);
+          break;
+        case OP_OUTLINE_CALL:
+          for (const l of ins.outline!.args!) s.used.add(l);
+          for (const l of ins.outline!.writes!) {
+            s.used.add(l);
+            s.written.add(l);
+          }
+          break;
+      }
+    }
+    if (1 + s.targets.size + (s.hasReturn ? 1 : 0) > MAX_EXITS) return null;
+    return s;
+  }
+
+  /** Moves `instrs` into a new piece; returns the caller's stub. */
+  function outline(instrs: Instr[], s: Scan, path: PathFrame[]): Instr[] {
+    const at = instrs[0].offset;
+    const args = [...s.used].sort((a, b) => a - b);
+    const map = new Map(args.map((l, i) => [l, i]));
+    const writes = [...s.written].sort((a, b) => a - b);
+    const retCode = s.hasReturn ? s.targets.size + 1 : -1;
+    const exits = 1 + s.targets.size + (s.hasReturn ? 1 : 0);
+    const name = `${baseName}$${pieces.length}`;
+    if (writes.length > outSlots) outSlots = writes.length;
+
+    // The piece: exit blocks around the renumbered region.
+    const pb: Instr[] = [];
+    for (let c = exits - 1; c >= 0; c--) pb.push({ op: 0x02, offset: at, type: EMPTY });
+    let nest = 0;
+    const remap = (depth: number): number => {
+      if (depth < nest) return depth;
+      const a = depth - nest;
+      const f = path[path.length - 1 - a];
+      if (f.arity < 0 && resultArity > 0) return nest + retCode;
+      return nest + s.targets.get(a)!;
+    };
+    for (const ins of instrs) {
+      switch (ins.op) {
+        case 0x02: case 0x03: case 0x04: case 0x06: case 0x1f:
+          nest++;
+          pb.push(ins);
+          break;
+        case 0x0b: case 0x18:
+          nest--;
+          pb.push(ins);
+          break;
+        case 0x0c:
+          if (ins.depth! >= nest && path[path.length - 1 - (ins.depth! - nest)].arity < 0 && resultArity > 0) {
+            pb.push({ op: OP_RETURN_STORE, offset: ins.offset, outline: { arity: resultArity } });
+          }
+          pb.push({ ...ins, depth: remap(ins.depth!) });
+          break;
+        case 0x0d:
+          pb.push({ ...ins, depth: remap(ins.depth!) });
+          break;
+        case 0x0e:
+          pb.push({ ...ins, labels: ins.labels!.map(remap), depth: remap(ins.depth!) });
+          break;
+        case 0x0f:
+          pb.push({ op: OP_RETURN_STORE, offset: ins.offset, outline: { arity: resultArity } });
+          pb.push({ op: 0x0c, offset: ins.offset, depth: nest + retCode });
+          break;
+        case 0x20: case 0x21: case 0x22:
+          pb.push({ ...ins, index: map.get(ins.index!)! });
+          break;
+        case OP_OUTLINE_CALL: {
+          const o = ins.outline!;
+          pb.push({ ...ins, outline: { ...o, args: o.args!.map((l) => map.get(l)!), writes: o.writes!.map((l) => map.get(l)!) } });
+          break;
+        }
+        default:
+          pb.push(ins);
+      }
+    }
+    const exitWrites = writes.map((l) => map.get(l)!);
+    for (let c = 0; c < exits; c++) {
+      pb.push({ op: 0x0b, offset: at });
+      pb.push({ op: OP_OUTLINE_EXIT, offset: at, outline: { code: c, writes: exitWrites, exits } });
+    }
+    pb.push({ op: 0x0b, offset: at });
+    pieces.push({
+      name,
+      type: { params: args.map((l) => localTypes[l]), results: exits > 1 ? [0x7f as ValType] : [] },
+      body: pb,
+    });
+
+    // The stub.
+    const call: Instr = { op: OP_OUTLINE_CALL, offset: at, outline: { name, args, writes, exits } };
+    if (exits === 1) return [call];
+    const stub: Instr[] = [];
+    const wrap = s.hasReturn ? 3 : 1;
+    const labels = new Array<number>(exits);
+    labels[0] = 0;
+    for (const [a, c] of s.targets) labels[c] = a + wrap;
+    if (s.hasReturn) {
+      labels[retCode] = 1;
+      stub.push({ op: 0x02, offset: at, type: EMPTY }, { op: 0x02, offset: at, type: EMPTY });
+    }
+    stub.push({ op: 0x02, offset: at, type: EMPTY }, call);
+    stub.push({ op: 0x0e, offset: at, labels, depth: 0 });
+    stub.push({ op: 0x0b, offset: at });
+    if (s.hasReturn) {
+      stub.push({ op: 0x0c, offset: at, depth: 1 });
+      stub.push({ op: 0x0b, offset: at });
+      stub.push({ op: OP_RETURN_LOAD, offset: at, outline: { arity: resultArity } });
+      stub.push({ op: 0x0f, offset: at });
+      stub.push({ op: 0x0b, offset: at });
+    }
+    return stub;
+  }
+
+  const stubSize = (s: Scan) => 8 + s.used.size + s.written.size;
+
+  /**
+   * Splits the sequence [lo, hi) (hi: its closing instruction) inside `path`.
+   * Returns the new instructions and their size.
+   */
+  function sequence(lo: number, hi: number, path: PathFrame[], canOutline: boolean): { instrs: Instr[]; size: number; split: boolean } {
+    const units: Unit[] = [];
+    let split = false;
+    for (let i = lo; i < hi; ) {
+      const ins = body[i];
+      if (!isOpener(ins.op)) {
+        units.push({ instrs: [ins], size: sizeOf(i), start: i, split: false });
+        i++;
+        continue;
+      }
+      const end = endOf[i];
+      const size = spanSize(i, end);
+      const isLoop = ins.op === 0x03;
+      if (size <= PIECE_TARGET || (isLoop && size <= 2 * PIECE_TARGET)) {
+        units.push({ instrs: body.slice(i, end + 1), size, start: i, split: false });
+      } else {
+        const u = structured(i, path, canOutline);
+        units.push(u);
+        if (u.split) split = true;
+      }
+      i = end + 1;
+    }
+    const out: Instr[] = [];
+    let total = 0;
+    if (!canOutline) {
+      for (const u of units) {
+        out.push(...u.instrs);
+        total += u.size;
+      }
+      return { instrs: out, size: total, split };
+    }
+    // Runs: maximal groups of units between safe points, never containing a split unit.
+    let k = 0;
+    let group: Unit[] = [];
+    let groupSize = 0;
+    /** Where the group ends (original index of the next unit or the closer). */
+    let groupEnd = -1;
+    const flush = () => {
+      if (group.length === 0) return;
+      const instrs = group.length === 1 ? group[0].instrs : group.flatMap((u) => u.instrs);
+      const s = groupSize >= PIECE_MIN ? scan(instrs, path) : null;
+      if (s) {
+        const stub = outline(instrs, s, path);
+        out.push(...stub);
+        // The region cannot fall off its end: neither can the stub (the
+        // lowering must not think the code after it is reachable).
+        if (heights[groupEnd] < 0) out.push({ op: 0x00, offset: instrs[0].offset });
+        total += stubSize(s);
+        split = true;
+      } else {
+        out.push(...instrs);
+        total += groupSize;
+      }
+      group = [];
+      groupSize = 0;
+    };
+    while (k < units.length) {
+      // The run starting at unit k extends to the next safe point.
+      const runStart = k;
+      let runSize = units[k].size;
+      let runSplit = units[k].split;
+      k++;
+      while (k < units.length && !safeStart(units[k].start)) {
+        runSize += units[k].size;
+        runSplit ||= units[k].split;
+        k++;
+      }
+      const endIdx = k < units.length ? units[k].start : hi;
+      const runOk = safeStart(units[runStart].start) && safeEnd(endIdx) && !runSplit;
+      if (!runOk) {
+        flush();
+        for (let j = runStart; j < k; j++) {
+          out.push(...units[j].instrs);
+          total += units[j].size;
+        }
+        continue;
+      }
+      if (groupSize + runSize > PIECE_TARGET) flush();
+      for (let j = runStart; j < k; j++) group.push(units[j]);
+      groupSize += runSize;
+      groupEnd = endIdx;
+    }
+    flush();
+    return { instrs: out, size: total, split };
+  }
+
+  /** A structured instruction at original index i, its bodies split. */
+  function structured(i: number, path: PathFrame[], canOutline: boolean): Unit {
+    const ins = body[i];
+    const end = endOf[i];
+    const t = ins.type!;
+    const arity = ins.op === 0x03 ? t.params.length : t.results.length;
+    const handler = (ins.op === 0x1f && ins.catches!.length > 0) || ins.op === 0x06;
+    const inner = [...path, { arity }];
+    const out: Instr[] = [ins];
+    let size = sizeOf(i);
+    let split = false;
+    const bounds = [i, ...(seps.get(i) ?? []), end];
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      // Legacy try: the try body is watched by its handlers, the catch bodies are not.
+      const watched = handler && (ins.op === 0x1f || b === 0);
+      const r = sequence(bounds[b] + 1, bounds[b + 1], inner, canOutline && !watched);
+      out.push(...r.instrs, body[bounds[b + 1]]);
+      size += r.size + sizeOf(bounds[b + 1]);
+      if (r.split) split = true;
+    }
+    return { instrs: out, size, start: i, split };
+  }
+
+  const top = sequence(0, n - 1, [{ arity: -1 }], true);
+  if (pieces.length === 0) return null;
+  return { body: [...top.instrs, body[n - 1]], pieces, outSlots, retSlots: pieces.length > 0 ? resultArity : 0 };
+}
