@@ -74,7 +74,7 @@ export class FunctionLowering {
     this.func = func;
     this.name = piece ? piece.name : ctx.funcName(func.index);
     this.type = piece ? piece.type : ctx.module.types[func.typeIdx];
-    this.locals = piece ? [] : func.locals;
+    this.locals = piece ? piece.locals : func.locals;
   }
 
   /** A fresh id for an exception handler (delegation target). */
@@ -144,7 +144,7 @@ export class FunctionLowering {
         if (size) sizes.add(size);
       }
     }
-    if (body.some((ins) => ins.op === 0x03)) {
+    if (loopsMixI64(body)) {
       const all = [...type.params, ...this.locals];
       all.forEach((t, i) => {
         if (t === ValType.I64) this.i64Slots.set(i, this.i64Slots.size);
@@ -225,6 +225,29 @@ export class FunctionLowering {
   get lineOffsets(): number[] {
     return this.stack.offsets;
   }
+}
+
+/**
+ * Whether some loop computes on i64 values (arithmetic, shifts, bit ops): then
+ * i64 locals live in `$L` (see i64Slots). Loops that only move i64 values
+ * through memory do not pay for allocating it on every call.
+ */
+function loopsMixI64(body: Instr[]): boolean {
+  let depth = 0;
+  const loopAt: boolean[] = [];
+  let loops = 0;
+  for (const ins of body) {
+    const op = ins.op;
+    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) {
+      loopAt[depth++] = op === 0x03;
+      if (op === 0x03) loops++;
+    } else if (op === 0x0b || op === 0x18) {
+      if (depth > 0 && loopAt[--depth]) loops--;
+    } else if (loops > 0 && op >= 0x7c && op <= 0x8a) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Return the function's results from the top of the stack. */

@@ -38,6 +38,7 @@
 // dispatch pass through an extra call and return. Small loops are never cut:
 // a loop body split into pieces would pay a call per iteration.
 import type { FuncType, Instr, ValType } from '../ir.js';
+import { Liveness } from './liveness.js';
 
 export const OP_OUTLINE_CALL = 0x1f000;
 export const OP_OUTLINE_EXIT = 0x1f001;
@@ -47,6 +48,8 @@ export const OP_RETURN_LOAD = 0x1f003;
 export interface Piece {
   name: string;
   type: FuncType;
+  /** Declared locals after the parameters (zero-initialized like Wasm locals). */
+  locals: ValType[];
   body: Instr[];
 }
 
@@ -80,6 +83,8 @@ function isCloser(op: number): boolean {
 interface PathFrame {
   /** Values a branch to it carries; -1 for the function frame (a branch there returns). */
   arity: number;
+  /** Program point a branch to it continues at (Liveness); -1 for the function frame. */
+  point: number;
 }
 
 /** One instruction, or one whole structured instruction, of a sequence. */
@@ -225,11 +230,22 @@ export function splitFunction(
   }
 
   /** Moves `instrs` into a new piece; returns the caller's stub. */
-  function outline(instrs: Instr[], s: Scan, path: PathFrame[]): Instr[] {
+  function outline(instrs: Instr[], s: Scan, path: PathFrame[], start: number, end: number): Instr[] {
     const at = instrs[0].offset;
-    const args = [...s.used].sort((a, b) => a - b);
-    const map = new Map(args.map((l, i) => [l, i]));
-    const writes = [...s.written].sort((a, b) => a - b);
+    // Parameters: the used locals live at the start. Written back: the written
+    // locals live where some exit continues. Other used locals start at zero:
+    // liveness says every path writes them before reading them.
+    const used = [...s.used].sort((a, b) => a - b);
+    const args = used.filter((l) => live.liveAt(start, l));
+    const others = used.filter((l) => !live.liveAt(start, l));
+    const map = new Map([...args, ...others].map((l, i) => [l, i]));
+    const exitPoints: number[] = [];
+    if (heights[end] >= 0) exitPoints.push(end);
+    for (const a of s.targets.keys()) {
+      const p = path[path.length - 1 - a].point;
+      if (p >= 0) exitPoints.push(p);
+    }
+    const writes = [...s.written].filter((l) => exitPoints.some((p) => live.liveAt(p, l))).sort((a, b) => a - b);
     const retCode = s.hasReturn ? s.targets.size + 1 : -1;
     const exits = 1 + s.targets.size + (s.hasReturn ? 1 : 0);
     const name = `${baseName}$${pieces.length}`;
@@ -293,6 +309,7 @@ export function splitFunction(
     pieces.push({
       name,
       type: { params: args.map((l) => localTypes[l]), results: exits > 1 ? [0x7f as ValType] : [] },
+      locals: others.map((l) => localTypes[l]),
       body: pb,
     });
 
@@ -321,7 +338,7 @@ export function splitFunction(
     return stub;
   }
 
-  const stubSize = (s: Scan) => 8 + s.used.size + s.written.size;
+  const stubSize = (s: Scan) => 8 + s.used.size;
 
   /**
    * Splits the sequence [lo, hi) (hi: its closing instruction) inside `path`.
@@ -340,7 +357,11 @@ export function splitFunction(
       const end = endOf[i];
       const size = spanSize(i, end);
       const isLoop = ins.op === 0x03;
-      if (size <= PIECE_TARGET || (isLoop && size <= 2 * PIECE_TARGET)) {
+      const small = size <= PIECE_TARGET || (isLoop && size <= 2 * PIECE_TARGET);
+      // A small child is kept whole, unless it cannot be outlined whole (it
+      // dispatches to many labels outside it) and is worth looking into.
+      const whole = small && (isLoop || size < 4 * PIECE_MIN || !canOutline || scan(body.slice(i, end + 1), path) !== null);
+      if (whole) {
         units.push({ instrs: body.slice(i, end + 1), size, start: i, split: false });
       } else {
         const u = structured(i, path, canOutline);
@@ -360,27 +381,58 @@ export function splitFunction(
     }
     // Runs: maximal groups of units between safe points, never containing a split unit.
     let k = 0;
-    let group: Unit[] = [];
+    let group: Unit[][] = [];
     let groupSize = 0;
     /** Where the group ends (original index of the next unit or the closer). */
     let groupEnd = -1;
+    const runEnds: number[] = [];
+    /** Outlines `units` (ending before original index `end`); false if it cannot be. */
+    const tryOutline = (units: Unit[], size: number, end: number): boolean => {
+      if (size < PIECE_MIN) return false;
+      const instrs = units.length === 1 ? units[0].instrs : units.flatMap((u) => u.instrs);
+      const s = scan(instrs, path);
+      if (!s) return false;
+      out.push(...outline(instrs, s, path, units[0].start, end));
+      // The region cannot fall off its end: neither can the stub (the
+      // lowering must not think the code after it is reachable).
+      if (heights[end] < 0) out.push({ op: 0x00, offset: instrs[0].offset });
+      total += stubSize(s);
+      split = true;
+      return true;
+    };
     const flush = () => {
       if (group.length === 0) return;
-      const instrs = group.length === 1 ? group[0].instrs : group.flatMap((u) => u.instrs);
-      const s = groupSize >= PIECE_MIN ? scan(instrs, path) : null;
-      if (s) {
-        const stub = outline(instrs, s, path);
-        out.push(...stub);
-        // The region cannot fall off its end: neither can the stub (the
-        // lowering must not think the code after it is reachable).
-        if (heights[groupEnd] < 0) out.push({ op: 0x00, offset: instrs[0].offset });
-        total += stubSize(s);
-        split = true;
-      } else {
-        out.push(...instrs);
-        total += groupSize;
+      if (!tryOutline(group.flat(), groupSize, groupEnd)) {
+        // Some run prevents it (a dispatching br_table): it stays inline, the
+        // runs between such runs are tried as groups of their own.
+        let sub: Unit[] = [];
+        let subSize = 0;
+        let subEnd = -1;
+        const flushSub = () => {
+          if (sub.length > 0 && !tryOutline(sub, subSize, subEnd)) {
+            for (const u of sub) out.push(...u.instrs);
+            total += subSize;
+          }
+          sub = [];
+          subSize = 0;
+        };
+        for (let r = 0; r < group.length; r++) {
+          const run = group[r];
+          const size = run.reduce((a, u) => a + u.size, 0);
+          if (group.length > 1 && scan(run.length === 1 ? run[0].instrs : run.flatMap((u) => u.instrs), path)) {
+            sub.push(...run);
+            subSize += size;
+            subEnd = runEnds[r];
+            continue;
+          }
+          flushSub();
+          for (const u of run) out.push(...u.instrs);
+          total += size;
+        }
+        flushSub();
       }
       group = [];
+      runEnds.length = 0;
       groupSize = 0;
     };
     while (k < units.length) {
@@ -405,7 +457,8 @@ export function splitFunction(
         continue;
       }
       if (groupSize + runSize > PIECE_TARGET) flush();
-      for (let j = runStart; j < k; j++) group.push(units[j]);
+      group.push(units.slice(runStart, k));
+      runEnds.push(endIdx);
       groupSize += runSize;
       groupEnd = endIdx;
     }
@@ -420,7 +473,7 @@ export function splitFunction(
     const t = ins.type!;
     const arity = ins.op === 0x03 ? t.params.length : t.results.length;
     const handler = (ins.op === 0x1f && ins.catches!.length > 0) || ins.op === 0x06;
-    const inner = [...path, { arity }];
+    const inner = [...path, { arity, point: ins.op === 0x03 ? i + 1 : end }];
     const out: Instr[] = [ins];
     let size = sizeOf(i);
     let split = false;
@@ -436,7 +489,8 @@ export function splitFunction(
     return { instrs: out, size, start: i, split };
   }
 
-  const top = sequence(0, n - 1, [{ arity: -1 }], true);
+  const live = new Liveness(body, localTypes.length, endOf, seps);
+  const top = sequence(0, n - 1, [{ arity: -1, point: -1 }], true);
   if (pieces.length === 0) return null;
   return { body: [...top.instrs, body[n - 1]], pieces, outSlots, retSlots: pieces.length > 0 ? resultArity : 0 };
 }
