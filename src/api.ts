@@ -18,7 +18,15 @@ export interface CompileOptions {
    * tests and measurements; the defaults are what the benchmarks chose.
    */
   split?: false | { above?: number; target?: number; min?: number };
+  /**
+   * Indent function bodies by nesting. Default: on when the code section is
+   * at most INDENT_MAX_CODE bytes (1 MiB), off for bigger modules, whose output
+   * is read through source maps anyway and compresses ~16% better flat.
+   */
+  indent?: boolean;
 }
+
+export const INDENT_MAX_CODE = 1 << 20;
 
 export interface CompileResult {
   js: string;

@@ -441,6 +441,19 @@ function decodeMappings(mappings: string): number[][][] {
   return lines;
 }
 
+describe('indentation', () => {
+  it('indent: false drops nesting indentation only; the code is the same', () => {
+    const bytes = binaries.get('sort')!;
+    const on = compile(bytes, { indent: true }).js;
+    const off = compile(bytes, { indent: false }).js;
+    const strip = (js: string) => js.replace(/^ +/gm, '');
+    expect(off).not.toBe(on);
+    expect(strip(off)).toBe(strip(on));
+    // Below 1 MiB of code the default is indented.
+    expect(compile(bytes).js).toBe(on);
+  });
+});
+
 describe('source maps', () => {
   for (const name of ['demo', 'sort', 'traps']) {
     it(`${name}: sourceMap: true yields a valid map into the .wasm`, () => {

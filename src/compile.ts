@@ -1,7 +1,7 @@
 // The pipeline: decode -> validate -> lower each function -> assemble.
 // Functions are decoded, validated and lowered one at a time, so memory follows
 // the largest function, not the whole code section.
-import type { CompileOptions, CompileResult } from './api.js';
+import { INDENT_MAX_CODE, type CompileOptions, type CompileResult } from './api.js';
 import { decodeModule } from './binary/module.js';
 import { decodeBody } from './binary/code.js';
 import { validateModule } from './validate/module.js';
@@ -17,6 +17,8 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const m = decodeModule(bytes);
   validateModule(m);
   const ctx = new ModuleContext(m);
+  const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
+  ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
   const funcs: LoweredFunction[] = [];
   const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
   for (const f of m.funcs) {

@@ -31,6 +31,7 @@ interface CompileCliOptions {
   output?: string;
   sourceMap?: boolean;
   format?: 'esm' | 'factory';
+  indent?: boolean;
 }
 
 async function compileCommand(input: string, opts: CompileCliOptions): Promise<number> {
@@ -38,7 +39,7 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
   let result;
   try {
     const bytes = await readModuleBytes(input);
-    result = compile(bytes, { filename: input, sourceMap: !!opts.sourceMap, format: opts.format ?? 'esm' });
+    result = compile(bytes, { filename: input, sourceMap: !!opts.sourceMap, format: opts.format ?? 'esm', indent: opts.indent });
   } catch (e) {
     const err = e as Error & { offset?: number; code?: string };
     if (err.code === 'ENOENT') {
@@ -72,6 +73,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('-o, --output <file>', 'output file (default: input name with .mjs)')
     .option('--source-map', 'also write <output>.map, mapping JS lines to Wasm byte offsets')
     .option('--format <format>', "'esm' (default) or 'factory' (one JS expression, for run-time loading)")
+    .option('--indent', 'indent function bodies (default for modules with up to 1 MiB of code)')
+    .option('--no-indent', 'do not indent function bodies (default above 1 MiB: smaller gzipped output)')
     .action(async (input: string, opts: CompileCliOptions) => {
       process.exitCode = await compileCommand(input, opts);
     });

@@ -99,6 +99,12 @@ export class ModuleContext {
   /** Write-back slots `$o<k>` and return slots `$r<k>` that split functions use (codegen/split.ts). */
   outSlots = 0;
   retSlots = 0;
+  /**
+   * Indent function bodies by nesting. Off for big modules: gzip matches
+   * repeated lines less well when their indentation differs (sql.js: 809 KiB
+   * gzipped indented, 680 KiB not; docs/performance.md).
+   */
+  indent = true;
 
   constructor(m: Module) {
     this.module = m;

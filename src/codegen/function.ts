@@ -75,6 +75,7 @@ export class FunctionLowering {
     this.name = piece ? piece.name : ctx.funcName(func.index);
     this.type = piece ? piece.type : ctx.module.types[func.typeIdx];
     this.locals = piece ? piece.locals : func.locals;
+    this.stack.indented = ctx.indent;
   }
 
   /** A fresh id for an exception handler (delegation target). */

@@ -74,13 +74,15 @@ export class OperandStack {
   offset = -1;
   /** Highest slot index ever written, to declare s0..sN. */
   maxSlotUsed = -1;
+  /** Whether lines are indented by nesting (off for big modules: ModuleContext.indent). */
+  indented = true;
 
   get height(): number {
     return this.entries.length;
   }
 
   emit(line: string): number {
-    this.lines.push('  '.repeat(Math.min(this.indent, 24)) + line);
+    this.lines.push(this.indented ? '  '.repeat(Math.min(this.indent, 24)) + line : line);
     this.offsets.push(this.offset);
     return this.lines.length - 1;
   }
@@ -93,7 +95,7 @@ export class OperandStack {
   }
 
   fill(index: number, line: string, indent: number): void {
-    this.lines[index] = '  '.repeat(Math.min(indent, 24)) + line;
+    this.lines[index] = this.indented ? '  '.repeat(Math.min(indent, 24)) + line : line;
   }
 
   slot(k: number): string {
