@@ -20,13 +20,13 @@ export interface CompileOptions {
   split?: false | { above?: number; target?: number; min?: number };
   /**
    * Indent function bodies by nesting. Default: on when the code section is
-   * at most INDENT_MAX_CODE bytes (1 MiB), off for bigger modules, whose output
+   * at most INDENT_MAX_CODE bytes (256 KiB), off for bigger modules, whose output
    * is read through source maps anyway and compresses ~16% better flat.
    */
   indent?: boolean;
 }
 
-export const INDENT_MAX_CODE = 1 << 20;
+export const INDENT_MAX_CODE = 256 << 10;
 
 export interface CompileResult {
   js: string;

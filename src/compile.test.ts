@@ -449,7 +449,7 @@ describe('indentation', () => {
     const strip = (js: string) => js.replace(/^ +/gm, '');
     expect(off).not.toBe(on);
     expect(strip(off)).toBe(strip(on));
-    // Below 1 MiB of code the default is indented.
+    // Below 256 KiB of code the default is indented.
     expect(compile(bytes).js).toBe(on);
   });
 });

@@ -73,8 +73,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('-o, --output <file>', 'output file (default: input name with .mjs)')
     .option('--source-map', 'also write <output>.map, mapping JS lines to Wasm byte offsets')
     .option('--format <format>', "'esm' (default) or 'factory' (one JS expression, for run-time loading)")
-    .option('--indent', 'indent function bodies (default for modules with up to 1 MiB of code)')
-    .option('--no-indent', 'do not indent function bodies (default above 1 MiB: smaller gzipped output)')
+    .option('--indent', 'indent function bodies (default for modules with up to 256 KiB of code)')
+    .option('--no-indent', 'do not indent function bodies (default above 256 KiB of code: smaller gzipped output)')
     .action(async (input: string, opts: CompileCliOptions) => {
       process.exitCode = await compileCommand(input, opts);
     });

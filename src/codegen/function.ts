@@ -95,9 +95,17 @@ export class FunctionLowering {
   /** Re-read the cached memory bindings (after anything that may have grown memory). */
   refreshMemories(): void {
     for (const i of this.cachedMems) {
-      const limits = [...this.accessSizes.get(i)!].map((z) => ` B${i}_${z} = n${i} - ${z};`).join('');
+      const limits = this.limitSizes(i).map((z) => ` B${i}_${z} = n${i} - ${z};`).join('');
       this.stack.emit(`D${i} = d${i}; N${i} = n${i};${limits}`);
     }
+  }
+
+  /**
+   * Access sizes of memory i in ascending order: the refresh line after every
+   * call then reads the same in every function, which gzip rewards.
+   */
+  private limitSizes(i: number): number[] {
+    return [...this.accessSizes.get(i)!].sort((a, b) => a - b);
   }
 
   /** JS code naming Wasm local i (a `let` binding, or its `$L` element). */
@@ -212,7 +220,7 @@ export class FunctionLowering {
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
     for (const i of this.cachedMems) {
-      const limits = [...this.accessSizes.get(i)!].map((z) => `, B${i}_${z} = n${i} - ${z}`).join('');
+      const limits = this.limitSizes(i).map((z) => `, B${i}_${z} = n${i} - ${z}`).join('');
       head.push(`  let D${i} = d${i}, N${i} = n${i}${limits};`);
     }
     if (this.i64Slots.size > 0) {

@@ -316,6 +316,14 @@ export function splitFunction(
     // The stub.
     const call: Instr = { op: OP_OUTLINE_CALL, offset: at, outline: { name, args, writes, exits } };
     if (exits === 1) return [call];
+    // Two exits, the common case (fall through, or continue / leave / return):
+    // the code is a condition.
+    if (exits === 2 && s.hasReturn) {
+      return [call, { op: 0x04, offset: at, type: EMPTY },
+        { op: OP_RETURN_LOAD, offset: at, outline: { arity: resultArity } }, { op: 0x0f, offset: at },
+        { op: 0x0b, offset: at }];
+    }
+    if (exits === 2) return [call, { op: 0x0d, offset: at, depth: s.targets.keys().next().value! }];
     const stub: Instr[] = [];
     const wrap = s.hasReturn ? 3 : 1;
     const labels = new Array<number>(exits);
