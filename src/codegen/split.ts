@@ -13,15 +13,17 @@
 // the validator), so it neither consumes nor leaves values. A region becomes a
 // piece:
 //
-//   - its parameters are the locals the region uses (all of them, in value);
+//   - its parameters are the locals the region uses that are live where it
+//     starts (liveness.ts); the other locals it uses start at zero;
 //   - each way out of the region is an *exit*: falling off its end (code 0), a
 //     branch to a label outside it (one code per label), a `return`. The piece
 //     wraps the region in one empty block per exit code and ends each with
-//     OP_OUTLINE_EXIT, which stores the locals the region writes into
-//     instance-wide slots `$o<k>` and returns the code;
+//     OP_OUTLINE_EXIT, which stores the locals the region writes and some exit
+//     needs (live there) into instance-wide slots `$o<k>` and returns the code;
 //   - the caller keeps a stub: OP_OUTLINE_CALL (call, copy `$o<k>` back into the
-//     locals, push the code) and a br_table over the exit codes, so branches
-//     out of the region leave through the ordinary control-flow lowering.
+//     locals, push the code) and a br_table (br_if / if for two exits) over the
+//     exit codes, so branches out of the region leave through the ordinary
+//     control-flow lowering.
 //     A `return` inside the region stores the results in `$r<k>`
 //     (OP_RETURN_STORE); the stub reloads them (OP_RETURN_LOAD) and returns.
 //
