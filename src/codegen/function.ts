@@ -4,7 +4,7 @@
 // expressions (stack.ts) and a stack of control frames. The body is trusted to be
 // valid (src/validate ran first), so lowering never re-checks types; code after an
 // unconditional transfer is skipped without being lowered.
-import type { Func, FuncType, Instr, ValType as ValTypeT } from '../ir.js';
+import type { Func, FuncType, Instr } from '../ir.js';
 import { ValType } from '../ir.js';
 import { ModuleContext, zeroOf } from './context.js';
 import { OperandStack } from './stack.js';
@@ -67,7 +67,7 @@ export class FunctionLowering {
   /** The JS function's name, Wasm type and declared locals (a piece of a split function has its own). */
   readonly name: string;
   readonly type: FuncType;
-  readonly locals: ValTypeT[];
+  readonly locals: ValType[];
 
   constructor(ctx: ModuleContext, func: Func, piece?: Piece) {
     this.ctx = ctx;
@@ -247,7 +247,7 @@ function loopsMixI64(body: Instr[]): boolean {
   let loops = 0;
   for (const ins of body) {
     const op = ins.op;
-    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f) {
+    if (OPENERS.has(op)) {
       loopAt[depth++] = op === 0x03;
       if (op === 0x03) loops++;
     } else if (op === 0x0b || op === 0x18) {

@@ -5,9 +5,16 @@
 // Locals written by a piece travel back through instance-wide variables
 // `$o<k>` (declared by emit/module.ts): nothing runs between a piece's exit
 // writing them and its caller reading them, so one set serves every piece.
-import type { Handler } from './function.js';
+import type { FunctionLowering, Handler } from './function.js';
 import { Flag } from './stack.js';
 import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from './split.js';
+
+/** Copies between written-back locals and their `$o<k>` slots, 8 per line. */
+function emitCopies(fl: FunctionLowering, writes: number[], copy: (local: string, slot: string) => string): void {
+  for (let k = 0; k < writes.length; k += 8) {
+    fl.stack.emit(writes.slice(k, k + 8).map((l, j) => copy(fl.local(l), '$o' + (k + j))).join(' '));
+  }
+}
 
 const outlineCall: Handler = (fl, ins) => {
   const o = ins.outline!;
@@ -24,10 +31,7 @@ const outlineCall: Handler = (fl, ins) => {
   } else {
     st.emit(`${call};`);
   }
-  const writes = o.writes!;
-  for (let k = 0; k < writes.length; k += 8) {
-    st.emit(writes.slice(k, k + 8).map((l, j) => `${fl.local(l)} = $o${k + j};`).join(' '));
-  }
+  emitCopies(fl, o.writes!, (local, slot) => `${local} = ${slot};`);
   fl.refreshMemories();
   if (o.exits! > 1) st.pushSlot(h);
 };
@@ -35,10 +39,7 @@ const outlineCall: Handler = (fl, ins) => {
 const outlineExit: Handler = (fl, ins) => {
   const o = ins.outline!;
   const st = fl.stack;
-  const writes = o.writes!;
-  for (let k = 0; k < writes.length; k += 8) {
-    st.emit(writes.slice(k, k + 8).map((l, j) => `$o${k + j} = ${fl.local(l)};`).join(' '));
-  }
+  emitCopies(fl, o.writes!, (local, slot) => `${slot} = ${local};`);
   st.emit(o.exits! > 1 ? `return ${o.code};` : 'return;');
   fl.markUnreachable();
 };

@@ -370,7 +370,8 @@ export function splitFunction(
       const small = size <= PIECE_TARGET || (isLoop && size <= 2 * PIECE_TARGET);
       // A small child is kept whole, unless it cannot be outlined whole (it
       // dispatches to many labels outside it) and is worth looking into.
-      const whole = small && (isLoop || size < 4 * PIECE_MIN || !canOutline || scan(body.slice(i, end + 1), path) !== null);
+      // Where nothing may be outlined (a try body), nothing is looked into.
+      const whole = !canOutline || (small && (isLoop || size < 4 * PIECE_MIN || scan(body.slice(i, end + 1), path) !== null));
       if (whole) {
         units.push({ instrs: body.slice(i, end + 1), size, start: i, split: false });
       } else {
