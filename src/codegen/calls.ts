@@ -5,10 +5,15 @@ import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
 
-function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResults: number, calleeOps: Entry[] = []): void {
+/** Whether a call may replace a memory buffer the function caches views of (memory-stable.ts). */
+function needsRefresh(fl: FunctionLowering, funcIndex?: number): boolean {
+  return fl.cachedMems.size > 0 && (funcIndex === undefined || !fl.ctx.memoryStable[funcIndex]);
+}
+
+function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResults: number, refresh: boolean, calleeOps: Entry[] = []): void {
   const st = fl.stack;
   const code = `${callee}(${args.map((a) => st.value(a)).join(', ')})`;
-  if (fl.cachedMems.size > 0) {
+  if (refresh) {
     // The callee may grow memory: the call is a statement, followed by a refresh
     // of the cached views (older pending values were evaluated by the caller).
     const h = st.height;
@@ -44,7 +49,7 @@ function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResult
     if (h + i > st.maxSlotUsed) st.maxSlotUsed = h + i;
     st.pushSlot(h + i);
   }
-  fl.refreshMemories();
+  if (refresh) fl.refreshMemories();
 }
 
 function popArgs(fl: FunctionLowering, n: number): Entry[] {
@@ -57,8 +62,9 @@ const call: Handler = (fl, ins) => {
   const m = fl.ctx.module;
   const type = m.types[m.funcTypes[ins.index!]];
   const st = fl.stack;
-  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false, type.params.length);
-  finishCall(fl, fl.ctx.funcName(ins.index!), popArgs(fl, type.params.length), type.results.length);
+  const refresh = needsRefresh(fl, ins.index!);
+  if (type.results.length !== 1 || refresh) st.flushForStatement(false, type.params.length);
+  finishCall(fl, fl.ctx.funcName(ins.index!), popArgs(fl, type.params.length), type.results.length, refresh);
 };
 
 const callIndirect: Handler = (fl, ins: Instr) => {
@@ -67,22 +73,24 @@ const callIndirect: Handler = (fl, ins: Instr) => {
   const st = fl.stack;
   // The callee is looked up (and may trap) before JS evaluates the arguments, but
   // after them in Wasm: evaluate any argument that may trap or act first.
-  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false);
+  const refresh = needsRefresh(fl);
+  if (type.results.length !== 1 || refresh) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const idx = st.pop();
   const args = popArgs(fl, type.params.length);
   const callee = `${fl.helper('callee')}(e${ins.mem ?? 0}, ${st.value(idx)}, ${JSON.stringify(fl.ctx.typeSigs[ins.index!])})`;
-  finishCall(fl, callee, args, type.results.length, [idx]);
+  finishCall(fl, callee, args, type.results.length, refresh, [idx]);
 };
 
 const callRef: Handler = (fl, ins: Instr) => {
   const type = fl.ctx.module.types[ins.index!];
   const st = fl.stack;
-  if (type.results.length !== 1 || fl.cachedMems.size > 0) st.flushForStatement(false);
+  const refresh = needsRefresh(fl);
+  if (type.results.length !== 1 || refresh) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const f = st.pop();
   const args = popArgs(fl, type.params.length);
-  finishCall(fl, `${fl.helper('nonNullFunc')}(${f.code})`, args, type.results.length, [f]);
+  finishCall(fl, `${fl.helper('nonNullFunc')}(${f.code})`, args, type.results.length, refresh, [f]);
 };
 
 export const callHandlers = new Map<number, Handler>([

@@ -432,6 +432,100 @@ describe('values carried by branches', () => {
   });
 });
 
+describe('memory grown behind a call (views refreshed only after calls that may grow)', () => {
+  // Each caller stores to an address valid only once the callee has grown memory;
+  // the callee reaches memory.grow directly, through a chain of calls, through
+  // call_indirect, through an import that grows the exported memory from JS, or
+  // by growing and then throwing to the caller's handler.
+  const wat = `(module
+    (import "env" "grow_from_js" (func $js_grow))
+    (memory (export "mem") 1 16)
+    (table 1 funcref)
+    (elem (i32.const 0) $grow)
+    (tag $t)
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $grow (drop (memory.grow (i32.const 1))))
+    (func $mid (call $grow))
+    (func $top (drop (call $leaf (i32.const 0))) (call $mid))
+    (func $via_js (call $js_grow))
+    (func $grow_throw (call $grow) (throw $t))
+    (func $poke (param $p i32) (result i32)
+      (i32.store (local.get $p) (i32.const 0x11223344))
+      (i32.add (i32.load8_u (local.get $p)) (memory.size)))
+    (func $chain (export "chain") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (call $leaf (i32.const 4)))
+      (call $top)
+      (call $poke (local.get $p)))
+    (func (export "chain_inline") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (i32.const 1))
+      (call $top)
+      (i32.store (local.get $p) (i32.const 0x55667788))
+      (i32.load8_u (local.get $p)))
+    (func (export "indirect") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (i32.const 1))
+      (call_indirect (i32.const 0))
+      (i32.store (local.get $p) (i32.const 0x55667788))
+      (i32.load8_u (local.get $p)))
+    (func (export "import") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (i32.const 1))
+      (call $via_js)
+      (i32.store (local.get $p) (i32.const 0x55667788))
+      (i32.load8_u (local.get $p)))
+    (func (export "handler") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (i32.const 1))
+      ;; Legacy encoding: the native oracle here is Node 20.
+      (try (do (call $grow_throw)) (catch_all))
+      (i32.store (local.get $p) (i32.const 0x55667788))
+      (i32.load8_u (local.get $p)))
+    (func $leaf_only (export "leaf_only") (param $p i32) (result i32)
+      (i32.store (i32.const 0) (call $leaf (i32.const 4)))
+      (i32.store (local.get $p) (call $leaf (i32.load (i32.const 0))))
+      (i32.load (local.get $p))))`;
+
+  it('every path that grows memory is seen by the caller (vs native)', () => {
+    const bytes = wabt.parseWat('g.wat', wat, { exceptions: true, reference_types: true });
+    const bin = new Uint8Array(bytes.toBinary({}).buffer) as Bytes;
+    bytes.destroy();
+    const mk = (grow: () => void) => ({ env: { grow_from_js: grow } });
+    let nmem: WebAssembly.Memory | undefined;
+    let omem: { grow(n: number): number } | undefined;
+    const n = new WebAssembly.Instance(new WebAssembly.Module(bin), mk(() => void nmem!.grow(1)) as WebAssembly.Imports).exports as any;
+    nmem = n.mem;
+    for (const split of [undefined, { above: 0, target: 4, min: 1 }]) {
+      const o = loadFactory(compile(bin, { format: 'factory', split }).js).instantiateSync(mk(() => void omem!.grow(1))).instance.exports as any;
+      omem = o.mem;
+      const nn = split ? (new WebAssembly.Instance(new WebAssembly.Module(bin), mk(() => void nmem!.grow(1)) as WebAssembly.Imports).exports as any) : n;
+      nmem = nn.mem;
+      let page = 1;
+      for (const name of ['chain', 'chain_inline', 'indirect', 'import', 'handler', 'chain', 'leaf_only']) {
+        // An address in the page the call is about to add: out of bounds before it.
+        const p = name === 'leaf_only' ? 100 : page * 65536 + 12;
+        const what = `${name}(${p})${split ? ' split' : ''}`;
+        const nr = run(() => nn[name](p));
+        const or = run(() => o[name](p));
+        expect('value' in nr, `${what}: native ${JSON.stringify(nr)}`).toBe(true);
+        expect(or, what).toEqual({ value: (nr as { value: unknown }).value });
+        if (name !== 'leaf_only') page++;
+      }
+    }
+  });
+
+  it('calls to functions that cannot grow memory are not followed by a refresh', () => {
+    const bytes = wabt.parseWat('g.wat', wat, { exceptions: true, reference_types: true });
+    const bin = new Uint8Array(bytes.toBinary({ write_debug_names: true }).buffer) as Bytes;
+    bytes.destroy();
+    const js = compile(bin, { format: 'factory' }).js;
+    const body = (name: string) => {
+      const start = js.indexOf(`function ${name}(`);
+      return js.slice(start, js.indexOf('\n  }\n', start));
+    };
+    const refreshes = (name: string) => body(name).split('D0 = d0;').length - 1;
+    // $leaf and $poke cannot grow memory; $top can (through $mid and $grow).
+    expect(refreshes('f13_leaf_only')).toBe(0);
+    expect(refreshes('f8_chain')).toBe(1);
+  });
+});
+
 describe('state seen across calls into JS and back', () => {
   it('memory grown by a re-entrant call is usable when the caller resumes', () => {
     let reenter: (() => unknown) | undefined;

@@ -105,9 +105,16 @@ export class ModuleContext {
    * gzipped indented, 680 KiB not; docs/performance.md).
    */
   indent = true;
+  /**
+   * memoryStable[i] === 1: a call to function i never replaces a memory buffer,
+   * so no refresh of the cached views follows it (memory-stable.ts). All zero
+   * (refresh after every call) unless the compiler computed it.
+   */
+  memoryStable: Uint8Array;
 
   constructor(m: Module) {
     this.module = m;
+    this.memoryStable = new Uint8Array(m.funcTypes.length);
     this.typeSigs = canonicalTypes(m);
     this.funcSigs = m.funcTypes.map((ti) => this.typeSigs[ti]);
     const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));

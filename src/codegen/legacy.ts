@@ -42,7 +42,8 @@ const state = (f: Frame) => f.extra as LegacyState;
 export function handlerPrologue(fl: FunctionLowering, catchVar: string, id: number): void {
   fl.stack.emit(`if (${fl.helper('uncatchable')}(${catchVar})) throw ${catchVar};`);
   delegationCheck(fl, catchVar, id);
-  fl.refreshMemories();
+  // Nothing in a function whose calls all keep the buffers can have grown memory.
+  if (!fl.ctx.memoryStable[fl.func.index]) fl.refreshMemories();
 }
 
 /** Lines a handler starts with in a function that delegates. */

@@ -32,7 +32,8 @@ const outlineCall: Handler = (fl, ins) => {
     st.emit(`${call};`);
   }
   emitCopies(fl, o.writes!, (local, slot) => `${local} = ${slot};`);
-  fl.refreshMemories();
+  // A piece can grow memory only if the function it was cut from can.
+  if (!fl.ctx.memoryStable[fl.func.index]) fl.refreshMemories();
   if (o.exits! > 1) st.pushSlot(h);
 };
 
