@@ -6,10 +6,15 @@
 // compiler refuses with "unsupported feature: X" is remembered as skipped, and every
 // later command that needs it is skipped with the same reason; anything else that goes
 // wrong is a failure of that command only, so one bad module never ends the file.
+// A script that is itself broken (does not parse, names a file that cannot be read,
+// uses a command no script format defines) yields an `error` instead: that is a
+// problem of the test input, which a baseline of known failures must not absorb.
 
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CompiledModule } from '../api.js';
 import { runtime } from '../runtime/index.js';
-import { head, isAtom, parseSExprs, SExprError, stringTextStrict, type SList, type SNode } from './sexpr.js';
+import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from './sexpr.js';
 import { makeSpectest } from './spectest.js';
 import { moduleTextFromList, moduleTextFromQuote, watToBinary, type ModuleText } from './text.js';
 import { argValue, boxedArray, expectedValue, ExternRefs, Fail, mismatch, show, Skip } from './values.js';
@@ -19,13 +24,18 @@ export interface Engine {
   load(js: string): CompiledModule;
 }
 
-export type Status = 'pass' | 'fail' | 'skip';
+export type Status = 'pass' | 'fail' | 'skip' | 'error';
 
 export interface AssertionResult {
   line: number;
+  /** The command keyword (`assert_return`, `module`, ...; `action` for a bare invoke/get). */
   kind: string;
+  /** A one-line rendering of the command for reports, e.g. `assert_return (invoke "add" (i32.const 1))`. */
+  name: string;
   status: Status;
   reason?: string;
+  /** Wall-clock time of the command, compiling included. */
+  ms: number;
 }
 
 export interface FileResult {
@@ -35,7 +45,27 @@ export interface FileResult {
   passed: number;
   failed: number;
   skipped: number;
+  errors: number;
 }
+
+/** A module defined before the script runs (`wasm2es wast --module NAME=PATH`). */
+export interface PreloadedModule {
+  /** Without the `$`: the module is `$name` in the script and registered as "name". */
+  name: string;
+  bytes: Uint8Array;
+  /** Where it came from, for the result's name. */
+  source: string;
+}
+
+export interface ScriptOptions {
+  spectest?: Record<string, unknown>;
+  /** Directory that relative `(input "file")` paths are resolved against. */
+  baseDir?: string;
+  preload?: PreloadedModule[];
+}
+
+/** The test input itself is broken; reported as `error`, never as a failure. */
+export class ScriptError extends Error {}
 
 /** The state of a module command: its instance's exports, or why there is none. */
 type ModuleState =
@@ -71,6 +101,17 @@ function isInstance(e: unknown, C: unknown): boolean {
   return typeof C === 'function' && e instanceof (C as new () => object);
 }
 
+/**
+ * Commands that some script format or proposal defines but this runner does not
+ * perform: skipped, like unsupported features. Any other unknown head is a typo or
+ * not a script at all, and an error (a misspelt assertion must not pass silently).
+ */
+const KNOWN_UNSUPPORTED = new Set([
+  'script', 'output', 'thread', 'wait', 'assert_suspension',
+  'assert_malformed_custom', 'assert_invalid_custom',
+  'assert_return_canonical_nan', 'assert_return_arithmetic_nan',
+]);
+
 /** Heads of module fields: a script starting with one is an inline module. */
 const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data', 'tag', 'rec']);
 
@@ -101,12 +142,17 @@ export class WastRunner {
   private current: ModuleState | undefined;
   private readonly externs = new ExternRefs();
 
+  private readonly baseDir: string;
+  private readonly preload: PreloadedModule[];
+
   constructor(
     private readonly src: Uint8Array,
     private readonly engine: Engine,
-    spectest: Record<string, unknown> = makeSpectest(),
+    options: ScriptOptions = {},
   ) {
-    this.registry.set('spectest', { kind: 'ok', exports: spectest });
+    this.registry.set('spectest', { kind: 'ok', exports: options.spectest ?? makeSpectest() });
+    this.baseDir = options.baseDir ?? process.cwd();
+    this.preload = options.preload ?? [];
   }
 
   run(): AssertionResult[] {
@@ -115,78 +161,137 @@ export class WastRunner {
       commands = parseSExprs(this.src);
     } catch (e) {
       const line = e instanceof SExprError ? e.line : 1;
-      this.results.push({ line, kind: 'script', status: 'fail', reason: `script does not parse: ${(e as Error).message}` });
+      const message = e instanceof SExprError ? e.message.replace(/^line \d+: /, '') : (e as Error).message;
+      this.record(line, 'script', 'script', 'error', `script does not parse: ${message}`, 0);
       return this.results;
     }
+    for (const m of this.preload) this.preloadModule(m);
     if (commands.length && MODULE_FIELDS.has(head(commands[0]) ?? '')) {
       // A script made of bare module fields is one inline module.
-      this.guarded(commands[0], 'module', () => this.inlineModule());
+      this.guarded(commands[0], 'module', 'module (inline)', () => this.inlineModule());
       return this.results;
     }
     for (const cmd of commands) this.command(cmd);
     return this.results;
   }
 
-  private record(line: number, kind: string, status: Status, reason?: string): void {
-    this.results.push(reason === undefined ? { line, kind, status } : { line, kind, status, reason });
+  private record(line: number, kind: string, name: string, status: Status, reason: string | undefined, ms: number): void {
+    const r: AssertionResult = { line, kind, name, status, ms };
+    if (reason !== undefined) r.reason = reason;
+    this.results.push(r);
   }
 
   /** Runs `fn` as one counted command, turning Skip/Fail/other exceptions into results. */
-  private guarded(node: SNode, kind: string, fn: () => void): void {
+  private guarded(node: { line: number }, kind: string, name: string, fn: () => void): void {
+    const t0 = performance.now();
+    const done = (status: Status, reason?: string) => this.record(node.line, kind, name, status, reason, performance.now() - t0);
     try {
       fn();
-      this.record(node.line, kind, 'pass');
+      done('pass');
     } catch (e) {
-      if (e instanceof Skip) this.record(node.line, kind, 'skip', e.message);
-      else if (e instanceof Fail) this.record(node.line, kind, 'fail', e.message);
-      else this.record(node.line, kind, 'fail', `runner error: ${errText(e)}`);
+      if (e instanceof Skip) done('skip', e.message);
+      else if (e instanceof Fail) done('fail', e.message);
+      else if (e instanceof ScriptError) done('error', e.message);
+      else done('fail', `runner error: ${errText(e)}`);
     }
   }
 
   private command(cmd: SNode): void {
     if (cmd.kind !== 'list') {
-      this.record(cmd.line, 'script', 'fail', 'unexpected token at top level');
+      this.record(cmd.line, 'script', renderNode(cmd), 'error', 'unexpected token at top level', 0);
       return;
     }
     const kind = head(cmd) ?? '?';
+    const name = commandName(cmd);
     switch (kind) {
       case 'module':
-        this.guarded(cmd, 'module', () => this.moduleCommand(cmd));
+        this.guarded(cmd, 'module', name, () => this.moduleCommand(cmd));
         return;
       case 'register':
-        this.guarded(cmd, 'register', () => this.register(cmd));
+        this.guarded(cmd, 'register', name, () => this.register(cmd));
+        return;
+      case 'input':
+        this.guarded(cmd, 'input', name, () => this.input(cmd));
         return;
       case 'invoke':
       case 'get':
-        this.guarded(cmd, 'action', () => {
+        this.guarded(cmd, 'action', name, () => {
           this.action(cmd)();
         });
         return;
       case 'assert_return':
-        this.guarded(cmd, kind, () => this.assertReturn(cmd));
+        this.guarded(cmd, kind, name, () => this.assertReturn(cmd));
         return;
       case 'assert_trap':
-        this.guarded(cmd, kind, () => this.assertTrap(cmd));
+        this.guarded(cmd, kind, name, () => this.assertTrap(cmd));
         return;
       case 'assert_exhaustion':
-        this.guarded(cmd, kind, () => this.assertThrows(cmd, 'stack exhaustion', (e) => e instanceof RangeError || isInstance(e, runtime.RuntimeError)));
+        this.guarded(cmd, kind, name, () => this.assertThrows(cmd, 'stack exhaustion', (e) => e instanceof RangeError || isInstance(e, runtime.RuntimeError)));
         return;
       case 'assert_exception':
-        this.guarded(cmd, kind, () => this.assertThrows(cmd, 'exception', isWasmException));
+        this.guarded(cmd, kind, name, () => this.assertThrows(cmd, 'exception', isWasmException));
         return;
       case 'assert_invalid':
       case 'assert_malformed':
-        this.guarded(cmd, kind, () => this.assertRejected(cmd, kind === 'assert_malformed'));
+        this.guarded(cmd, kind, name, () => this.assertRejected(cmd, kind === 'assert_malformed'));
         return;
       case 'assert_unlinkable':
-        this.guarded(cmd, kind, () => this.assertInstantiationError(cmd, 'LinkError', runtime.LinkError));
+        this.guarded(cmd, kind, name, () => this.assertInstantiationError(cmd, 'LinkError', runtime.LinkError));
         return;
       case 'assert_uninstantiable':
-        this.guarded(cmd, kind, () => this.assertInstantiationError(cmd, 'RuntimeError', runtime.RuntimeError));
+        this.guarded(cmd, kind, name, () => this.assertInstantiationError(cmd, 'RuntimeError', runtime.RuntimeError, true));
         return;
       default:
-        this.record(cmd.line, kind, 'skip', `unsupported script command ${kind}`);
+        if (KNOWN_UNSUPPORTED.has(kind)) this.record(cmd.line, kind, name, 'skip', `unsupported script command ${kind}`, 0);
+        else this.record(cmd.line, kind, name, 'error', `unknown script command ${kind}`, 0);
     }
+  }
+
+  /**
+   * `--module NAME=PATH`: as if the script began with `(module $NAME ...)` and
+   * `(register "NAME")`. Registered even when it fails, so that importers report
+   * the failed module rather than a missing one.
+   */
+  private preloadModule(m: PreloadedModule): void {
+    this.guarded({ line: 0 }, 'module', `module $${m.name} (--module ${m.name}=${m.source})`, () => {
+      try {
+        this.settle(`$${m.name}`, 0, () => this.instantiate(this.compileBytes(m.bytes)));
+      } finally {
+        this.registry.set(m.name, this.named.get(`$${m.name}`)!);
+      }
+    });
+  }
+
+  /**
+   * `(input $name? "file")`, the reference interpreter's meta command, for a module
+   * kept in its own file: a `.wasm` binary or a `.wat` text module becomes the
+   * current module (and `$name`). The path is relative to the script's folder, so
+   * a test tree can be run from anywhere.
+   */
+  private input(list: SList): void {
+    const it = list.items;
+    let i = 1;
+    let name: string | undefined;
+    if (isAtom(it[i]) && (it[i] as { value: string }).value.startsWith('$')) name = (it[i++] as { value: string }).value;
+    const fileNode = it[i];
+    const file = fileNode?.kind === 'string' ? stringTextStrict(fileNode) : undefined;
+    if (file === undefined || it.length !== i + 1) throw new ScriptError('malformed input command: expected (input $name? "file")');
+    if (/\.wast$/i.test(file)) throw new Skip('input of a .wast script is not supported (run it as a file of its own)');
+    this.settle(name, list.line, () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(resolve(this.baseDir, file));
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        throw new ScriptError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      if (isWasmBinary(bytes)) return this.instantiate(this.compileBytes(bytes));
+      if (!/\.wat$/i.test(file)) throw new ScriptError(`${file}: neither a .wasm binary nor a .wat text module`);
+      const r = watToBinary(moduleTextFromQuote(bytes));
+      // The user's own text module, not a spec corner case: not parsing is a broken input.
+      if (!r.ok) throw new ScriptError(`${file}: text module does not parse: ${r.reason}`);
+      return this.instantiate(this.compileBytes(r.bytes));
+    });
   }
 
   // ---- modules ------------------------------------------------------------
@@ -317,9 +422,10 @@ export class WastRunner {
       if (e instanceof Skip) {
         this.setModule(name, { kind: 'skip', reason: e.message });
       } else {
-        const reason = e instanceof Fail ? e.message : `instantiation failed: ${errText(e)}`;
+        const passOn = e instanceof Fail || e instanceof ScriptError;
+        const reason = passOn ? e.message : `instantiation failed: ${errText(e)}`;
         this.setModule(name, { kind: 'fail', reason, line });
-        if (!(e instanceof Fail)) throw new Fail(reason);
+        if (!passOn) throw new Fail(reason);
       }
       throw e;
     }
@@ -424,21 +530,26 @@ export class WastRunner {
   private assertTrap(list: SList): void {
     const target = list.items[1];
     if (head(target) === 'module') {
-      this.assertInstantiationError(list, 'RuntimeError', runtime.RuntimeError);
+      this.assertInstantiationError(list, 'RuntimeError', runtime.RuntimeError, true);
       return;
     }
-    this.assertThrows(list, 'trap', (e) => isInstance(e, runtime.RuntimeError));
+    this.assertThrows(list, 'trap', (e) => isInstance(e, runtime.RuntimeError), true);
   }
 
-  /** Runs the action of `list` and checks it throws an error accepted by `ok`. */
-  private assertThrows(list: SList, what: string, ok: (e: unknown) => boolean): void {
+  /**
+   * Runs the action of `list` and checks it throws an error accepted by `ok`; with
+   * `checkMessage`, also that it is the trap the script names (trapMessageMismatch).
+   */
+  private assertThrows(list: SList, what: string, ok: (e: unknown) => boolean, checkMessage = false): void {
     const run = this.action(list.items[1]);
     let result: unknown;
     try {
       result = run();
     } catch (e) {
-      if (ok(e)) return;
-      throw new Fail(`expected ${what}, got ${errText(e)}`);
+      if (!ok(e)) throw new Fail(`expected ${what}, got ${errText(e)}`);
+      const wrong = checkMessage ? trapMessageMismatch(e, list.items[2]) : undefined;
+      if (wrong) throw new Fail(wrong);
+      return;
     }
     throw new Fail(`expected ${what}, got result ${show(result)}`);
   }
@@ -485,8 +596,11 @@ export class WastRunner {
     throw new Fail(`module was accepted, expected ${malformed ? 'malformed' : 'invalid'}`);
   }
 
-  /** assert_unlinkable / assert_uninstantiable / assert_trap on a module. */
-  private assertInstantiationError(list: SList, what: string, C: unknown): void {
+  /**
+   * assert_unlinkable / assert_uninstantiable / assert_trap on a module. Link error
+   * messages are not compared: the JS API leaves their wording to the engine.
+   */
+  private assertInstantiationError(list: SList, what: string, C: unknown, checkMessage = false): void {
     const target = list.items[1];
     if (head(target) !== 'module') throw new Fail('expected a module');
     const src = this.moduleSource(target as SList);
@@ -495,11 +609,31 @@ export class WastRunner {
     try {
       cm.instantiateSync(imports);
     } catch (e) {
-      if (isInstance(e, C)) return;
-      throw new Fail(`expected ${what}, got ${errText(e)}`);
+      if (!isInstance(e, C)) throw new Fail(`expected ${what}, got ${errText(e)}`);
+      const wrong = checkMessage ? trapMessageMismatch(e, list.items[2]) : undefined;
+      if (wrong) throw new Fail(wrong);
+      return;
     }
     throw new Fail(`expected ${what}, but instantiation succeeded`);
   }
+}
+
+/**
+ * Whether a trap is the one a script expects: like the reference interpreter, the
+ * message must begin with the expected text, so `assert_trap ... "integer divide by
+ * zero"` fails on an `unreachable` trap. A trailing number in the expected text is
+ * not required: the interpreter appends an element index (`uninitialized element 2`)
+ * that no engine message carries. Returns the mismatch, or undefined.
+ */
+function trapMessageMismatch(e: unknown, expected: SNode | undefined): string | undefined {
+  if (expected?.kind !== 'string') return undefined;
+  const want = stringText(expected).replace(/\s+\d+$/, '');
+  const got = e instanceof Error ? e.message : String(e);
+  return got.startsWith(want) ? undefined : `expected trap "${want}", got ${errText(e)}`;
+}
+
+function isWasmBinary(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
 }
 
 function isWasmException(e: unknown): boolean {
@@ -508,21 +642,83 @@ function isWasmException(e: unknown): boolean {
   return isInstance(e, R.Exception) || isInstance(e, W?.Exception);
 }
 
+// ---- names of commands in reports --------------------------------------------
+
+const MAX_NAME = 120;
+
+/** A string literal as it could be written in a script (the report's view of it). */
+function renderString(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  return '"' + text.replace(/["\\]/g, (c) => '\\' + c).replace(/[\u0000-\u001f\u007f]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0')) + '"';
+}
+
+/** Compact one-line text of a node, comments and layout dropped, cut at `budget`. */
+export function renderNode(node: SNode, budget = MAX_NAME): string {
+  let out = '';
+  const walk = (n: SNode): boolean => {
+    if (out.length > budget) return false;
+    if (n.kind === 'atom') out += n.value;
+    else if (n.kind === 'string') out += renderString(n.bytes);
+    else {
+      out += '(';
+      n.items.forEach((c, k) => {
+        if (k) out += ' ';
+        walk(c);
+      });
+      out += ')';
+    }
+    return true;
+  };
+  walk(node);
+  return out.length > budget ? out.slice(0, budget - 1) + '…' : out;
+}
+
+/**
+ * How a command is named in reports: the keyword, then its action or the header of
+ * its module, then its expected message, e.g. `assert_trap (invoke "div" (i32.const 1)
+ * (i32.const 0)) "integer divide by zero"`. Module bodies are left out.
+ */
+export function commandName(cmd: SList): string {
+  const kind = head(cmd) ?? '?';
+  const moduleHeader = (m: SList): string => {
+    const words = ['module'];
+    for (const n of m.items.slice(1)) {
+      if (n.kind !== 'atom') break;
+      words.push(n.value);
+      if (n.value === 'binary' || n.value === 'quote') break;
+    }
+    return words.join(' ');
+  };
+  if (kind === 'module') return moduleHeader(cmd);
+  const parts = [kind];
+  for (const n of cmd.items.slice(1)) {
+    if (n.kind === 'list' && head(n) === 'module') parts.push(`(${moduleHeader(n)} …)`);
+    else if (n.kind === 'list' && kind.startsWith('assert_return')) {
+      // The expected results are in the failure message; the action names the test.
+      if (parts.length === 1) parts.push(renderNode(n));
+    } else parts.push(renderNode(n));
+  }
+  const name = parts.join(' ');
+  return name.length > MAX_NAME ? name.slice(0, MAX_NAME - 1) + '…' : name;
+}
+
 /** Runs one script held in memory. */
 export function runWastSource(
   src: Uint8Array,
   file: string,
   engine: Engine,
-  spectest?: Record<string, unknown>,
+  options: ScriptOptions = {},
 ): FileResult {
-  const results = new WastRunner(src, engine, spectest).run();
+  const results = new WastRunner(src, engine, options).run();
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let errors = 0;
   for (const r of results) {
     if (r.status === 'pass') passed++;
     else if (r.status === 'fail') failed++;
+    else if (r.status === 'error') errors++;
     else skipped++;
   }
-  return { file, results, passed, failed, skipped };
+  return { file, results, passed, failed, skipped, errors };
 }
