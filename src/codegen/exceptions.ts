@@ -20,6 +20,7 @@
 import type { Instr } from '../ir.js';
 import { CatchKind } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
+import { resultsArray } from './function.js';
 import { openFrame, type Frame } from './control.js';
 import { legacyHandlers, closeLegacyFrame, handlerPrologue } from './legacy.js';
 
@@ -43,7 +44,7 @@ export function branchWithValues(fl: FunctionLowering, depth: number, values: st
   if (target.kind === 'func') {
     if (values.length === 0) st.emit('return;');
     else if (values.length === 1) st.emit(`return ${values[0]};`);
-    else st.emit(`return [${values.join(', ')}];`);
+    else st.emit(`return ${resultsArray(values)};`);
     return;
   }
   values.forEach((v, i) => {

@@ -270,7 +270,19 @@ export function emitReturn(fl: FunctionLowering): void {
   else {
     const vals: string[] = [];
     for (let i = n - 1; i >= 0; i--) vals.push(st.value(st.peek(i)));
-    st.emit(`return [${vals.join(', ')}];`);
+    st.emit(`return ${resultsArray(vals)};`);
   }
+}
+
+/**
+ * The array a function with several results returns. It ends in a constant
+ * null, never read (callers index the results): with only computed elements, V8
+ * may build the literal with unboxed double elements first (it depends on the
+ * allocation site's feedback), which quiets or canonicalizes a NaN among the
+ * values even when a BigInt follows; the constant makes the elements tagged
+ * from the start, so f32/f64 NaN bits survive the return as the spec requires.
+ */
+export function resultsArray(values: string[]): string {
+  return `[${values.join(', ')}, null]`;
 }
 

@@ -216,11 +216,20 @@ export class OperandStack {
     }
   }
 
-  /** Make sure entries at depths >= `from` that could trap or have effects are evaluated. */
+  /**
+   * Make sure entries at depths >= `from` that could trap or have effects are
+   * evaluated. Evaluating one of them now moves it ahead of every pending entry
+   * below it, so those that act or observe state (at any depth) are evaluated
+   * first, in Wasm order.
+   */
   materializeEffectsFrom(from: number): void {
     const es = this.entries;
+    let last = -1;
     for (let j = from; j < es.length; j++) {
-      if (es[j].flags & Flag.Effect && !(es[j].flags & Flag.InSlot)) this.materialize(j);
+      if (es[j].flags & Flag.Effect && !(es[j].flags & Flag.InSlot)) last = j;
+    }
+    for (let j = 0; j <= last; j++) {
+      if (es[j].flags & (Flag.State | Flag.Effect) && !(es[j].flags & Flag.InSlot)) this.materialize(j);
     }
   }
 

@@ -19,8 +19,12 @@ const drop: Handler = (fl) => {
 const select: Handler = (fl) => {
   const st = fl.stack;
   // JS's `c ? a : b` evaluates one arm only, after c: arms that could trap or
-  // touch state are evaluated first, in Wasm order.
+  // touch state are evaluated first, in Wasm order. Evaluating an operand early
+  // moves it ahead of the pending values below the select, so those that act
+  // or observe state go first.
   const n = st.height;
+  const armEarly = (k: number) => (st.entries[k].flags & (Flag.Effect | Flag.State)) !== 0;
+  if (armEarly(n - 3) || armEarly(n - 2) || st.entries[n - 1].flags & Flag.Effect) st.flushForStatement(false, 3);
   for (const k of [n - 3, n - 2]) {
     if (st.entries[k].flags & (Flag.Effect | Flag.State)) st.materialize(k);
   }
