@@ -153,6 +153,13 @@ export function defineExceptions(g: any, rt: any) {
     return true;
   }
 
+  /** The JS API's brand check for `is` / `getArg` (every exception has its payload array). */
+  function checkExn(e: any, what: string): void {
+    if (!(e instanceof Exception) || !Array.isArray(e.payload)) {
+      throw new TypeError(`WebAssembly.Exception.prototype.${what}: the receiver is not a WebAssembly.Exception`);
+    }
+  }
+
   /**
    * The runtime's exception object. Wasm creates it without checks (`exn`); JS may
    * construct it (it is `WebAssembly.Exception` where the host has none), with the
@@ -173,6 +180,8 @@ export function defineExceptions(g: any, rt: any) {
         return;
       }
       if (!isTag(tag)) throw new TypeError('Exception: first argument must be a WebAssembly.Tag');
+      // Only Wasm may throw with the JS tag (JS throws the value itself).
+      if (tag === JSTag) throw new TypeError('Exception: WebAssembly.JSTag cannot be used to construct an exception');
       const sig = tagTypes.get(tag);
       if (sig === undefined) throw new TypeError('Exception: tag of unknown type');
       if (payload === null || payload === undefined || typeof payload[Symbol.iterator] !== 'function') {
@@ -192,18 +201,20 @@ export function defineExceptions(g: any, rt: any) {
       }
     }
     is(tag: any): boolean {
+      checkExn(this, 'is');
       if (!isTag(tag)) throw new TypeError('Exception.is: argument must be a WebAssembly.Tag');
       return this.tag === tag;
     }
     getArg(tag: any, index: any): any {
+      checkExn(this, 'getArg');
       if (!isTag(tag)) throw new TypeError('Exception.getArg: first argument must be a WebAssembly.Tag');
+      const i = rt.enforceU32(index, 'Exception.getArg: index');
       if (tag !== this.tag) throw new TypeError('Exception.getArg: tag does not match');
-      const i = Number(index);
-      if (!(i >= 0 && i < this.payload.length) || Math.trunc(i) !== i) throw new RangeError('Exception.getArg: index out of range');
+      if (i >= this.payload.length) throw new RangeError('Exception.getArg: index out of range');
       return toJS(paramsOf(tagTypes.get(tag)!)[i], this.payload[i]);
     }
   }
-  Object.defineProperty(Exception.prototype, Symbol.toStringTag, { value: 'WebAssembly.Exception', configurable: true });
+  rt.webidl(Exception, 2, 'WebAssembly.Exception');
   // Exceptions that cannot become native ones (tags the host cannot make) still
   // reach JS as `instanceof WebAssembly.Exception`, with our is/getArg.
   if (NativeException !== null) Object.setPrototypeOf(Exception.prototype, NativeException.prototype);
@@ -262,6 +273,16 @@ export function defineExceptions(g: any, rt: any) {
   }
 
   /**
+   * The runtime exception behind each native one toHost made. Such a native
+   * exception can come back into Wasm through a JS frame (an import that calls an
+   * export); a handler then reads the original payload, as an engine would: its
+   * values went to JS Numbers and into the host's exception object, which
+   * canonicalizes NaNs (f32 and f64 alike), so reading them back with getArg
+   * would lose NaN bits.
+   */
+  const hostOf = new WeakMap<object, Exception>();
+
+  /**
    * A catch clause's test: the payload (internal values) if `e` was thrown with
    * `tag`, else null. `sig` is the tag's parameter signature as the catching
    * module declares it.
@@ -269,6 +290,8 @@ export function defineExceptions(g: any, rt: any) {
   function payloadOf(e: any, tag: object, sig: string): any[] | null {
     if (e instanceof Exception) return e.tag === tag ? e.payload : null;
     if (NativeException !== null && e instanceof NativeException) {
+      const own = hostOf.get(e);
+      if (own !== undefined) return own.tag === tag ? own.payload : null;
       if (lookalikeTags.has(tag) || !e.is(tag)) return null;
       const types: string[] = paramsOf(sig);
       const p = new Array(types.length).fill(null);
@@ -290,6 +313,7 @@ export function defineExceptions(g: any, rt: any) {
       for (let i = 0; i < types.length; i++) vals[i] = toJS(types[i], e.payload[i]);
       try {
         e.js = new NativeException(e.tag, vals);
+        hostOf.set(e.js, e);
       } catch {
         // Newer engines accept only their own functions as funcref payloads: the
         // runtime's object (also `instanceof WebAssembly.Exception`) stands in.

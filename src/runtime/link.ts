@@ -5,8 +5,25 @@
 
 export function defineLink(g: any, rt: any) {
   const LinkError = rt.LinkError as ErrorConstructor;
-  const { Memory, Table, Global, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm, isSubtype, sameType } = rt;
+  // Brand checks, not instanceof: Object.create(WebAssembly.Memory.prototype) is no memory.
+  const { isMemory, isTable, isGlobal, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm, isSubtype, sameType } = rt;
   const W = g.WebAssembly;
+  /** A brand check for the host's objects: its own getter refuses anything else. */
+  const nativeBrand = (C: any, prop: string): ((v: unknown) => boolean) => {
+    const get = C ? Object.getOwnPropertyDescriptor(C.prototype, prop)?.get : undefined;
+    return (v) => {
+      if (!get || typeof v !== 'object' || v === null) return false;
+      try {
+        get.call(v);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+  };
+  const isNativeMemory = nativeBrand(W?.Memory, 'buffer');
+  const isNativeTable = nativeBrand(W?.Table, 'length');
+  const isNativeGlobal = nativeBrand(W?.Global, 'value');
 
   /** imports[module][name], with the JS API's TypeErrors for a bad import object. */
   function lookup(imports: any, mod: string, name: string): any {
@@ -32,9 +49,14 @@ export function defineLink(g: any, rt: any) {
   function importMemory(imports: any, mod: string, name: string, min: number, max: number | null): any {
     const v = lookup(imports, mod, name);
     let m: any;
-    if (v instanceof Memory) m = v;
-    else if (W && W.Memory && v instanceof W.Memory) m = v.__wasm2es || (v.__wasm2es = adoptNativeMemory(v));
+    if (isMemory(v)) m = v;
+    else if (isNativeMemory(v)) m = v.__wasm2es || (v.__wasm2es = adoptNativeMemory(v));
     else throw new LinkError(`${where(mod, name)}: memory import requires a WebAssembly.Memory`);
+    // Compiled modules only declare unshared memories (threads are unsupported):
+    // a shared one does not match, as the JS API's import matching says.
+    if (typeof g.SharedArrayBuffer === 'function' && m._buf instanceof g.SharedArrayBuffer) {
+      throw new LinkError(`${where(mod, name)}: memory import requires an unshared memory`);
+    }
     const pages = m._buf.byteLength / 65536;
     // A native memory's maximum is not observable from JS: only its size is checked.
     if (!limitsFit(pages, m.native ? max : m._max, min, max)) {
@@ -46,13 +68,13 @@ export function defineLink(g: any, rt: any) {
   function importTable(imports: any, mod: string, name: string, elem: string, min: number, max: number | null): any {
     let v = lookup(imports, mod, name);
     // Ours first: our tables are also `instanceof WebAssembly.Table`.
-    if (!(v instanceof Table) && W && W.Table && v instanceof W.Table) {
+    if (!isTable(v) && isNativeTable(v)) {
       // A native table's element type and maximum are not observable from JS.
       v = v.__wasm2es || (v.__wasm2es = adoptNativeTable(v, elem));
       if (v._e.length < min) throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
       return v;
     }
-    if (!(v instanceof Table)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
+    if (!isTable(v)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
     // Tables are invariant in their element type.
     if (!sameType(v._t, elem)) throw new LinkError(`${where(mod, name)}: table import has a different element type`);
     if (!limitsFit(v._e.length, v._max, min, max)) {
@@ -68,13 +90,13 @@ export function defineLink(g: any, rt: any) {
    */
   function importGlobal(imports: any, mod: string, name: string, t: string, mutable: boolean): any {
     const v = lookup(imports, mod, name);
-    if (v instanceof Global) {
+    if (isGlobal(v)) {
       // Mutable globals are invariant; an immutable one may have a subtype.
       const fits = mutable ? sameType(v._t, t) : isSubtype(v._t, t);
       if (!fits || v._m !== mutable) throw new LinkError(`${where(mod, name)}: imported global does not match the expected type`);
       return v;
     }
-    if (W && W.Global && v instanceof W.Global) {
+    if (isNativeGlobal(v)) {
       // Type and mutability of a native global are only partly observable; trust them.
       return v.__wasm2es || (v.__wasm2es = adoptNativeGlobal(v, t, mutable));
     }

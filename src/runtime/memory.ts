@@ -30,25 +30,55 @@ export function defineMemory(g: any, rt: any) {
     }
   };
 
+  /** Every Memory made here: the JS API's brand check (an instanceof test can be fooled). */
+  const brand = new WeakSet<object>();
+  const isMemory = (v: unknown): boolean => typeof v === 'object' && v !== null && brand.has(v);
+  const check = (v: unknown, what: string): void => {
+    if (!isMemory(v)) throw new TypeError(`WebAssembly.Memory.prototype.${what}: the receiver is not a WebAssembly.Memory`);
+  };
+
   class Memory {
     _buf: ArrayBuffer;
     _max: number | null;
     _l: (() => void)[];
+    /** A shared memory (SharedArrayBuffer): made by JS only, compiled modules cannot import one. */
+    _shared: boolean;
     constructor(desc: any) {
-      if (desc === null || typeof desc !== 'object') throw new TypeError('Memory descriptor must be an object');
-      if (desc.initial === undefined) throw new TypeError('Memory descriptor needs `initial`');
-      const initial = toU32(desc.initial, 'initial');
-      const maximum = desc.maximum === undefined ? null : toU32(desc.maximum, 'maximum');
+      if (desc !== undefined && desc !== null && typeof desc !== 'object' && typeof desc !== 'function') {
+        throw new TypeError('Memory descriptor must be an object');
+      }
+      // A WebIDL dictionary: members read once each, in lexicographic order, and
+      // converted as they are read.
+      const address = desc?.address;
+      if (address !== undefined) {
+        const a = `${address}`;
+        if (a === 'i64') throw new TypeError('memories with i64 addresses (memory64) are not supported');
+        if (a !== 'i32') throw new TypeError(`invalid memory address type ${a}`);
+      }
+      const init = desc?.initial;
+      if (init === undefined) throw new TypeError('Memory descriptor needs `initial`');
+      const initial = toU32(init, 'initial');
+      const max = desc.maximum;
+      const maximum = max === undefined ? null : toU32(max, 'maximum');
+      const shared = !!desc.shared;
+      if (shared && maximum === null) throw new TypeError('a shared memory needs a maximum');
+      if (shared && typeof g.SharedArrayBuffer !== 'function') throw new TypeError('shared memories need SharedArrayBuffer');
       if (initial > MAX_PAGES) throw new RangeError('initial memory size too large');
       if (maximum !== null && (maximum > MAX_PAGES || maximum < initial)) throw new RangeError('invalid maximum memory size');
-      this._buf = new ArrayBuffer(initial * PAGE);
+      // Programs make shared memories for Atomics (Pyodide sleeps with
+      // Atomics.wait on one); the JS API hands out their buffers frozen.
+      this._shared = shared;
+      this._buf = shared ? Object.freeze(new g.SharedArrayBuffer(initial * PAGE)) : new ArrayBuffer(initial * PAGE);
       this._max = maximum;
       this._l = [];
+      brand.add(this);
     }
     get buffer(): ArrayBuffer {
+      check(this, 'buffer');
       return this._buf;
     }
     grow(delta: unknown): number {
+      check(this, 'grow');
       const r = this._grow(toU32(delta, 'delta'));
       if (r < 0) throw new RangeError('Maximum memory size exceeded');
       return r;
@@ -63,7 +93,20 @@ export function defineMemory(g: any, rt: any) {
       if (size > (this._max ?? MAX_PAGES)) return -1;
       const ob = this._buf;
       let nb: ArrayBuffer;
-      if (delta === 0) {
+      if (this._shared) {
+        // A shared buffer is never detached. Here the old one keeps the old
+        // bytes instead of aliasing the grown memory (JS has no way to make a
+        // shorter view object of a SharedArrayBuffer's memory): no compiled
+        // module or thread can use it, only JS holding the old object sees it.
+        if (delta === 0) return old;
+        try {
+          nb = new g.SharedArrayBuffer(size * PAGE);
+        } catch {
+          return -1;
+        }
+        new Uint8Array(nb).set(new Uint8Array(ob));
+        Object.freeze(nb);
+      } else if (delta === 0) {
         nb = moveBuffer(ob);
       } else {
         try {
@@ -79,7 +122,7 @@ export function defineMemory(g: any, rt: any) {
       return old;
     }
   }
-  Object.defineProperty(Memory.prototype, Symbol.toStringTag, { value: 'WebAssembly.Memory' });
+  rt.webidl(Memory, 1, 'WebAssembly.Memory');
   // Where the host has WebAssembly, our memories are also `instanceof
   // WebAssembly.Memory` (host code checks that); our members shadow the host's.
   if (g.WebAssembly && typeof g.WebAssembly.Memory === 'function') {
@@ -114,5 +157,5 @@ export function defineMemory(g: any, rt: any) {
     };
   }
 
-  return { Memory, adoptNativeMemory, PAGE };
+  return { Memory, isMemory, adoptNativeMemory, PAGE };
 }

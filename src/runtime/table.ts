@@ -24,37 +24,68 @@ export function defineTable(_g: any, rt: any) {
     }
   };
   const MAX_TABLE = 10000000;
+  /** A WebIDL dictionary argument: undefined, null or an object. */
+  const dictionary = (desc: any, what: string): void => {
+    if (desc !== undefined && desc !== null && typeof desc !== 'object' && typeof desc !== 'function') {
+      throw new TypeError(`${what} descriptor must be an object`);
+    }
+  };
+  /** Every Table / Global made here: the JS API's brand checks. */
+  const tables = new WeakSet<object>();
+  const globals = new WeakSet<object>();
+  const isTable = (v: unknown): boolean => typeof v === 'object' && v !== null && tables.has(v);
+  const isGlobal = (v: unknown): boolean => typeof v === 'object' && v !== null && globals.has(v);
+  const check = (set: WeakSet<object>, v: unknown, what: string): void => {
+    if (typeof v !== 'object' || v === null || !set.has(v)) throw new TypeError(`WebAssembly.${what}: the receiver is of the wrong type`);
+  };
 
   class Table {
     _e: any[];
     _t: string;
     _max: number | null;
     constructor(desc: any, value?: any) {
-      if (desc === null || typeof desc !== 'object') throw new TypeError('Table descriptor must be an object');
-      this._t = elemChar(desc.element);
-      if (desc.initial === undefined) throw new TypeError('Table descriptor needs `initial`');
-      const initial = toU32(desc.initial, 'initial');
-      const maximum = desc.maximum === undefined ? null : toU32(desc.maximum, 'maximum');
+      dictionary(desc, 'Table');
+      // Members read once each, in the order the JS API tests observe, and
+      // converted as they are read.
+      const element = desc?.element;
+      if (element === undefined) throw new TypeError('Table descriptor needs `element`');
+      this._t = elemChar(`${element}`);
+      const address = desc.address;
+      if (address !== undefined) {
+        const a = `${address}`;
+        if (a === 'i64') throw new TypeError('tables with i64 addresses (memory64) are not supported');
+        if (a !== 'i32') throw new TypeError(`invalid table address type ${a}`);
+      }
+      const init0 = desc.initial;
+      if (init0 === undefined) throw new TypeError('Table descriptor needs `initial`');
+      const initial = toU32(init0, 'initial');
+      const max = desc.maximum;
+      const maximum = max === undefined ? null : toU32(max, 'maximum');
       if (initial > MAX_TABLE) throw new RangeError('initial table size too large');
       if (maximum !== null && maximum < initial) throw new RangeError('invalid maximum table size');
       const init = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
       this._e = new Array(initial).fill(init);
       this._max = maximum;
+      tables.add(this);
     }
     get length(): number {
+      check(tables, this, 'Table.prototype.length');
       return this._e.length;
     }
     get(index: unknown): any {
+      check(tables, this, 'Table.prototype.get');
       const i = toU32(index, 'index');
       if (i >= this._e.length) throw new RangeError('table index out of bounds');
       return toJS(this._t, this._e[i]);
     }
     set(index: unknown, value?: any): void {
+      check(tables, this, 'Table.prototype.set');
       const i = toU32(index, 'index');
       if (i >= this._e.length) throw new RangeError('table index out of bounds');
       this._e[i] = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
     }
     grow(delta: unknown, value?: any): number {
+      check(tables, this, 'Table.prototype.grow');
       const d = toU32(delta, 'delta');
       const init = arguments.length < 2 ? (this._t === 'e' ? undefined : null) : toWasm(this._t, value);
       const r = this._grow(d, init);
@@ -69,30 +100,38 @@ export function defineTable(_g: any, rt: any) {
       return old;
     }
   }
-  Object.defineProperty(Table.prototype, Symbol.toStringTag, { value: 'WebAssembly.Table' });
+  rt.webidl(Table, 1, 'WebAssembly.Table', { set: 1, grow: 1 });
 
   class Global {
     _t: string;
     _m: boolean;
     v: any;
     constructor(desc: any, value?: any) {
-      if (desc === null || typeof desc !== 'object') throw new TypeError('Global descriptor must be an object');
-      this._t = valueChar(desc.value);
-      this._m = !!desc.mutable;
+      dictionary(desc, 'Global');
+      // Members in lexicographic order ("mutable", "value"), as WebIDL reads them.
+      const mutable = !!desc?.mutable;
+      const type = desc?.value;
+      if (type === undefined) throw new TypeError('Global descriptor needs `value`');
+      this._t = valueChar(`${type}`);
+      this._m = mutable;
       this.v = value === undefined ? defaultOf(this._t) : toWasm(this._t, value);
+      globals.add(this);
     }
     get value(): any {
+      check(globals, this, 'Global.prototype.value');
       return toJS(this._t, this.v);
     }
     set value(x: any) {
+      check(globals, this, 'Global.prototype.value');
       if (!this._m) throw new TypeError("Can't set the value of an immutable global.");
       this.v = toWasm(this._t, x);
     }
     valueOf(): any {
-      return this.value;
+      check(globals, this, 'Global.prototype.valueOf');
+      return toJS(this._t, this.v);
     }
   }
-  Object.defineProperty(Global.prototype, Symbol.toStringTag, { value: 'WebAssembly.Global' });
+  rt.webidl(Global, 1, 'WebAssembly.Global');
   // As for memories: `instanceof WebAssembly.Table/Global` holds where the host has them.
   const W = _g.WebAssembly;
   if (W && typeof W.Table === 'function') Object.setPrototypeOf(Table.prototype, W.Table.prototype);
@@ -124,6 +163,7 @@ export function defineTable(_g: any, rt: any) {
     g._t = t;
     g._m = mutable;
     g.v = v;
+    globals.add(g);
     return g;
   }
   /** A native WebAssembly.Global seen through the internal-slot interface. */
@@ -169,5 +209,5 @@ export function defineTable(_g: any, rt: any) {
     };
   }
 
-  return { Table, Global, newTable, globalCell, adoptNativeGlobal, adoptNativeTable, valueChar, elemChar };
+  return { Table, Global, isTable, isGlobal, newTable, globalCell, adoptNativeGlobal, adoptNativeTable, valueChar, elemChar };
 }

@@ -23,7 +23,8 @@ export function defineValues(_g: any, rt: any) {
    * NaN, infinities and out-of-range values are TypeErrors, not wrapped or clamped.
    */
   function enforceU32(v: unknown, what: string): number {
-    const n = Number(v);
+    // ToNumber: a BigInt or a Symbol is a TypeError (Number() would convert a BigInt).
+    const n = +(v as number);
     if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
     const t = Math.trunc(n);
     if (t < 0 || t > 0xffffffff) throw new TypeError(`${what} out of range`);
@@ -149,9 +150,14 @@ export function defineValues(_g: any, rt: any) {
   function makeWrapper(f: any): Function {
     const { params: ps, results: rs } = sigParts(f.t as string);
     const np = ps.length;
+    // The JS API rejects a type with exnref (no JS value) before converting any
+    // argument or running anything: every call is a TypeError, even one whose
+    // exnref result would never be produced.
+    const crosses = ps.every(crossesJS) && rs.every(crossesJS);
     // A method, not a plain function: exported functions are not constructors.
     const w = {
       exported(this: unknown) {
+      if (!crosses) throw new TypeError('an exported function with exnref in its type cannot be called from JavaScript');
       const a = taggedArray(np);
       for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], arguments[i]);
       let r;
@@ -168,11 +174,30 @@ export function defineValues(_g: any, rt: any) {
       return out;
       },
     }.exported;
-    Object.defineProperty(w, 'name', { value: String(f.i ?? 0) });
-    Object.defineProperty(w, 'length', { value: np });
+    Object.defineProperty(w, 'name', { value: String(f.i ?? 0), configurable: true });
+    Object.defineProperty(w, 'length', { value: np, configurable: true });
     (w as any)[RAW] = f;
     f.w = w;
     return w;
+  }
+
+  /**
+   * The WebIDL shape of a JS-API class (Memory, Table, Global, Tag, Exception):
+   * the constructor's and methods' `length` count required arguments only,
+   * operations and attributes are enumerable, [Symbol.toStringTag] is
+   * configurable. Members named `_...` are the runtime's own and stay hidden.
+   */
+  function webidl(C: any, length: number, tag: string, lengths: Record<string, number> = {}): void {
+    Object.defineProperty(C, 'length', { value: length, configurable: true });
+    const p = C.prototype;
+    for (const k of Object.getOwnPropertyNames(p)) {
+      if (k === 'constructor' || k[0] === '_') continue;
+      const d = Object.getOwnPropertyDescriptor(p, k)!;
+      d.enumerable = true;
+      Object.defineProperty(p, k, d);
+      if (Object.prototype.hasOwnProperty.call(lengths, k)) Object.defineProperty(d.value, 'length', { value: lengths[k], configurable: true });
+    }
+    Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
   }
 
   /** An import resolved to an internal function of signature `t`. */
@@ -219,11 +244,21 @@ export function defineValues(_g: any, rt: any) {
     } else {
       fn = function () {
         const r = callWith(v, ps, refArgs, arguments);
-        if (r === null || (typeof r !== 'object' && typeof r !== 'function') || typeof r[Symbol.iterator] !== 'function')
-          throw new TypeError('multi-value result must be iterable');
+        // The iteration protocol step by step, as the JS API does it (observable
+        // through getters): @@iterator and `next` are read once each.
+        const method = r === null || (typeof r !== 'object' && typeof r !== 'function') ? undefined : r[Symbol.iterator];
+        if (typeof method !== 'function') throw new TypeError('multi-value result must be iterable');
+        const it = method.call(r);
+        if (it === null || (typeof it !== 'object' && typeof it !== 'function')) throw new TypeError('multi-value result: the iterator is not an object');
+        const next = it.next;
         const vals: any[] = [null];
         vals.pop();
-        for (const x of r) vals.push(x);
+        for (;;) {
+          const step = next.call(it);
+          if (step === null || (typeof step !== 'object' && typeof step !== 'function')) throw new TypeError('multi-value result: an iterator result is not an object');
+          if (step.done) break;
+          vals.push(step.value);
+        }
         if (vals.length !== rs.length) throw new TypeError('multi-value result has the wrong number of values');
         for (let i = 0; i < vals.length; i++) vals[i] = toWasm(rs[i], vals[i]);
         return vals;
@@ -234,5 +269,5 @@ export function defineValues(_g: any, rt: any) {
     return fn;
   }
 
-  return { RAW, enforceU32, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
+  return { RAW, enforceU32, webidl, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
 }

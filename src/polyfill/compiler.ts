@@ -1,0 +1,130 @@
+// Run-time compilation for the polyfill: the same compiler as the AOT tool,
+// producing a factory (compile(..., { format: 'factory' })) that is evaluated in
+// this realm and bound to the shared runtime. Compilation is eager (every
+// function is lowered up front): docs/polyfill.md has the measurements behind
+// that choice.
+//
+// What is cached: a Module keeps its compiled factory, and every Instance of it
+// reuses that (instantiating is only linking and running the module's setup).
+// Across Modules, compiling the same bytes again finds the factory of a live
+// Module with equal bytes (a content hash picks the candidates, the bytes are
+// compared in full). The cache holds its entries weakly, so it never keeps a
+// dropped module's generated code alive.
+import { compile } from '../compile.js';
+import { loadFactory } from '../load.js';
+import { decodeModule } from '../binary/module.js';
+import { decodeBody } from '../binary/code.js';
+import { validateModule } from '../validate/module.js';
+import { validateFunction } from '../validate/func.js';
+import type { CompiledModule, ExportDescriptor, ImportDescriptor } from '../api.js';
+import { CompileError } from '../runtime/index.js';
+
+/** Everything a Module needs, shared by all Modules made from the same bytes. */
+export interface Compiled {
+  /** The evaluated factory: instantiateSync(imports) links and runs one instance. */
+  factory: CompiledModule;
+  imports: readonly ImportDescriptor[];
+  exports: readonly ExportDescriptor[];
+  /** Custom sections in module order (views into `bytes`). */
+  customs: readonly { name: string; bytes: Uint8Array }[];
+  /** The module's bytes, kept to confirm a cache hit byte for byte. */
+  bytes: Uint8Array;
+}
+
+/** Decode and validate without lowering: WebAssembly.validate. */
+export function validateBytes(bytes: Uint8Array): boolean {
+  try {
+    const m = decodeModule(bytes);
+    validateModule(m);
+    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+    return true;
+  } catch (e) {
+    if (e instanceof CompileError) return false;
+    throw e;
+  }
+}
+
+let serial = 0;
+
+/** Compiles `bytes` (a private copy, not changed afterwards); throws CompileError. */
+export function compileBytes(bytes: Uint8Array): Compiled {
+  const key = cacheKey(bytes);
+  const hit = lookup(key, bytes);
+  if (hit) return hit;
+  const { js } = compile(bytes, { format: 'factory' });
+  // Named, so stack traces and debuggers show where the generated code came from.
+  const factory = loadFactory(`${js}\n//# sourceURL=wasm2es-polyfill/module-${++serial}.js\n`);
+  // Only module-level sections are decoded here (bodies are decoded on demand),
+  // for the custom sections the compiled factory does not carry.
+  const customs = decodeModule(bytes).customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
+  const compiled: Compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes };
+  store(key, compiled);
+  return compiled;
+}
+
+// The cache: content hash -> weakly held compiled records with that hash.
+const cache = new Map<string, WeakRef<Compiled>[]>();
+const canCache = typeof WeakRef === 'function';
+
+/** 32-bit words of the bytes (a whole-word prefix), and the bytes left over. */
+function words(b: Uint8Array): [Int32Array, number] {
+  const n = b.byteOffset % 4 === 0 ? b.length >>> 2 : 0;
+  return [new Int32Array(b.buffer, b.byteOffset, n), n * 4];
+}
+
+/** Length and an FNV-1a-style hash of the bytes, a word at a time: cheap next to compiling them. */
+function cacheKey(b: Uint8Array): string {
+  let h = 0x811c9dc5;
+  const [w, rest] = words(b);
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i], 0x01000193);
+  for (let i = rest; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return `${b.length}:${(h >>> 0).toString(36)}`;
+}
+
+function lookup(key: string, bytes: Uint8Array): Compiled | null {
+  if (!canCache) return null;
+  const refs = cache.get(key);
+  if (!refs) return null;
+  let found: Compiled | null = null;
+  const live = refs.filter((r) => {
+    const c = r.deref();
+    if (c && !found && sameBytes(c.bytes, bytes)) found = c;
+    return c !== undefined;
+  });
+  if (live.length) cache.set(key, live);
+  else cache.delete(key);
+  return found;
+}
+
+function store(key: string, c: Compiled): void {
+  if (!canCache) return;
+  const refs = cache.get(key) ?? [];
+  refs.push(new WeakRef(c));
+  cache.set(key, refs);
+  // Entries whose record was collected are pruned on lookup; this drops keys of
+  // modules never compiled again.
+  registry?.register(c, key);
+}
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<string>((key) => {
+    const refs = cache.get(key);
+    if (!refs) return;
+    const live = refs.filter((r) => r.deref() !== undefined);
+    if (live.length) cache.set(key, live);
+    else cache.delete(key);
+  })
+  : null;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const [wa, rest] = words(a);
+  const [wb, restB] = words(b);
+  let from = 0;
+  if (rest === restB) {
+    for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
+    from = rest;
+  }
+  for (let i = from; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

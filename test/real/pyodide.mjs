@@ -1,0 +1,104 @@
+// Pyodide (CPython compiled by emscripten, 9.6 MB of Wasm with exception
+// handling) runs the same Python snippets on Node's native WebAssembly and
+// under `node --noexpose-wasm` with wasm2es/polyfill installed; the transcripts
+// (results and Python exceptions) must be identical.
+//
+//   node test/real/pyodide.mjs
+//
+// Needs the pyodide package (not a dependency of this package: `npm install
+// --no-save pyodide@314.0.7`, or installed elsewhere and named by
+// $WASM2ES_REAL_DEPS); without it this prints a message and exits 0.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const MARK = '\u0000wasm2es-real-result\u0000';
+
+let entry;
+for (const base of [root, process.env.WASM2ES_REAL_DEPS].filter(Boolean)) {
+  try {
+    entry = join(dirname(createRequire(join(resolve(base), 'package.json')).resolve('pyodide/package.json')), 'pyodide.mjs');
+    break;
+  } catch {
+    entry = undefined;
+  }
+}
+if (!entry) {
+  console.log('pyodide: the pyodide package is not installed; skipped (npm install --no-save pyodide@314.0.7).');
+  process.exit(0);
+}
+
+const SNIPPETS = [
+  '1 + 2',
+  'import sys; sys.version_info[:2]',
+  'sum(i * i for i in range(100000))',
+  '"".join(sorted("wasm2es"))',
+  '1 / 0',
+  'import json; json.dumps({"a": [1, 2.5, None], "b": "straße"})',
+  'def f(n):\n  return 1 if n < 2 else n * f(n - 1)\nf(80)',
+  'try:\n  raise ValueError("x")\nexcept ValueError as e:\n  r = repr(e)\nr',
+  'import re; re.sub(r"[0-9]+", "#", "a1b22c333")',
+  'undefined_name',
+  'import math; (math.pi, math.sqrt(2), math.fsum([0.1] * 10), 2 ** 0.5, float("nan") != float("nan"))',
+  'import hashlib; hashlib.sha256(b"wasm2es").hexdigest()',
+  'import decimal; str(decimal.Decimal(1) / decimal.Decimal(7))',
+  'import collections; collections.Counter("mississippi").most_common(2)',
+  '[x for x in range(20) if x % 3 == 0]',
+  'int("12abc")',
+  '{1: "a"}[2]',
+  'import struct; struct.pack("<qd", -1, 1.5).hex()',
+  'def g(n):\n  return g(n + 1)\ntry:\n  g(0)\nexcept RecursionError as e:\n  r = type(e).__name__\nr',
+  '"%.17g" % (0.1 + 0.2)',
+];
+
+async function runOnce() {
+  const { loadPyodide } = await import(pathToFileURL(entry).href);
+  const t0 = performance.now();
+  const py = await loadPyodide();
+  const loadMs = performance.now() - t0;
+  const out = [];
+  const t1 = performance.now();
+  for (const code of SNIPPETS) {
+    try {
+      out.push(`ok: ${String(py.runPython(code))}`);
+    } catch (e) {
+      // The Python traceback's last line: the exception and its message.
+      out.push(`error: ${String(e.message).trim().split('\n').pop()}`);
+    }
+  }
+  return { loadMs, runMs: performance.now() - t1, transcript: out };
+}
+
+if (process.argv.includes('--polyfill')) {
+  const { WebAssembly } = await import(pathToFileURL(join(root, 'dist/polyfill/index.js')).href);
+  globalThis.WebAssembly = WebAssembly;
+  process.stdout.write(MARK + JSON.stringify(await runOnce()) + '\n');
+  process.exit(0);
+} else {
+  const native = await runOnce();
+  const polyfill = await new Promise((done, fail) => {
+    const p = spawn(process.execPath, ['--noexpose-wasm', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--polyfill'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('close', (code) => {
+      const at = out.lastIndexOf(MARK);
+      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result`));
+      else done(JSON.parse(out.slice(at + MARK.length)));
+    });
+  });
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`Pyodide, ${SNIPPETS.length} snippets:`);
+  console.log(`  native     load ${s(native.loadMs)}, run ${s(native.runMs)}`);
+  console.log(`  polyfill   load ${s(polyfill.loadMs)} (compile + instantiate + CPython start), run ${s(polyfill.runMs)}`);
+  const i = native.transcript.findIndex((x, k) => x !== polyfill.transcript[k]);
+  if (i >= 0 || native.transcript.length !== polyfill.transcript.length) {
+    console.log(`  FAIL: transcripts differ at snippet ${i}: ${JSON.stringify(SNIPPETS[i])}\n    native:   ${native.transcript[i]}\n    polyfill: ${polyfill.transcript[i]}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`  transcripts identical (${native.transcript.filter((x) => x.startsWith('error:')).length} snippets raising identically)`);
+  }
+}
