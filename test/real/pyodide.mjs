@@ -52,6 +52,13 @@ const SNIPPETS = [
   'import struct; struct.pack("<qd", -1, 1.5).hex()',
   'def g(n):\n  return g(n + 1)\ntry:\n  g(0)\nexcept RecursionError as e:\n  r = type(e).__name__\nr',
   '"%.17g" % (0.1 + 0.2)',
+  // Exceptions crossing the Python/JS boundary in both directions (the JS
+  // functions are set as globals in runOnce): a JS throw caught in Python, a
+  // Python raise inside a callback JS runs, and a JS throw nothing catches.
+  'try:\n  js_throw("hi")\nexcept Exception as e:\n  r = type(e).__name__ + ": " + str(e)\nr',
+  'def bad(x):\n  raise KeyError(x)\ntry:\n  js_call_py(bad)\nexcept KeyError as e:\n  r = "KeyError " + str(e)\nr',
+  'def good(x):\n  return x * 7\njs_call_py(good)',
+  'js_throw("uncaught")',
 ];
 
 async function runOnce() {
@@ -59,6 +66,10 @@ async function runOnce() {
   const t0 = performance.now();
   const py = await loadPyodide();
   const loadMs = performance.now() - t0;
+  py.globals.set('js_throw', (m) => {
+    throw new Error('js says ' + m);
+  });
+  py.globals.set('js_call_py', (f) => f(5));
   const out = [];
   const t1 = performance.now();
   for (const code of SNIPPETS) {
