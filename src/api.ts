@@ -24,6 +24,13 @@ export interface CompileOptions {
    * is read through source maps anyway and compresses ~16% better flat.
    */
   indent?: boolean;
+  /**
+   * Called after each function body is compiled with how many of the module's
+   * defined functions are done and their total (also once with 0 before the
+   * first). Meant for progress displays: it runs synchronously inside compile(),
+   * so it should be cheap and decide itself how often to show anything.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export const INDENT_MAX_CODE = 256 << 10;

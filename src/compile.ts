@@ -23,6 +23,9 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   if (m.memories.length > 0) ctx.memoryStable = memoryStableFunctions(m, (f) => decodeBody(m, f));
   const funcs: LoweredFunction[] = [];
   const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
+  const progress = options.onProgress;
+  progress?.(0, m.funcs.length);
+  let done = 0;
   for (const f of m.funcs) {
     let body = decodeBody(m, f);
     if (sizes && f.codeEnd - f.codeStart > sizes.above) {
@@ -40,6 +43,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       validateFunction(m, f, body);
     }
     funcs.push(lowerFunction(ctx, f, body));
+    progress?.(++done, m.funcs.length);
   }
   const out = emitModule(ctx, funcs, options);
   const result: CompileResult = { js: out.toString() };

@@ -281,6 +281,25 @@ describe('decodeModule', () => {
     expect(tooMany([[MAX_LOCALS, 0x7f], [1, 0x7e]]).message).toContain('too many locals');
     expect(tooMany([[0x40000000, 0x7f], [0x40000000, 0x7e], [0x40000000, 0x7d], [0x40000000, 0x7c]]).message).toContain('too many locals');
   });
+
+  it('counts parameters towards the locals limit, as engines do', () => {
+    // Found by fuzz/malformed.mjs: 50,000 declared locals plus parameters were
+    // accepted, and V8 rejects the module.
+    const body = (n: number) => {
+      const b = [...vec([[...leb(n), 0x7f]]), 0x0b];
+      return [...leb(b.length), ...b];
+    };
+    const TYPE_II = section(1, vec([[0x60, 2, 0x7f, 0x7f, 0]]));
+    const withLocals = (n: number) => mod(TYPE_II, section(3, vec([[0]])), section(10, vec([body(n)])));
+    expect(decodeModule(withLocals(MAX_LOCALS - 2)).funcs[0].locals.length).toBe(MAX_LOCALS - 2);
+    const e = error(() => decodeModule(withLocals(MAX_LOCALS - 1)));
+    expect(e.message).toContain('too many locals');
+    // header, type section, function section (4 bytes), then code section id,
+    // size, function count, body size, group count: the count of the first group.
+    expect(e.offset).toBe(8 + TYPE_II.length + 4 + 5);
+    expect(WebAssembly.validate(withLocals(MAX_LOCALS - 2))).toBe(true);
+    expect(WebAssembly.validate(withLocals(MAX_LOCALS - 1))).toBe(false);
+  });
 });
 
 describe('robustness', () => {

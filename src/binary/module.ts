@@ -27,9 +27,9 @@ import { Reader } from './reader.js';
 import { readRefType, readValType, readValTypes } from './types.js';
 
 /**
- * Engines refuse functions with more locals than this (V8, SpiderMonkey); it also
- * keeps the expanded `locals` array small. The binary format itself only caps the
- * total at 2^32 - 1.
+ * Engines refuse functions with more locals than this, parameters included (the
+ * JS API's implementation limits; V8, SpiderMonkey); it also keeps the expanded
+ * `locals` array small. The binary format itself only caps the total at 2^32 - 1.
  */
 export const MAX_LOCALS = 50000;
 
@@ -490,7 +490,10 @@ function readCodeSection(m: Module, r: Reader, declared: number[]): void {
     // Narrow to the body while reading its local declarations.
     r.end = bodyEnd;
     const groups = r.count();
-    let total = 0;
+    // Parameters count towards the limit. An unknown type index is the
+    // validator's to report; until then the function has no parameters.
+    let total = m.types[declared[i]]?.params.length ?? 0;
+    const numParams = total;
     counts.length = 0;
     types.length = 0;
     for (let g = 0; g < groups; g++) {
@@ -503,7 +506,7 @@ function readCodeSection(m: Module, r: Reader, declared: number[]): void {
       counts.push(c);
       types.push(readValType(r, m.types.length));
     }
-    const locals: ValType[] = new Array(total);
+    const locals: ValType[] = new Array(total - numParams);
     let k = 0;
     for (let g = 0; g < counts.length; g++) {
       const t = types[g];

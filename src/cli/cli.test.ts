@@ -95,3 +95,82 @@ describe.skipIf(!built)('wasm2es CLI', () => {
     expect(r.out.trim().split('\n').pop()).toBe('4 passed, 0 failed, 0 skipped');
   });
 });
+
+// Progress on stderr while compiling: asked for with --progress, or unasked on a
+// terminal for modules with more than 1 MiB of code; never with --quiet.
+describe.skipIf(!built)('wasm2es compile progress', () => {
+  let dir: string;
+  let big: string; // a module with just over 1 MiB of code
+  let broken: string; // the same, with its last function's final `end` gone
+  let small: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wasm2es-progress-'));
+    // @ts-ignore: plain JS shared with fuzz/extremes.mjs
+    const M = await import('../../fuzz/extreme-modules.mjs');
+    const bytes: Uint8Array = M.bigCode(1.1 * 2 ** 20, { min: 1000, max: 6000 }).bytes;
+    big = join(dir, 'big.wasm');
+    writeFileSync(big, bytes);
+    const bad = bytes.slice();
+    bad[bad.length - 1] = 0x01; // `end` -> `nop`: the body runs out
+    broken = join(dir, 'broken.wasm');
+    writeFileSync(broken, bad);
+    small = join(root, 'fixtures', 'demo.wat');
+  }, 60_000);
+
+  const LINE = /^(.*): compiled (\d+)\/(\d+) functions \((\d+)%\)$/;
+
+  it('--progress prints throttled lines from 0/N to N/N when stderr is not a terminal', () => {
+    const t = Date.now();
+    const r = run(['compile', big, '-o', join(dir, 'big.mjs'), '--progress']);
+    const ms = Date.now() - t;
+    expect(r.code, r.err).toBe(0);
+    const lines = r.err.trim().split('\n');
+    const parsed = lines.map((l) => LINE.exec(l));
+    expect(parsed.every((m) => m && m[1] === big), r.err).toBe(true);
+    const done = parsed.map((m) => Number(m![2]));
+    const total = Number(parsed[0]![3]);
+    expect(total).toBeGreaterThan(100);
+    expect(done[0]).toBe(0);
+    expect(done[done.length - 1]).toBe(total);
+    expect(done.every((d, k) => k === 0 || d > done[k - 1])).toBe(true);
+    // At most one update per 250 ms, plus the first and the last.
+    expect(lines.length).toBeLessThanOrEqual(Math.ceil(ms / 250) + 2);
+    expect(existsSync(join(dir, 'big.mjs'))).toBe(true);
+  }, 60_000);
+
+  it('prints nothing extra without --progress when stderr is not a terminal, or with --quiet', () => {
+    for (const args of [[big], [small, '--progress', '--quiet'], [small, '--progress', '-q']]) {
+      const r = run(['compile', ...args, '-o', join(dir, 'quiet.mjs')]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toBe('');
+      expect(r.out).toBe('');
+    }
+  }, 60_000);
+
+  // A terminal through util-linux `script`, where it exists.
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  const onTerminal = (args: string[]) => {
+    const cmd = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+    return { code: r.status, text: r.stdout };
+  };
+
+  it.skipIf(!script)('on a terminal: one line redrawn in place for big modules and erased at the end; none for small ones', () => {
+    const r = onTerminal(['compile', big, '-o', join(dir, 'tty.mjs')]);
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/^\r.*: compiled 0\/\d+ functions \(0%\)\x1b\[K/);
+    expect(r.text).toMatch(/compiled (\d+)\/\1 functions \(100%\)\x1b\[K\r\x1b\[K$/);
+    expect(r.text).not.toContain('\n');
+    expect(onTerminal(['compile', big, '-o', join(dir, 'tty.mjs'), '--quiet']).text).toBe('');
+    expect(onTerminal(['compile', small, '-o', join(dir, 'tty-small.mjs')]).text).toBe('');
+  }, 60_000);
+
+  it.skipIf(!script)('on a terminal, an error after some progress is printed on a clean line', () => {
+    const out = join(dir, 'broken.mjs');
+    const r = onTerminal(['compile', broken, '-o', out]);
+    expect(r.code).toBe(1);
+    // The progress line is erased before the message; nothing is written.
+    expect(r.text).toMatch(/\r\x1b\[K[^\r\x1b]*broken\.wasm:\d+: [^\n]+\r?\n$/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});

@@ -32,15 +32,86 @@ interface CompileCliOptions {
   sourceMap?: boolean;
   format?: 'esm' | 'factory';
   indent?: boolean;
+  progress?: boolean;
+  quiet?: boolean;
+}
+
+/** On a terminal, modules with more code than this show progress unasked. */
+export const PROGRESS_MIN_CODE = 1 << 20;
+/** Progress is redrawn at most this often (the last update always shows). */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * The size of the code section, read from the section headers only; 0 when
+ * there is none or the framing is broken (compile() then reports the error).
+ */
+export function codeSectionSize(bytes: Uint8Array): number {
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    let size = 0;
+    let scale = 1;
+    let b: number;
+    do {
+      if (p >= bytes.length || scale > 2 ** 28) return 0;
+      b = bytes[p++];
+      size += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b & 0x80);
+    if (id === 10) return size;
+    p += size;
+  }
+  return 0;
+}
+
+/**
+ * Progress of compile() on stderr: one line redrawn in place on a terminal (and
+ * erased at the end, so only real output remains), plain lines otherwise.
+ */
+class ProgressDisplay {
+  private last = -Infinity;
+  private drawn = false;
+
+  constructor(private readonly name: string, private readonly tty: boolean) {}
+
+  readonly update = (done: number, total: number): void => {
+    const now = Date.now();
+    if (done < total && now - this.last < PROGRESS_INTERVAL_MS) return;
+    this.last = now;
+    const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
+    const text = `${this.name}: compiled ${done}/${total} functions (${pct}%)`;
+    if (this.tty) {
+      process.stderr.write(`\r${text}\x1b[K`);
+      this.drawn = true;
+      if (done === total) this.clear();
+    } else {
+      process.stderr.write(text + '\n');
+    }
+  };
+
+  /** Erases the in-place line, before anything else is printed. */
+  clear(): void {
+    if (!this.drawn) return;
+    process.stderr.write('\r\x1b[K');
+    this.drawn = false;
+  }
 }
 
 async function compileCommand(input: string, opts: CompileCliOptions): Promise<number> {
   const out = opts.output ?? input.replace(/\.(wasm|wat|wast)$/i, '') + '.mjs';
   let result;
+  let progress: ProgressDisplay | null = null;
   try {
     const bytes = await readModuleBytes(input);
-    result = compile(bytes, { filename: input, sourceMap: !!opts.sourceMap, format: opts.format ?? 'esm', indent: opts.indent });
+    const tty = !!process.stderr.isTTY;
+    if (!opts.quiet && (opts.progress || (tty && codeSectionSize(bytes) > PROGRESS_MIN_CODE))) {
+      progress = new ProgressDisplay(input, tty);
+    }
+    result = compile(bytes, {
+      filename: input, sourceMap: !!opts.sourceMap, format: opts.format ?? 'esm', indent: opts.indent, onProgress: progress?.update,
+    });
   } catch (e) {
+    progress?.clear();
     const err = e as Error & { offset?: number; code?: string };
     if (err.code === 'ENOENT') {
       console.error(`${input}: no such file`);
@@ -75,6 +146,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--format <format>', "'esm' (default) or 'factory' (one JS expression, for run-time loading)")
     .option('--indent', 'indent function bodies (default for modules with up to 256 KiB of code)')
     .option('--no-indent', 'do not indent function bodies (default above 256 KiB of code: smaller gzipped output)')
+    .option('--progress', 'print progress (functions compiled) to stderr; default only on a terminal, for modules with over 1 MiB of code')
+    .option('-q, --quiet', 'never print progress')
     .action(async (input: string, opts: CompileCliOptions) => {
       process.exitCode = await compileCommand(input, opts);
     });

@@ -333,7 +333,7 @@ function literalShift64(fl: FunctionLowering, op: Halves, k: number): void {
       }
       let pre = '';
       if (!SIMPLE.test(x)) {
-        const t = fl.temp(`$q${fl.temps.size}`);
+        const t = rotateTemp(fl, 0, x);
         pre = `${t} = ${x}, `;
         x = t;
       }
@@ -348,8 +348,30 @@ function literalShift64(fl: FunctionLowering, op: Halves, k: number): void {
 const SIMPLE = /^(?:[\w$]+|\$L\[\d+\]|\(-?[\d.e+-]+n?\)|-?\d+n?)$/;
 
 /**
- * i32 rotates, inlined: operands used twice are first stored in temporaries of
- * their own, named per site so nested rotates never share one.
+ * A temporary `$q<k>` for an operand a rotate reads twice. It holds its value
+ * only while the rotate's own expression is evaluated, and the only other code
+ * evaluated meanwhile is the rotate's operands: so it must differ from the
+ * temporaries in `codes` (and `k` below it), nothing else. Naming it one above
+ * the highest of those bounds the temporaries of a function by how deeply
+ * rotates nest in one expression; one per rotate site made a function with
+ * 100,000s of rotates declare as many variables, a frame V8 cannot fit on its
+ * stack ("Maximum call stack size exceeded" on entry).
+ */
+function rotateTemp(fl: FunctionLowering, k: number, ...codes: string[]): string {
+  for (const code of codes) {
+    for (let at = code.indexOf('$q'); at >= 0; at = code.indexOf('$q', at + 2)) {
+      let n = 0;
+      let digits = 0;
+      for (let c = code.charCodeAt(at + 2 + digits); c >= 48 && c <= 57; c = code.charCodeAt(at + 2 + ++digits)) n = n * 10 + c - 48;
+      if (digits > 0 && n >= k) k = n + 1;
+    }
+  }
+  return fl.temp(`$q${k}`);
+}
+
+/**
+ * i32 rotates, inlined: operands used twice are first stored in temporaries,
+ * named by rotateTemp so that two never share one while both hold values.
  */
 function rotate32(left: boolean): Handler {
   return (fl) => {
@@ -357,14 +379,20 @@ function rotate32(left: boolean): Handler {
     const b = st.pop();
     const a = st.pop();
     const pre: string[] = [];
+    const xCode = st.value(a);
+    const nCode = st.value(b);
+    // The value's temporary is live while the count is evaluated; the count's
+    // is assigned last. Both sit above every temporary in either operand.
+    let first = '';
     const once = (code: string): string => {
       if (SIMPLE.test(code)) return code;
-      const t = fl.temp(`$q${fl.temps.size}`);
+      const t = first ? rotateTemp(fl, Number(first.slice(2)) + 1) : rotateTemp(fl, 0, xCode, nCode);
+      first ||= t;
       pre.push(`${t} = ${code}`);
       return t;
     };
-    const x = once(st.value(a));
-    const n = once(st.value(b));
+    const x = once(xCode);
+    const n = once(nCode);
     const code = left ? `(${x} << ${n}) | (${x} >>> (32 - ${n}))` : `(${x} >>> ${n}) | (${x} << (32 - ${n}))`;
     st.pushFrom(`(${pre.length ? pre.join(', ') + ', ' : ''}${code})`, [a, b], 0);
   };

@@ -79,12 +79,34 @@ export function constExprCode(ctx: ModuleContext, expr: ConstExpr): string {
   return stack[stack.length - 1] ?? 'undefined';
 }
 
+/**
+ * JSON text made safe to print inside an HTML <script> element too: every `<`
+ * is escaped, so no `</script`, `<script` or `<!--` from a module's names can end
+ * or disturb the element, and so are U+2028/U+2029, which end a string literal
+ * in engines older than ES2019. Only string contents change: JSON has `<` and
+ * the separators nowhere else.
+ */
+export function scriptSafe(json: string): string {
+  return json.replace(/[<\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 function limitsArgs(min: number, max: number | null): string {
   return `${min}, ${max === null ? 'null' : max}`;
 }
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
 function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  // Node's Buffer when there is one; the compiler also runs in browsers (the
+  // polyfill compiles at run time), where it is absent.
+  const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  if (B) return B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out.push(B64[n >> 18], B64[(n >> 12) & 63], i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=', i + 2 < bytes.length ? B64[n & 63] : '=');
+  }
+  return out.join('');
 }
 
 /** The factory expression's text, appended to `out`. */
@@ -92,7 +114,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   const m = ctx.module;
   const imports: ImportDescriptor[] = m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] }));
   const exports: ExportDescriptor[] = m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] }));
-  const q = (s: string) => JSON.stringify(s);
+  // Names and other strings from the module are printed only through this.
+  const q = (s: string) => scriptSafe(JSON.stringify(s));
 
   // The instance body first (it decides which helpers are used), header after.
   const body = new Output();
@@ -227,8 +250,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   for (const h of [...ctx.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
   for (const c of ctx.constants) out.line(c);
   out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
-  out.line(`const $imports = ${JSON.stringify(imports)};`);
-  out.line(`const $exports = ${JSON.stringify(exports)};`);
+  out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
+  out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
   out.line('const $module = Object.freeze({ imports: $imports, exports: $exports });');
   out.append(body);
   out.line('function instantiateSync(imports) {');
