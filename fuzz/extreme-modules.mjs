@@ -4,6 +4,8 @@
 // expected result] with the expected results derived from how the module was
 // built, not from running it. Used by fuzz/extremes.mjs and src/extremes.test.ts.
 
+import { uleb } from './wasm-bytes.mjs';
+
 const I32 = 0x7f;
 
 /** A growable byte buffer: the big modules here would cost ~9x their size as number[]. */
@@ -122,17 +124,6 @@ export function buildModule({ types, funcs, exports = [], table = null, elem = n
     s.u8(1).uleb(sub.length).bytes(sub.done());
   });
   return w.done();
-}
-
-function uleb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
 }
 
 const UNARY_I32 = [[[I32], [I32]]];

@@ -49,6 +49,7 @@
 // reinterpretation (in some modules NaNs with payloads), and are logged by their
 // bit patterns, which every move, return, payload and host-frame crossing must
 // keep.
+import { uleb } from '../wasm-bytes.mjs';
 
 export const name = 'eh';
 
@@ -120,17 +121,6 @@ function makeRng(seed) {
 
 // ---------------------------------------------------------------------------
 // Binary encoding helpers.
-
-function uleb(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 
 function sleb(v) {
   // BigInt arithmetic covers both i32 and i64 immediates.

@@ -10,14 +10,13 @@
 // --no-save @duckdb/duckdb-wasm@1.32.0`, or installed elsewhere and named by
 // $WASM2ES_REAL_DEPS); without it this prints a message and exits 0. The polyfill run compiles the whole module first: about 45 s of CPU
 // and 3.7 GB of memory on the machine of docs/polyfill.md.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { nativeAndPolyfill, compareTranscripts } from './both.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const MARK = '\u0000wasm2es-real-result\u0000';
 
 // Resolved from this package, or from the directory in $WASM2ES_REAL_DEPS (one
 // with its own node_modules, to try the program without touching this one's).
@@ -100,33 +99,9 @@ async function runOnce() {
   return { initMs, initCpuMs, queriesMs, transcript: out };
 }
 
-if (process.argv.includes('--polyfill')) {
-  const { WebAssembly } = await import(pathToFileURL(join(root, 'dist/polyfill/index.js')).href);
-  globalThis.WebAssembly = WebAssembly;
-  process.stdout.write(MARK + JSON.stringify(await runOnce()) + '\n');
-  process.exit(0);
-} else {
-  const native = await runOnce();
-  const polyfill = await new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--noexpose-wasm', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--polyfill'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => {
-      const at = out.lastIndexOf(MARK);
-      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result`));
-      else done(JSON.parse(out.slice(at + MARK.length)));
-    });
-  });
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`DuckDB-Wasm (eh build), ${QUERIES.length} statements:`);
-  console.log(`  native     init ${s(native.initMs)}, queries ${s(native.queriesMs)}`);
-  console.log(`  polyfill   init ${s(polyfill.initMs)} (${s(polyfill.initCpuMs)} CPU: compile + instantiate), queries ${s(polyfill.queriesMs)}`);
-  const i = native.transcript.findIndex((x, k) => x !== polyfill.transcript[k]);
-  if (i >= 0 || native.transcript.length !== polyfill.transcript.length) {
-    console.log(`  FAIL: transcripts differ at statement ${i}: ${QUERIES[i]}\n    native:   ${native.transcript[i]?.slice(0, 400)}\n    polyfill: ${polyfill.transcript[i]?.slice(0, 400)}`);
-    process.exitCode = 1;
-  } else {
-    console.log(`  transcripts identical (${native.transcript.filter((x) => x.startsWith('error:')).length} statements failing identically)`);
-  }
-}
+const { native, polyfill } = await nativeAndPolyfill(import.meta.url, runOnce, ['--max-old-space-size=8192']);
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+console.log(`DuckDB-Wasm (eh build), ${QUERIES.length} statements:`);
+console.log(`  native     init ${s(native.initMs)}, queries ${s(native.queriesMs)}`);
+console.log(`  polyfill   init ${s(polyfill.initMs)} (${s(polyfill.initCpuMs)} CPU: compile + instantiate), queries ${s(polyfill.queriesMs)}`);
+compareTranscripts(native.transcript, polyfill.transcript, (i) => JSON.stringify(QUERIES[i]), 'statements');

@@ -8,14 +8,13 @@
 // Needs the pyodide package (not a dependency of this package: `npm install
 // --no-save pyodide@314.0.7`, or installed elsewhere and named by
 // $WASM2ES_REAL_DEPS); without it this prints a message and exits 0.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nativeAndPolyfill, compareTranscripts } from './both.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const MARK = '\u0000wasm2es-real-result\u0000';
 
 let entry;
 for (const base of [root, process.env.WASM2ES_REAL_DEPS].filter(Boolean)) {
@@ -83,33 +82,9 @@ async function runOnce() {
   return { loadMs, runMs: performance.now() - t1, transcript: out };
 }
 
-if (process.argv.includes('--polyfill')) {
-  const { WebAssembly } = await import(pathToFileURL(join(root, 'dist/polyfill/index.js')).href);
-  globalThis.WebAssembly = WebAssembly;
-  process.stdout.write(MARK + JSON.stringify(await runOnce()) + '\n');
-  process.exit(0);
-} else {
-  const native = await runOnce();
-  const polyfill = await new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--noexpose-wasm', '--max-old-space-size=8192', fileURLToPath(import.meta.url), '--polyfill'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => {
-      const at = out.lastIndexOf(MARK);
-      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result`));
-      else done(JSON.parse(out.slice(at + MARK.length)));
-    });
-  });
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`Pyodide, ${SNIPPETS.length} snippets:`);
-  console.log(`  native     load ${s(native.loadMs)}, run ${s(native.runMs)}`);
-  console.log(`  polyfill   load ${s(polyfill.loadMs)} (compile + instantiate + CPython start), run ${s(polyfill.runMs)}`);
-  const i = native.transcript.findIndex((x, k) => x !== polyfill.transcript[k]);
-  if (i >= 0 || native.transcript.length !== polyfill.transcript.length) {
-    console.log(`  FAIL: transcripts differ at snippet ${i}: ${JSON.stringify(SNIPPETS[i])}\n    native:   ${native.transcript[i]}\n    polyfill: ${polyfill.transcript[i]}`);
-    process.exitCode = 1;
-  } else {
-    console.log(`  transcripts identical (${native.transcript.filter((x) => x.startsWith('error:')).length} snippets raising identically)`);
-  }
-}
+const { native, polyfill } = await nativeAndPolyfill(import.meta.url, runOnce, ['--max-old-space-size=8192']);
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+console.log(`Pyodide, ${SNIPPETS.length} snippets:`);
+console.log(`  native     load ${s(native.loadMs)}, run ${s(native.runMs)}`);
+console.log(`  polyfill   load ${s(polyfill.loadMs)} (compile + instantiate + CPython start), run ${s(polyfill.runMs)}`);
+compareTranscripts(native.transcript, polyfill.transcript, (i) => JSON.stringify(SNIPPETS[i]), 'snippets');

@@ -12,16 +12,13 @@
 // create_aggregate): emscripten then builds small Wasm modules at run time and
 // stores their functions in the main module's table, the case the polyfill's
 // tables must handle.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeAndPolyfill } from './both.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const require = createRequire(import.meta.url);
-const MARK = '\u0000wasm2es-real-result\u0000';
 
 /** Deterministic pseudo-random numbers (LCG) for the data. */
 function rng(seed) {
@@ -178,32 +175,11 @@ async function runOnce() {
   };
 }
 
-const args = process.argv.slice(2);
 const main = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (!main) {
   // Imported for its workload (bench/polyfill.mjs).
-} else if (args.includes('--polyfill')) {
-  if (typeof globalThis.WebAssembly !== 'undefined') {
-    console.error('the polyfill run needs node --noexpose-wasm');
-    process.exit(2);
-  }
-  // As an application would: install the polyfill where there is no engine.
-  const { WebAssembly } = await import(pathToFileURL(join(root, 'dist/polyfill/index.js')).href);
-  globalThis.WebAssembly = WebAssembly;
-  const r = await runOnce();
-  process.stdout.write(MARK + JSON.stringify(r) + '\n');
 } else {
-  const native = await runOnce();
-  const polyfill = await new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--noexpose-wasm', fileURLToPath(import.meta.url), '--polyfill'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => {
-      const at = out.lastIndexOf(MARK);
-      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result\n${out.slice(-2000)}`));
-      else done(JSON.parse(out.slice(at + MARK.length)));
-    });
-  });
+  const { native, polyfill } = await nativeAndPolyfill(import.meta.url, runOnce);
   const ms = (x) => `${x.toFixed(0)} ms`;
   console.log(`sql.js, ${native.statements} SQL statements (prepared executions included):`);
   console.log(`  native     init ${ms(native.initMs)}, first query ${ms(native.firstCallMs)}, workload ${ms(native.workloadMs)}, transcript ${native.hash}`);
