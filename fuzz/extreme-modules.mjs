@@ -4,7 +4,7 @@
 // expected result] with the expected results derived from how the module was
 // built, not from running it. Used by fuzz/extremes.mjs and src/extremes.test.ts.
 
-import { uleb } from './wasm-bytes.mjs';
+import { prng, uleb } from './wasm-bytes.mjs';
 
 const I32 = 0x7f;
 
@@ -317,17 +317,6 @@ export function manyFunctions(n) {
   };
 }
 
-/** mulberry32. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Straight-line i32 arithmetic on an accumulator, with occasional blocks left
 // early by `br_if` on the argument's low bit. The ops are also recorded as

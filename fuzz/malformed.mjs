@@ -37,7 +37,7 @@ import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeEntries, codePayload, concat, joinSections, readUleb, section, splitSections, uleb, ulebPadded } from './wasm-bytes.mjs';
+import { codeEntries, codePayload, concat, prng, joinSections, readUleb, section, splitSections, uleb, ulebPadded } from './wasm-bytes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -61,17 +61,6 @@ const MAX_MODULES_PER_SPEC_FILE = 40;
 // ---------------------------------------------------------------------------
 // Reproducible randomness: one generator per case, derived from (seed, case).
 
-/** mulberry32. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A well-mixed 32-bit seed for case `i` (murmur3's finalizer). */
 function caseSeed(seed, i) {
@@ -404,12 +393,9 @@ const BODY = {
     return [e, `opcode of instr #${j} ${b.ops[j] & 0xff}->${e[b.offs[j]]}`];
   },
   'instr-immediate'(b, rand) {
-    const sites = [];
-    for (let j = 0; j < b.ops.length; j++) if (hasU32Imm(b.ops[j])) sites.push(j);
-    if (sites.length === 0) return null;
-    const j = pick(rand, sites);
-    const at = b.offs[j] + 1;
-    const [v, n] = readUleb(b.entry, at);
+    const site = u32ImmSite(b, rand);
+    if (site === null) return null;
+    const { j, at, v, n } = site;
     const w = wrongCount(rand, v);
     return [splice(b.entry, at, n, uleb(w)), `immediate of instr #${j} (op ${b.ops[j]}) ${v}->${w}`];
   },
@@ -455,13 +441,21 @@ const BODY = {
   },
 };
 
-function immPadding(b, rand, valid) {
+/** A random instruction of the body with a u32 immediate: its index, the immediate's offset, value and length. */
+function u32ImmSite(b, rand) {
   const sites = [];
   for (let j = 0; j < b.ops.length; j++) if (hasU32Imm(b.ops[j])) sites.push(j);
   if (sites.length === 0) return null;
   const j = pick(rand, sites);
   const at = b.offs[j] + 1;
   const [v, n] = readUleb(b.entry, at);
+  return { j, at, v, n };
+}
+
+function immPadding(b, rand, valid) {
+  const site = u32ImmSite(b, rand);
+  if (site === null) return null;
+  const { j, at, v, n } = site;
   const len = valid ? 5 : 6 + int(rand, 5);
   if (n > len) return null;
   return [splice(b.entry, at, n, ulebPadded(v, len)), `immediate of instr #${j} (op ${b.ops[j]}) ${v} as ${len}-byte LEB`, valid ? 'same' : 'reject'];

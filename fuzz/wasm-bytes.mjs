@@ -126,3 +126,16 @@ export function codeEntries(payload) {
 export function codePayload(entries) {
   return concat([uleb(entries.length), ...entries.flatMap((e) => [uleb(e.length), e])]);
 }
+
+/** Seeded uniform numbers in [0, 1): every fuzz case is reproducible from its seed. */
+// mulberry32.
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

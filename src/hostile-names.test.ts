@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as acorn from 'acorn';
 import { compile, loadFactory } from './index.js';
-import { leb, section, vec } from './testing/wasm-bytes.js';
+import { leb, section, sleb, vec } from './testing/wasm-bytes.js';
 
 const PWNED = '__wasm2es_pwned';
 /** Every name is a string that would do something if it were ever evaluated as code. */
@@ -70,16 +70,6 @@ function hostileModule(imports: [string, string][], exportNames: string[]): Uint
     custom('', [0xff, 0x00]),
   ];
   return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...others[0], ...types, ...imps, ...funcs, ...mem, ...glob, ...exps, ...others[1], ...code, ...names, ...others[2]]);
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
 }
 
 /** An import object whose every module and field is an own data property (even `__proto__`). */
