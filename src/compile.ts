@@ -13,6 +13,16 @@ import { memoryStableFunctions } from './codegen/memory-stable.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './codegen/split.js';
 import type { Func, Instr, Module } from './ir.js';
 
+/**
+ * Decodes and validates a whole module without lowering it (what
+ * `WebAssembly.validate` asks); throws the CompileError compile() would.
+ */
+export function validateBinary(bytes: Uint8Array): void {
+  const m = decodeModule(bytes);
+  validateModule(m);
+  for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+}
+
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
   const m = decodeModule(bytes);

@@ -10,12 +10,9 @@
 // Module with equal bytes (a content hash picks the candidates, the bytes are
 // compared in full). The cache holds its entries weakly, so it never keeps a
 // dropped module's generated code alive.
-import { compile } from '../compile.js';
+import { compile, validateBinary } from '../compile.js';
 import { loadFactory } from '../load.js';
 import { decodeModule } from '../binary/module.js';
-import { decodeBody } from '../binary/code.js';
-import { validateModule } from '../validate/module.js';
-import { validateFunction } from '../validate/func.js';
 import type { CompiledModule, ExportDescriptor, ImportDescriptor } from '../api.js';
 import { CompileError } from '../runtime/index.js';
 
@@ -34,9 +31,7 @@ export interface Compiled {
 /** Decode and validate without lowering: WebAssembly.validate. */
 export function validateBytes(bytes: Uint8Array): boolean {
   try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+    validateBinary(bytes);
     return true;
   } catch (e) {
     if (e instanceof CompileError) return false;

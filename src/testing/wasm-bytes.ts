@@ -1,9 +1,6 @@
 // Helpers the unit tests share for making modules: WAT through wabt, and byte
 // builders for encodings wabt does not write. Test-only (excluded from the build).
-import { decodeModule } from '../binary/module.js';
-import { decodeBody } from '../binary/code.js';
-import { validateModule } from '../validate/module.js';
-import { validateFunction } from '../validate/func.js';
+import { validateBinary } from '../compile.js';
 import { CompileError } from '../runtime/index.js';
 
 const wabt = await (await import('wabt')).default();
@@ -28,9 +25,7 @@ export function wat(text: string, names = false): Uint8Array {
 /** null when the module decodes and validates, else the error thrown. */
 export function checkError(bytes: Uint8Array): Error | null {
   try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+    validateBinary(bytes);
     return null;
   } catch (e) {
     return e as Error;

@@ -19,10 +19,7 @@
 //  - it accepts some malformed text (out-of-range literals, reserved tokens, bad
 //    identifiers), which our own checks catch first (traitsOf).
 
-import { decodeModule } from '../binary/module.js';
-import { decodeBody } from '../binary/code.js';
-import { validateModule } from '../validate/module.js';
-import { validateFunction } from '../validate/func.js';
+import { validateBinary } from '../compile.js';
 import { f32ExactText, f64ExactText, LiteralError, parseF32Bits, parseF64Bits, parseIntBits } from './literals.js';
 import { head, parseSExprs, type SList, type SNode } from './sexpr.js';
 
@@ -497,9 +494,7 @@ function viaBinaryen(text: Uint8Array): TextResult {
 
 function validates(bytes: Uint8Array): boolean {
   try {
-    const m = decodeModule(bytes);
-    validateModule(m);
-    for (const f of m.funcs) validateFunction(m, f, decodeBody(m, f));
+    validateBinary(bytes);
     return true;
   } catch {
     return false;
