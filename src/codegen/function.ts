@@ -10,7 +10,7 @@ import { ModuleContext, zeroOf } from './context.js';
 import { OperandStack } from './stack.js';
 import { controlHandlers, type Frame } from './control.js';
 import { numericHandlers } from './numeric.js';
-import { memoryHandlers, accessSize } from './memory.js';
+import { memoryHandlers } from './memory.js';
 import { variableHandlers } from './variables.js';
 import { callHandlers } from './calls.js';
 import { tableHandlers } from './tables.js';
@@ -59,8 +59,6 @@ export class FunctionLowering {
    * grown: after calls and memory.grow, and on entry to exception handlers.
    */
   readonly cachedMems = new Set<number>();
-  /** Access sizes used per cached memory (for the `B<mem>_<size>` limits, memory.ts). */
-  readonly accessSizes = new Map<number, Set<number>>();
   /** Argument counts of tail calls that leave through `$tail` (tailcalls.ts). */
   readonly tailArities = new Set<number>();
   private handlerCounter = 0;
@@ -94,18 +92,7 @@ export class FunctionLowering {
 
   /** Re-read the cached memory bindings (after anything that may have grown memory). */
   refreshMemories(): void {
-    for (const i of this.cachedMems) {
-      const limits = this.limitSizes(i).map((z) => ` B${i}_${z} = n${i} - ${z};`).join('');
-      this.stack.emit(`D${i} = d${i}; N${i} = n${i};${limits}`);
-    }
-  }
-
-  /**
-   * Access sizes of memory i in ascending order: the refresh line after every
-   * call then reads the same in every function, which gzip rewards.
-   */
-  private limitSizes(i: number): number[] {
-    return [...this.accessSizes.get(i)!].sort((a, b) => a - b);
+    for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i}; N${i} = n${i};`);
   }
 
   /** JS code naming Wasm local i (a `let` binding, or its `$L` element). */
@@ -144,14 +131,7 @@ export class FunctionLowering {
     });
     this.usesDelegate = body.some((ins) => ins.op === 0x18);
     for (const ins of body) {
-      if (ins.op >= 0x28 && ins.op <= 0x40) {
-        const mem = ins.mem ?? 0;
-        this.cachedMems.add(mem);
-        let sizes = this.accessSizes.get(mem);
-        if (!sizes) this.accessSizes.set(mem, (sizes = new Set()));
-        const size = accessSize(ins.op);
-        if (size) sizes.add(size);
-      }
+      if (ins.op >= 0x28 && ins.op <= 0x40) this.cachedMems.add(ins.mem ?? 0);
     }
     if (loopsMixI64(body)) {
       const all = [...type.params, ...this.locals];
@@ -219,10 +199,7 @@ export class FunctionLowering {
     for (const t of this.temps) decls.push(t);
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
-    for (const i of this.cachedMems) {
-      const limits = this.limitSizes(i).map((z) => `, B${i}_${z} = n${i} - ${z}`).join('');
-      head.push(`  let D${i} = d${i}, N${i} = n${i}${limits};`);
-    }
+    for (const i of this.cachedMems) head.push(`  let D${i} = d${i}, N${i} = n${i};`);
     if (this.i64Slots.size > 0) {
       head.push(`  const $L = new BigInt64Array(${this.i64Slots.size});`);
       for (const [local, slot] of this.i64Slots) if (local < np) head.push(`  $L[${slot}] = l${local};`);

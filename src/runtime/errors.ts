@@ -14,6 +14,15 @@ export interface ErrorClasses {
   trap: (message: string) => never;
   /** Every trap error thrown so far (weakly): how handlers recognize traps. */
   traps: WeakSet<object>;
+  /**
+   * RangeErrors thrown by JS code that Wasm called, marked where the call leaves
+   * JS (values.ts). Any other RangeError thrown inside compiled code is a memory
+   * access out of bounds, reported by the DataView itself (codegen/memory.ts), or
+   * a stack overflow.
+   */
+  hostErrors: WeakSet<object>;
+  /** Marks `e` as thrown by JS code (see hostErrors) and returns it. */
+  fromHost: (e: unknown) => unknown;
 }
 
 export function defineErrors(g: any): ErrorClasses {
@@ -37,11 +46,18 @@ export function defineErrors(g: any): ErrorClasses {
     traps.add(e);
     throw e;
   };
+  const hostErrors = new WeakSet<object>();
+  const fromHost = (e: unknown): unknown => {
+    if (e instanceof RangeError) hostErrors.add(e);
+    return e;
+  };
   return {
     CompileError: pick('CompileError'),
     LinkError: pick('LinkError'),
     RuntimeError,
     trap,
     traps,
+    hostErrors,
+    fromHost,
   };
 }

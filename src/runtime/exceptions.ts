@@ -11,7 +11,9 @@
 // it, so throw_ref rethrows the very same value).
 //
 // Traps are never caught by Wasm handlers: trap errors are remembered in a WeakSet
-// (errors.ts), and call-stack exhaustion is recognized by its RangeError.
+// (errors.ts), call-stack exhaustion is recognized by its RangeError, and a
+// memory access out of bounds is the DataView's RangeError (codegen/memory.ts),
+// told from a RangeError thrown by JS by the mark JS ones get (errors.ts).
 //
 // Self-contained factory: see errors.ts.
 
@@ -24,17 +26,24 @@ export function defineExceptions(g: any, rt: any) {
   /** Payload types of a tag type (tag types are full function type strings, "params:"). */
   const paramsOf = (type: string): string[] => sigParts(type).params;
   const traps = rt.traps as WeakSet<object>;
+  const hostErrors = rt.hostErrors as WeakSet<object>;
+  const stackOverflow = (e: RangeError): boolean => /call stack/i.test(e.message);
   /**
-   * Whether a thrown value must not be caught by any Wasm handler: a trap, or a
-   * stack overflow (V8 makes every real stack overflow uncatchable, even one in JS
-   * code called from Wasm). A RangeError that JS code constructs with the same
-   * message cannot be told apart without engine support: it is treated as a stack
-   * overflow too (documented limitation, docs/exceptions.md).
+   * Whether a thrown value must not be caught by any Wasm handler: a trap, a
+   * memory access out of bounds (a RangeError JS did not throw), or a stack
+   * overflow (V8 makes every real stack overflow uncatchable, even one in JS code
+   * called from Wasm). A RangeError that JS code constructs with the stack
+   * overflow's message cannot be told apart without engine support: it is treated
+   * as a stack overflow too (documented limitation, docs/exceptions.md).
    */
   function uncatchable(e: unknown): boolean {
     if (e === null || typeof e !== 'object') return false;
     if (traps.has(e)) return true;
-    return e instanceof RangeError && /call stack/i.test((e as Error).message);
+    return e instanceof RangeError && (!hostErrors.has(e) || stackOverflow(e));
+  }
+  /** The RangeError of a DataView access out of bounds, thrown by compiled code. */
+  function isMemoryTrap(e: unknown): boolean {
+    return e instanceof RangeError && !hostErrors.has(e) && !stackOverflow(e);
   }
 
   const TYPE_CHARS: Record<string, string> = {
@@ -304,7 +313,13 @@ export function defineExceptions(g: any, rt: any) {
 
   /** An exception leaving Wasm for a JS caller: what JS must see. */
   function toHost(e: any): unknown {
-    if (!(e instanceof Exception)) return e;
+    if (!(e instanceof Exception)) {
+      if (!isMemoryTrap(e)) return e;
+      // What the memory access trap is for JS: a RuntimeError, as everywhere else.
+      const t = new rt.RuntimeError('out of bounds memory access');
+      traps.add(t);
+      return t;
+    }
     if (e.tag === JSTag) return e.payload[0];
     if (NativeException === null || lookalikeTags.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
     if (e.js === null) {

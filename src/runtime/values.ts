@@ -14,7 +14,7 @@
 // Self-contained factory: see errors.ts.
 
 export function defineValues(_g: any, rt: any) {
-  const { refInfo, sigParts } = rt;
+  const { refInfo, sigParts, fromHost } = rt;
   const RAW = Symbol('wasm2es.function');
   const LinkError = rt.LinkError as ErrorConstructor;
 
@@ -131,7 +131,11 @@ export function defineValues(_g: any, rt: any) {
       raw = function () {
         const a = taggedArray(arguments.length);
         for (let i = 0; i < a.length; i++) a[i] = arguments[i];
-        return v(...a);
+        try {
+          return v(...a);
+        } catch (e) {
+          throw fromHost(e);
+        }
       };
       raw.t = '?';
       raw.w = v;
@@ -238,12 +242,17 @@ export function defineValues(_g: any, rt: any) {
     let fn: any;
     if (rs.length <= 1) {
       fn = function () {
-        const r = callWith(v, ps, refArgs, arguments);
-        return rs.length === 0 ? undefined : toWasm(rs[0], r);
+        // Everything thrown from here on is JavaScript's, conversions included:
+        // marked, so a RangeError among it is not taken for a trap (errors.ts).
+        try {
+          const r = callWith(v, ps, refArgs, arguments);
+          return rs.length === 0 ? undefined : toWasm(rs[0], r);
+        } catch (e) {
+          throw fromHost(e);
+        }
       };
     } else {
-      fn = function () {
-        const r = callWith(v, ps, refArgs, arguments);
+      const multiResult = (r: any): any[] => {
         // The iteration protocol step by step, as the JS API does it (observable
         // through getters): @@iterator and `next` are read once each.
         const method = r === null || (typeof r !== 'object' && typeof r !== 'function') ? undefined : r[Symbol.iterator];
@@ -262,6 +271,13 @@ export function defineValues(_g: any, rt: any) {
         if (vals.length !== rs.length) throw new TypeError('multi-value result has the wrong number of values');
         for (let i = 0; i < vals.length; i++) vals[i] = toWasm(rs[i], vals[i]);
         return vals;
+      };
+      fn = function () {
+        try {
+          return multiResult(callWith(v, ps, refArgs, arguments));
+        } catch (e) {
+          throw fromHost(e);
+        }
       };
     }
     fn.t = t;
