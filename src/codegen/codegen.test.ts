@@ -1019,3 +1019,83 @@ describe('f32 NaN payloads through the fast paths', () => {
     );
   });
 });
+
+describe('i64 locals of mixing loops ($L storage and forwarding, function.ts)', () => {
+  // Every function has a loop computing on i64, so its loop-carried i64 locals
+  // live in `$L` and are forwarded through `$F` bindings within code reached
+  // from one place. Every write updates both, so a wrong forwarding shows where a
+  // path reaches a read of `$F` without having loaded or written it: each export
+  // takes such a path first (an else arm after a then arm that wrote the local,
+  // the code after an if whose arm was skipped, a block end reached by a branch
+  // before the write, a handler entered by a throw before the write).
+  // Parameters matter most: they enter `$L` without a write.
+  const wat = `(module
+    (tag $t)
+    (func $thrower (param i32) (if (local.get 0) (then (throw $t))))
+    (func (export "else_arm") (param $x i64) (param $n i32) (result i64) (local $i i32)
+      (loop $l
+        (if (i32.and (local.get $i) (i32.const 1))
+          (then (local.set $x (i64.mul (local.get $x) (i64.const 3))))
+          (else (local.set $x (i64.add (local.get $x) (i64.const 7)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $x))
+    (func (export "after_if") (param $x i64) (param $n i32) (result i64) (local $i i32) (local $acc i64)
+      (loop $l
+        (if (i32.eq (i32.rem_u (local.get $i) (i32.const 3)) (i32.const 2))
+          (then (local.set $x (i64.rotl (local.get $x) (i64.const 5)))))
+        (local.set $acc (i64.xor (local.get $acc) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.add (local.get $acc) (local.get $x)))
+    (func (export "header") (param $x i64) (param $y i64) (param $n i32) (result i64) (local $i i32)
+      (loop $l
+        (local.set $y (i64.add (local.get $y) (local.get $x)))
+        (local.set $x (i64.sub (local.get $y) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.xor (local.get $x) (local.get $y)))
+    (func (export "block_exit") (param $x i64) (param $n i32) (result i64) (local $i i32)
+      (loop $l
+        (block $b
+          (br_if $b (i32.eqz (i32.and (local.get $i) (i32.const 2))))
+          (local.set $x (i64.shl (local.get $x) (i64.const 1)))
+          (br_if $b (i32.and (local.get $i) (i32.const 4)))
+          (local.set $x (i64.or (local.get $x) (i64.const 1))))
+        (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $i))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $x))
+    ;; Legacy encoding: the native oracle here is Node 20.
+    (func (export "handler") (param $x i64) (param $n i32) (result i64) (local $i i32)
+      (loop $l
+        (try
+          (do
+            (call $thrower (i32.eqz (i32.and (local.get $i) (i32.const 1))))
+            (local.set $x (i64.mul (local.get $x) (i64.const 5)))
+            (call $thrower (i32.and (local.get $i) (i32.const 2)))
+            (local.set $x (i64.add (local.get $x) (i64.const 1000))))
+          (catch_all
+            (local.set $x (i64.sub (local.get $x) (i64.const 1)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $x)))`;
+
+  it('every path reads the value it wrote (vs native, unsplit and split into tiny pieces)', () => {
+    const bytes = wabt.parseWat('f.wat', wat, { exceptions: true });
+    const bin = new Uint8Array(bytes.toBinary({}).buffer) as Bytes;
+    bytes.destroy();
+    const n = new WebAssembly.Instance(new WebAssembly.Module(bin)).exports as any;
+    const js = compile(bin, { format: 'factory' }).js;
+    // The functions take the path under test: $L and forwarding bindings in use.
+    expect(js).toMatch(/\$L\[\d+\] = \(\$F\d+ = /);
+    for (const split of [undefined, { above: 0, target: 4, min: 1 }]) {
+      const o = loadFactory(compile(bin, { format: 'factory', split }).js).instantiateSync({}).instance.exports as any;
+      for (const [name, args] of [
+        ['else_arm', [5n, 1]], ['else_arm', [-3n, 9]],
+        ['after_if', [0x0123456789abcdefn, 1]], ['after_if', [-1n, 10]],
+        ['header', [1n, 1n, 1]], ['header', [1n, 2n, 80]],
+        ['block_exit', [7n, 1]], ['block_exit', [7n, 3]], ['block_exit', [7n, 40]],
+        ['handler', [3n, 1]], ['handler', [3n, 2]], ['handler', [-9n, 11]],
+      ] as [string, unknown[]][]) {
+        const expected = n[name](...args);
+        expect(o[name](...args), `${name}(${args.join(', ')}), split ${JSON.stringify(split)}`).toBe(expected);
+      }
+    }
+  });
+});

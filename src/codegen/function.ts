@@ -18,7 +18,8 @@ import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
 import { unsupported } from '../binary/errors.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
-import type { Piece } from './split.js';
+import { OP_OUTLINE_CALL, type Piece } from './split.js';
+import { Liveness, frameStructure } from './liveness.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
 
@@ -32,6 +33,21 @@ for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableH
 const OPENERS = new Set([0x02, 0x03, 0x04, 0x06, 0x1f]);
 /** Opcodes that end or split a frame. */
 const SPLITTERS = new Set([0x05, 0x07, 0x19, 0x18]);
+/**
+ * Opcodes across which forwarded locals stay forwarded (FunctionLowering's
+ * `forwarded`): the code after them is reached only from just before them (the
+ * entry of a block, if, try or try_table; branches, whose fall-through is the
+ * only way on) and they write locals only through local.set/tee. Anything else
+ * (a loop header, else, end, a handler, the splitter's pseudo-instructions)
+ * stops forwarding; a new opcode stops it until listed.
+ */
+const FORWARD_THROUGH = new Set<number>([
+  0x00, 0x01, 0x02, 0x04, 0x06, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x14, 0x1a, 0x1b, 0x1c, 0x1f,
+  0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
+  ...Array.from({ length: 0xc4 - 0x28 + 1 }, (_, k) => 0x28 + k),
+  0xd0, 0xd1, 0xd2,
+  ...Array.from({ length: 0x12 }, (_, k) => 0xfc00 + k),
+]);
 
 export class FunctionLowering {
   readonly ctx: ModuleContext;
@@ -52,6 +68,21 @@ export class FunctionLowering {
    * faster mixing loops, docs/performance.md). Empty: plain `let` locals.
    */
   readonly i64Slots = new Map<number, number>();
+  /**
+   * `$L` locals whose current value is also in a plain binding `$F<slot>` (set
+   * by local.set/tee since the last control-flow boundary). Reads use the
+   * binding: a value read back from the typed array right after being stored
+   * waits for the store (a chain of updates to one local went through memory
+   * at every step), while the binding stays a raw 64-bit register in V8.
+   * Every write updates both, so the binding is exact wherever the path to it
+   * loaded or wrote it; the set is emptied where another path may arrive
+   * without having done so (else, a handler, an end: FORWARD_THROUGH), and at
+   * loop headers, where a binding live around the back-edge would be boxed.
+   * i64mix: 7.2x -> 6.2x native, together with `loopCarried`.
+   */
+  private readonly forwarded = new Set<number>();
+  /** Slots that were ever forwarded: their `$F<slot>` bindings are declared. */
+  private readonly forwardSlots = new Set<number>();
   /**
    * Memories whose DataView and byte length this function keeps in locals `D<i>`
    * / `N<i>` (reading the instance's bindings on every access measured ~1.8x
@@ -95,10 +126,41 @@ export class FunctionLowering {
     for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i}; N${i} = n${i};`);
   }
 
-  /** JS code naming Wasm local i (a `let` binding, or its `$L` element). */
+  /** JS code naming Wasm local i's storage (a `let` binding, or its `$L` element). */
   local(i: number): string {
     const slot = this.i64Slots.get(i);
     return slot === undefined ? 'l' + i : `$L[${slot}]`;
+  }
+
+  /**
+   * JS code reading Wasm local i. A `$L` local is read through its `$F`
+   * binding, loaded first if it is not forwarded yet: a second read in the same
+   * straight-line code then costs no memory access. Loading early is exact: a
+   * pending read of the local is evaluated before any later write to it.
+   */
+  localRead(i: number): string {
+    const slot = this.i64Slots.get(i);
+    if (slot === undefined) return 'l' + i;
+    if (!this.forwarded.has(i)) {
+      this.stack.emit(`$F${slot} = $L[${slot}];`);
+      this.forwarded.add(i);
+      this.forwardSlots.add(slot);
+    }
+    return `$F${slot}`;
+  }
+
+  /** Statement code writing `value` to local i (forwarding a `$L` local: see `forwarded`). */
+  writeLocal(i: number, value: string): string {
+    const slot = this.i64Slots.get(i);
+    if (slot === undefined) return `l${i} = ${value};`;
+    this.forwarded.add(i);
+    this.forwardSlots.add(slot);
+    return `$L[${slot}] = ($F${slot} = ${value});`;
+  }
+
+  /** Stop forwarding: code from here on may be reached from elsewhere. */
+  forgetForwarding(): void {
+    this.forwarded.clear();
   }
 
   helper(name: string): string {
@@ -135,8 +197,9 @@ export class FunctionLowering {
     }
     if (loopsMixI64(body)) {
       const all = [...type.params, ...this.locals];
+      const carried = loopCarried(body, all.length);
       all.forEach((t, i) => {
-        if (t === ValType.I64) this.i64Slots.set(i, this.i64Slots.size);
+        if (t === ValType.I64 && (carried === null || carried.has(i))) this.i64Slots.set(i, this.i64Slots.size);
       });
     }
     const tailBlock = needsTailBlock(body);
@@ -173,6 +236,7 @@ export class FunctionLowering {
       }
       const h = handlers.get(op);
       if (!h) throw unsupported(ins.offset, `opcode 0x${op.toString(16)}`);
+      if (this.forwarded.size > 0 && !FORWARD_THROUGH.has(op)) this.forgetForwarding();
       h(this, ins);
     }
 
@@ -195,6 +259,7 @@ export class FunctionLowering {
     this.locals.forEach((t, i) => {
       if (!this.i64Slots.has(np + i)) decls.push(`l${np + i} = ${zeroOf(t)}`);
     });
+    for (const slot of this.forwardSlots) decls.push('$F' + slot);
     for (let k = 0; k <= st.maxSlotUsed; k++) decls.push('s' + k);
     for (const t of this.temps) decls.push(t);
     // Long declaration lists are split so no single line grows without bound.
@@ -234,6 +299,25 @@ function loopsMixI64(body: Instr[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Locals live at some loop header (the only ones V8 would box as BigInts: see
+ * i64Slots); the others are written before they are read in every iteration
+ * and stay plain bindings. Null when the body holds the splitter's
+ * pseudo-instructions (their reads and writes are not modelled): then every
+ * i64 local counts as carried.
+ */
+function loopCarried(body: Instr[], nLocals: number): Set<number> | null {
+  if (body.some((ins) => ins.op >= OP_OUTLINE_CALL)) return null;
+  const frames = frameStructure(body);
+  const live = new Liveness(body, nLocals, frames!.endOf, frames!.seps);
+  const carried = new Set<number>();
+  body.forEach((ins, i) => {
+    if (ins.op !== 0x03) return;
+    for (let l = 0; l < nLocals; l++) if (live.liveAt(i + 1, l)) carried.add(l);
+  });
+  return carried;
 }
 
 /** Return the function's results from the top of the stack. */

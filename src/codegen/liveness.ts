@@ -1,8 +1,9 @@
-// Liveness of locals in one function body, for the splitter (split.ts): a piece
+// Liveness of locals in one function body. For the splitter (split.ts): a piece
 // needs as parameters only the locals live where it starts, and writes back
 // only those live where it exits. In an interpreter loop most of a case's
 // locals are temporaries the next case overwrites; passing and copying them
-// all made every dispatch several times dearer.
+// all made every dispatch several times dearer. For i64 locals (function.ts):
+// only those live at a loop header need the `$L` array.
 //
 // Backward dataflow over program points: point p is "before instruction p".
 // Successors follow the structured control flow; an instruction inside a try
@@ -10,6 +11,39 @@
 // any enclosing try in the function, which over-approximates (more live locals
 // is always safe: a value passed or copied in vain).
 import type { Instr } from '../ir.js';
+
+export function isOpener(op: number): boolean {
+  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
+}
+
+/** The matching end (`endOf[opener]`) and separators (else, catch, catch_all) of every structured instruction. */
+export interface FrameStructure {
+  endOf: Int32Array;
+  seps: Map<number, number[]>;
+}
+
+/** The frame structure of a body; null when nesting exceeds `maxNesting`. */
+export function frameStructure(body: Instr[], maxNesting = Infinity): FrameStructure | null {
+  const n = body.length;
+  const endOf = new Int32Array(n).fill(-1);
+  const seps = new Map<number, number[]>();
+  const open: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = body[i].op;
+    if (isOpener(op)) {
+      open.push(i);
+      if (open.length > maxNesting) return null;
+    } else if (op === 0x05 || op === 0x07 || op === 0x19) {
+      const o = open[open.length - 1];
+      let s = seps.get(o);
+      if (!s) seps.set(o, (s = []));
+      s.push(i);
+    } else if ((op === 0x0b || op === 0x18) && open.length > 0) {
+      endOf[open.pop()!] = i;
+    }
+  }
+  return { endOf, seps };
+}
 
 export class Liveness {
   /** Words per set; `sets` holds one set per program point 0..n. */

@@ -40,7 +40,7 @@
 // dispatch pass through an extra call and return. Small loops are never cut:
 // a loop body split into pieces would pay a call per iteration.
 import type { FuncType, Instr, ValType } from '../ir.js';
-import { Liveness } from './liveness.js';
+import { Liveness, frameStructure, isOpener } from './liveness.js';
 
 export const OP_OUTLINE_CALL = 0x1f000;
 export const OP_OUTLINE_EXIT = 0x1f001;
@@ -71,15 +71,6 @@ const MAX_NESTING = 2000;
 
 const EMPTY: FuncType = { params: [], results: [] };
 
-function isOpener(op: number): boolean {
-  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
-}
-function isSeparator(op: number): boolean {
-  return op === 0x05 || op === 0x07 || op === 0x19;
-}
-function isCloser(op: number): boolean {
-  return op === 0x0b || op === 0x18;
-}
 
 /** An enclosing frame of the sequence being split. */
 interface PathFrame {
@@ -127,24 +118,9 @@ export function splitFunction(
   const PIECE_TARGET = sizes.target;
   const PIECE_MIN = sizes.min;
   const n = body.length;
-  // Matching ends and separators of every structured instruction.
-  const endOf = new Int32Array(n).fill(-1);
-  const seps = new Map<number, number[]>();
-  const open: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const op = body[i].op;
-    if (isOpener(op)) {
-      open.push(i);
-      if (open.length > MAX_NESTING) return null;
-    } else if (isSeparator(op)) {
-      const o = open[open.length - 1];
-      let s = seps.get(o);
-      if (!s) seps.set(o, (s = []));
-      s.push(i);
-    } else if (isCloser(op) && open.length > 0) {
-      endOf[open.pop()!] = i;
-    }
-  }
+  const frames = frameStructure(body, MAX_NESTING);
+  if (!frames) return null;
+  const { endOf, seps } = frames;
   const sizeOf = (i: number) => (i + 1 < n ? body[i + 1].offset - body[i].offset : 1);
   const pieces: Piece[] = [];
   let outSlots = 0;

@@ -39,19 +39,19 @@ export const variableHandlers = new Map<number, Handler>([
   [0x1a, drop],
   [0x1b, select],
   [0x1c, select],
-  [0x20, (fl, ins) => fl.stack.push(fl.local(ins.index!), Flag.Local, -1, 1, ins.index!)],
+  [0x20, (fl, ins) => fl.stack.push(fl.localRead(ins.index!), Flag.Local, -1, 1, ins.index!)],
   [0x21, (fl, ins) => {
     const st = fl.stack;
     st.flushForStatement(ins.index!, 1);
     const v = st.pop();
-    st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
+    st.emit(fl.writeLocal(ins.index!, st.value(v)));
   }],
   [0x22, (fl, ins) => {
     const st = fl.stack;
     st.flushForStatement(ins.index!, 1);
     const v = st.pop();
-    st.emit(`${fl.local(ins.index!)} = ${st.value(v)};`);
-    st.push(fl.local(ins.index!), Flag.Local, -1, 1, ins.index!);
+    st.emit(fl.writeLocal(ins.index!, st.value(v)));
+    st.push(fl.localRead(ins.index!), Flag.Local, -1, 1, ins.index!);
   }],
   [0x23, (fl, ins) => {
     const g = fl.ctx.globals[ins.index!];
