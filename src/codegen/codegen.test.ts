@@ -1099,3 +1099,22 @@ describe('i64 locals of mixing loops ($L storage and forwarding, function.ts)', 
     }
   });
 });
+
+describe('i32 division and remainder by a literal (inline unless it can trap)', () => {
+  it('every divisor kind agrees with native, traps included', () => {
+    const divisors = [1, -1, 2, -2, 3, -3, 7, 10, -10, 65536, 0x7fffffff, -0x80000000, 0x55555555, 0];
+    const ops = ['div_s', 'div_u', 'rem_s', 'rem_u'];
+    const funcs = ops.flatMap((op) =>
+      divisors.map((c, k) => `(func (export "${op}_${k}") (param i32) (result i32) (i32.${op} (local.get 0) (i32.const ${c})))`),
+    );
+    const dividends = [0, 1, -1, 2, 7, -7, 100, -100, 0x7fffffff, -0x80000000, -0x7fffffff, 123456789, -987654321, 0x55555555];
+    const calls: Call[] = ops.flatMap((op) => divisors.flatMap((_, k) => dividends.map((x) => [`${op}_${k}`, x] as Call)));
+    const wat = `(module ${funcs.join('\n')})`;
+    // The literal divisors really are inlined where they cannot trap.
+    const js = compile(wat2wasm(wat)).js;
+    expect(js).toMatch(/\(l0 % 7\) \| 0/);
+    expect(js).toMatch(/\(\(l0 >>> 0\) \/ 2147483648\) \| 0/);
+    expect(js).toMatch(/\$i32DivS\(l0, \(-1\)\)/);
+    differential(wat, calls);
+  });
+});

@@ -16,6 +16,8 @@ interface Op {
   t: Template;
   bool?: boolean;
   trap?: boolean;
+  /** Whether the code for these operands may trap, where that depends on them (overrides `trap`). */
+  trapsWith?: (b: string) => boolean;
 }
 
 const AI = 'BigInt.asIntN(64, ';
@@ -29,10 +31,35 @@ const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}
 const fr = (x: string) => `Math.fround(${x})`;
 
 
+/** The value of an integer literal operand, or null. */
+const literal = (x: string): number | null => {
+  const m = /^\(?(-?\d+)\)?$/.exec(x);
+  return m ? Number(m[1]) : null;
+};
+
 /** An i32 operand read as unsigned: literals are converted here, not at run time. */
 const u32 = (x: string): string => {
-  const m = /^\(?(-?\d+)\)?$/.exec(x);
-  return m ? String(Number(m[1]) >>> 0) : `(${x} >>> 0)`;
+  const c = literal(x);
+  return c !== null ? String(c >>> 0) : `(${x} >>> 0)`;
+};
+
+/**
+ * i32 division and remainder. By a literal that cannot trap (nonzero; for
+ * div_s also not -1, the INT_MIN / -1 overflow) the operation is inline JS,
+ * which V8 turns into an integer division (or a multiply by the reciprocal);
+ * otherwise the helper checks and traps. `inline` returns null where it can't.
+ */
+const divRem = (name: string, inline: (a: string, c: number) => string | null): Op => {
+  const byLiteral = (a: string, b: string): string | null => {
+    const c = literal(b);
+    return c === null ? null : inline(a, c);
+  };
+  return {
+    arity: 2,
+    t: (a, b, h) => byLiteral(a, b) ?? `${h(name)}(${a}, ${b})`,
+    trap: true,
+    trapsWith: (b) => byLiteral('0', b) === null,
+  };
 };
 
 const ops = new Map<number, Op>([
@@ -75,10 +102,12 @@ const ops = new Map<number, Op>([
   [0x6a, bin((a, b) => `(${a} + ${b}) | 0`)],
   [0x6b, bin((a, b) => `(${a} - ${b}) | 0`)],
   [0x6c, bin((a, b) => `Math.imul(${a}, ${b})`)],
-  [0x6d, helper2('i32DivS', true)],
-  [0x6e, helper2('i32DivU', true)],
-  [0x6f, helper2('i32RemS', true)],
-  [0x70, helper2('i32RemU', true)],
+  // Truncating a quotient of int32s through a double is exact: its fraction is
+  // at least 1/|c| away from the next integer, far above a double's ulp here.
+  [0x6d, divRem('i32DivS', (a, c) => (c === 0 || c === -1 ? null : `(${a} / ${numberLiteral(c)}) | 0`))],
+  [0x6e, divRem('i32DivU', (a, c) => (c === 0 ? null : `(${u32(a)} / ${c >>> 0}) | 0`))],
+  [0x6f, divRem('i32RemS', (a, c) => (c === 0 ? null : `(${a} % ${numberLiteral(c)}) | 0`))],
+  [0x70, divRem('i32RemU', (a, c) => (c === 0 ? null : `(${u32(a)} % ${c >>> 0}) | 0`))],
   [0x71, bin((a, b) => `${a} & ${b}`)],
   [0x72, bin((a, b) => `${a} | ${b}`)],
   [0x73, bin((a, b) => `${a} ^ ${b}`)],
@@ -203,6 +232,7 @@ function lowerOp(op: Op, opcode: number): Handler {
     const read = (e: Entry) => (anyNaN ? st.valueAnyNaN(e) : st.value(e));
     let operands: Entry[];
     let code: string;
+    let traps = op.trap;
     if (op.arity === 1) {
       const a = st.pop();
       operands = [a];
@@ -211,9 +241,11 @@ function lowerOp(op: Op, opcode: number): Handler {
       const b = st.pop();
       const a = st.pop();
       operands = [a, b];
-      code = op.t(read(a), read(b), h);
+      const bc = read(b);
+      code = op.t(read(a), bc, h);
+      if (op.trapsWith) traps = op.trapsWith(bc);
     }
-    let extra = op.trap ? Flag.Effect : 0;
+    let extra = traps ? Flag.Effect : 0;
     if (op.bool) extra |= Flag.Bool;
     if (CANON_RESULT.has(opcode)) extra |= Flag.Canon;
     st.pushFrom(`(${code})`, operands, extra);
