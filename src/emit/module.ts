@@ -241,7 +241,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
     }
   });
   // The start function runs as if called from JS: an exception leaving it is what JS expects.
-  if (m.start !== null) body.line(`  try { ${ctx.funcName(m.start)}(); } catch (e) { throw $rt.toHost(e); }`);
+  if (m.start !== null) body.line(`  $rt.runStart(${ctx.funcName(m.start)});`);
   body.line('  return $x;');
   body.line('}');
 

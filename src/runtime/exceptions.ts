@@ -13,7 +13,8 @@
 // Traps are never caught by Wasm handlers: trap errors are remembered in a WeakSet
 // (errors.ts), call-stack exhaustion is recognized by its RangeError, and a
 // memory access out of bounds is the DataView's RangeError (codegen/memory.ts),
-// told from a RangeError thrown by JS by the mark JS ones get (errors.ts).
+// told from a RangeError thrown by JS by the count of running JS calls
+// (errors.ts: hostCalls).
 //
 // Self-contained factory: see errors.ts.
 
@@ -27,6 +28,7 @@ export function defineExceptions(g: any, rt: any) {
   const paramsOf = (type: string): string[] => sigParts(type).params;
   const traps = rt.traps as WeakSet<object>;
   const hostErrors = rt.hostErrors as WeakSet<object>;
+  const settle = rt.settle as (e: unknown) => void;
   const stackOverflow = (e: RangeError): boolean => /call stack/i.test(e.message);
   /**
    * Whether a thrown value must not be caught by any Wasm handler: a trap, a
@@ -37,6 +39,7 @@ export function defineExceptions(g: any, rt: any) {
    * as a stack overflow too (documented limitation, docs/exceptions.md).
    */
   function uncatchable(e: unknown): boolean {
+    settle(e);
     if (e === null || typeof e !== 'object') return false;
     if (traps.has(e)) return true;
     return e instanceof RangeError && (!hostErrors.has(e) || stackOverflow(e));
@@ -313,6 +316,7 @@ export function defineExceptions(g: any, rt: any) {
 
   /** An exception leaving Wasm for a JS caller: what JS must see. */
   function toHost(e: any): unknown {
+    settle(e);
     if (!(e instanceof Exception)) {
       if (!isMemoryTrap(e)) return e;
       // What the memory access trap is for JS: a RuntimeError, as everywhere else.
@@ -338,8 +342,23 @@ export function defineExceptions(g: any, rt: any) {
     return e.js;
   }
 
+  /** Runs a module's start function as a call from JS into compiled code (see makeWrapper, values.ts). */
+  function runStart(f: () => void): void {
+    const hostCalls = rt.hostCalls as { running: number; base: number };
+    const outer = hostCalls.base;
+    hostCalls.base = hostCalls.running;
+    try {
+      f();
+    } catch (e) {
+      const x = toHost(e);
+      hostCalls.base = outer;
+      throw x;
+    }
+    hostCalls.base = outer;
+  }
+
   return {
-    uncatchable, Tag: TagClass, Exception: NativeException ?? Exception,
+    uncatchable, runStart, Tag: TagClass, Exception: NativeException ?? Exception,
     JSTag, newTag, importTag, isTag, tagTypes, exn, exnref, rethrowable, payloadOf, toHost, HostExn,
   };
 }

@@ -14,7 +14,8 @@
 // Self-contained factory: see errors.ts.
 
 export function defineValues(_g: any, rt: any) {
-  const { refInfo, sigParts, fromHost } = rt;
+  const { refInfo, sigParts } = rt;
+  const hostCalls = rt.hostCalls as { running: number; base: number };
   const RAW = Symbol('wasm2es.function');
   const LinkError = rt.LinkError as ErrorConstructor;
 
@@ -131,11 +132,11 @@ export function defineValues(_g: any, rt: any) {
       raw = function () {
         const a = taggedArray(arguments.length);
         for (let i = 0; i < a.length; i++) a[i] = arguments[i];
-        try {
-          return v(...a);
-        } catch (e) {
-          throw fromHost(e);
-        }
+        // Counted as a JS call (errors.ts): it can call JS imports of its own.
+        hostCalls.running++;
+        const r = v(...a);
+        hostCalls.running--;
+        return r;
       };
       raw.t = '?';
       raw.w = v;
@@ -165,12 +166,19 @@ export function defineValues(_g: any, rt: any) {
       const a = taggedArray(np);
       for (let i = 0; i < np; i++) a[i] = toWasm(ps[i], arguments[i]);
       let r;
+      // A new stretch of compiled code: the count of running JS calls made
+      // from Wasm starts from here (errors.ts: hostCalls).
+      const outer = hostCalls.base;
+      hostCalls.base = hostCalls.running;
       try {
         r = f(...a);
       } catch (e) {
         // A Wasm exception leaving for JS becomes what JS expects (exceptions.ts).
-        throw rt.toHost(e);
+        const x = rt.toHost(e);
+        hostCalls.base = outer;
+        throw x;
       }
+      hostCalls.base = outer;
       if (rs.length === 1) return toJS(rs[0], r);
       if (rs.length === 0) return undefined;
       const out = taggedArray(rs.length);
@@ -242,14 +250,13 @@ export function defineValues(_g: any, rt: any) {
     let fn: any;
     if (rs.length <= 1) {
       fn = function () {
-        // Everything thrown from here on is JavaScript's, conversions included:
-        // marked, so a RangeError among it is not taken for a trap (errors.ts).
-        try {
-          const r = callWith(v, ps, refArgs, arguments);
-          return rs.length === 0 ? undefined : toWasm(rs[0], r);
-        } catch (e) {
-          throw fromHost(e);
-        }
+        // Everything thrown between the counts is JavaScript's, conversions
+        // included, so a RangeError among it is not taken for a trap (errors.ts).
+        hostCalls.running++;
+        const r = callWith(v, ps, refArgs, arguments);
+        const w = rs.length === 0 ? undefined : toWasm(rs[0], r);
+        hostCalls.running--;
+        return w;
       };
     } else {
       const multiResult = (r: any): any[] => {
@@ -273,11 +280,10 @@ export function defineValues(_g: any, rt: any) {
         return vals;
       };
       fn = function () {
-        try {
-          return multiResult(callWith(v, ps, refArgs, arguments));
-        } catch (e) {
-          throw fromHost(e);
-        }
+        hostCalls.running++;
+        const w = multiResult(callWith(v, ps, refArgs, arguments));
+        hostCalls.running--;
+        return w;
       };
     }
     fn.t = t;
