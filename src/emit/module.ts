@@ -240,8 +240,10 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
     }
   });
-  // The start function runs as if called from JS: an exception leaving it is what JS expects.
-  if (m.start !== null) body.line(`  $rt.runStart(${ctx.funcName(m.start)});`);
+  // The start function runs as if called from JS, through its exported-function
+  // wrapper: an exception leaving it is what JS expects, and the count of
+  // running JS calls starts afresh (runtime/errors.ts: hostCalls).
+  if (m.start !== null) body.line(`  $rt.funcToJS(${ctx.funcName(m.start)})();`);
   body.line('  return $x;');
   body.line('}');
 

@@ -342,23 +342,8 @@ export function defineExceptions(g: any, rt: any) {
     return e.js;
   }
 
-  /** Runs a module's start function as a call from JS into compiled code (see makeWrapper, values.ts). */
-  function runStart(f: () => void): void {
-    const hostCalls = rt.hostCalls as { running: number; base: number };
-    const outer = hostCalls.base;
-    hostCalls.base = hostCalls.running;
-    try {
-      f();
-    } catch (e) {
-      const x = toHost(e);
-      hostCalls.base = outer;
-      throw x;
-    }
-    hostCalls.base = outer;
-  }
-
   return {
-    uncatchable, runStart, Tag: TagClass, Exception: NativeException ?? Exception,
+    uncatchable, Tag: TagClass, Exception: NativeException ?? Exception,
     JSTag, newTag, importTag, isTag, tagTypes, exn, exnref, rethrowable, payloadOf, toHost, HostExn,
   };
 }

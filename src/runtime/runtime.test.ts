@@ -506,6 +506,31 @@ describe('instantiation and host calls', () => {
     });
   });
 
+  it('a re-exported JS function gets exactly the Wasm parameters, whatever JS passes', () => {
+    const bytes = wat2wasm(`(module
+      (import "env" "f0" (func $f0 (result i32)))
+      (import "env" "f1" (func $f1 (param f64) (result i32)))
+      (import "env" "f2" (func $f2 (param i32 i32) (result i32)))
+      (import "env" "f3" (func $f3 (param i32 f64 i32) (result i32)))
+      (import "env" "f5" (func $f5 (param i32 i32 i32 i32 i32) (result i32)))
+      (export "f0" (func $f0)) (export "f1" (func $f1)) (export "f2" (func $f2))
+      (export "f3" (func $f3)) (export "f5" (func $f5)))`);
+    same((api, step) => {
+      const seen: string[] = [];
+      const rec = function (...args: unknown[]) {
+        seen.push(`${args.length}:${args.map(String).join(',')}`);
+        return args.length;
+      };
+      const x = api.instantiate(bytes, { env: { f0: rec, f1: rec, f2: rec, f3: rec, f5: rec } });
+      for (const name of ['f0', 'f1', 'f2', 'f3', 'f5']) {
+        step(`${name}()`, () => x[name]());
+        step(`${name}(1.5, "7")`, () => x[name](1.5, '7'));
+        step(`${name}(1, 2, 3, 4, 5, 6, 7)`, () => x[name](1, 2, 3, 4, 5, 6, 7));
+      }
+      step('what the JS function saw', () => seen.join(' | '));
+    });
+  });
+
   it('argument conversions happen left to right, and stop at the first error', () => {
     const bytes = wat2wasm(`(module (func (export "f") (param i32 i64 f64) (result f64)
       (f64.add (f64.convert_i32_s (local.get 0)) (f64.add (f64.convert_i64_s (local.get 1)) (local.get 2)))))`);
