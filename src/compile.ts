@@ -9,7 +9,7 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
-import { memoryStableFunctions } from './codegen/memory-stable.js';
+import { callGraphFacts } from './codegen/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './codegen/split.js';
 import type { Func, Instr, Module } from './ir.js';
 
@@ -30,7 +30,9 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const ctx = new ModuleContext(m);
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
-  if (m.memories.length > 0) ctx.memoryStable = memoryStableFunctions(m, (f) => decodeBody(m, f));
+  const facts = callGraphFacts(m, (f) => decodeBody(m, f));
+  ctx.memoryStable = facts.memoryStable;
+  ctx.nonReentrant = facts.nonReentrant;
   const funcs: LoweredFunction[] = [];
   const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
   const progress = options.onProgress;

@@ -5,7 +5,7 @@ import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
 
-/** Whether a call may replace a memory buffer the function caches views of (memory-stable.ts). */
+/** Whether a call may replace a memory buffer the function caches views of (call-graph.ts). */
 function needsRefresh(fl: FunctionLowering, funcIndex?: number): boolean {
   return fl.cachedMems.size > 0 && (funcIndex === undefined || !fl.ctx.memoryStable[funcIndex]);
 }

@@ -1118,3 +1118,52 @@ describe('i32 division and remainder by a literal (inline unless it can trap)', 
     differential(wat, calls);
   });
 });
+
+describe('the $L array of a function that is never entered twice at once (call-graph.ts)', () => {
+  // $mix reads its i64 local before writing it (must be 0 on every call, as a
+  // fresh array would be); $rec recurses and $viajs re-enters itself through a
+  // JS import, so each call needs its own array: a shared one would be clobbered.
+  const wat = `(module
+    (import "env" "again" (func $again (param i64 i32) (result i64)))
+    (func $mix (export "mix") (param $x i64) (param $n i32) (result i64) (local $acc i64) (local $i i32)
+      (local.set $x (i64.add (local.get $x) (local.get $acc)))
+      (loop $l
+        (local.set $acc (i64.xor (i64.mul (local.get $acc) (i64.const 31)) (local.get $x)))
+        (local.set $x (i64.rotl (local.get $x) (i64.const 7)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $acc))
+    (func $rec (export "rec") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
+      (loop $l
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 3)) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+      (if (local.get $d)
+        (then (local.set $acc (i64.xor (local.get $acc) (call $rec (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1)))))))
+      (i64.add (local.get $acc) (local.get $x)))
+    (func $viajs (export "viajs") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
+      (loop $l
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 5)) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+      (if (local.get $d)
+        (then (local.set $acc (i64.xor (local.get $acc) (call $again (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1)))))))
+      (i64.add (local.get $acc) (local.get $x))))`;
+
+  it('one array for $mix only; results equal native on repeated and re-entered calls', () => {
+    const bin = wat2wasm(wat);
+    const js = compile(bin).js;
+    // $mix shares an array; the other two allocate one per call.
+    expect(js.match(/const \$L = K\d+;/g)?.length).toBe(1);
+    expect(js.match(/const \$L = new BigInt64Array/g)?.length).toBe(2);
+    let nx: any, ox: any;
+    const n = new WebAssembly.Instance(new WebAssembly.Module(bin), { env: { again: (x: bigint, d: number) => nx.viajs(x, d) } }).exports as any;
+    nx = n;
+    const o = loadFactory(compile(bin, { format: 'factory' }).js).instantiateSync({ env: { again: (x: bigint, d: number) => ox.viajs(x, d) } }).instance.exports as any;
+    ox = o;
+    for (const [name, args] of [
+      ['mix', [5n, 4]], ['mix', [5n, 4]], ['mix', [-1n, 9]], ['mix', [5n, 4]],
+      ['rec', [7n, 0]], ['rec', [7n, 5]], ['rec', [-3n, 9]],
+      ['viajs', [7n, 0]], ['viajs', [7n, 5]], ['viajs', [-3n, 9]],
+    ] as [string, unknown[]][]) {
+      expect(o[name](...args), `${name}(${args.join(', ')})`).toBe(n[name](...args));
+    }
+  });
+});

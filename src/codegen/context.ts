@@ -107,14 +107,17 @@ export class ModuleContext {
   indent = true;
   /**
    * memoryStable[i] === 1: a call to function i never replaces a memory buffer,
-   * so no refresh of the cached views follows it (memory-stable.ts). All zero
+   * so no refresh of the cached views follows it (call-graph.ts). All zero
    * (refresh after every call) unless the compiler computed it.
    */
   memoryStable: Uint8Array;
+  /** nonReentrant[i] === 1: function i never runs twice at once (call-graph.ts); all zero unless computed. */
+  nonReentrant: Uint8Array;
 
   constructor(m: Module) {
     this.module = m;
     this.memoryStable = new Uint8Array(m.funcTypes.length);
+    this.nonReentrant = new Uint8Array(m.funcTypes.length);
     this.typeSigs = canonicalTypes(m);
     this.funcSigs = m.funcTypes.map((ti) => this.typeSigs[ti]);
     const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
@@ -130,6 +133,13 @@ export class ModuleContext {
   helper(name: string): string {
     this.helpers.add(name);
     return '$' + name;
+  }
+
+  /** A module-level binding of its own for `expr` (never shared, unlike `constant`). */
+  moduleBinding(expr: string): string {
+    const name = 'K' + this.constants.length;
+    this.constants.push(`const ${name} = ${expr};`);
+    return name;
   }
 
   /** A module-level constant for an expression that is not a plain literal. */

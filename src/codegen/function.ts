@@ -98,9 +98,13 @@ export class FunctionLowering {
   readonly type: FuncType;
   readonly locals: ValType[];
 
+  /** Set when lowering a piece of a split function (split.ts). */
+  readonly piece: Piece | undefined;
+
   constructor(ctx: ModuleContext, func: Func, piece?: Piece) {
     this.ctx = ctx;
     this.func = func;
+    this.piece = piece;
     this.name = piece ? piece.name : ctx.funcName(func.index);
     this.type = piece ? piece.type : ctx.module.types[func.typeIdx];
     this.locals = piece ? piece.locals : func.locals;
@@ -266,8 +270,16 @@ export class FunctionLowering {
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
     for (const i of this.cachedMems) head.push(`  let D${i} = d${i}, N${i} = n${i};`);
     if (this.i64Slots.size > 0) {
-      head.push(`  const $L = new BigInt64Array(${this.i64Slots.size});`);
-      for (const [local, slot] of this.i64Slots) if (local < np) head.push(`  $L[${slot}] = l${local};`);
+      const array = `new BigInt64Array(${this.i64Slots.size})`;
+      if (this.piece || !this.ctx.nonReentrant[this.func.index]) {
+        head.push(`  const $L = ${array};`);
+        for (const [local, slot] of this.i64Slots) if (local < np) head.push(`  $L[${slot}] = l${local};`);
+      } else {
+        // Never entered twice at once (call-graph.ts): one array for every call,
+        // its locals zeroed on entry as a fresh one would be.
+        head.push(`  const $L = ${this.ctx.moduleBinding(array)};`);
+        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? 'l' + local : '0n'};`);
+      }
     }
     return [`function ${name}(${params.join(', ')}) {`, ...head, ...st.lines, '}'].join('\n');
   }
