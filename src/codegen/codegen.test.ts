@@ -1123,6 +1123,15 @@ describe('the $L array of a function that is never entered twice at once (call-g
   // $mix reads its i64 local before writing it (must be 0 on every call, as a
   // fresh array would be); $rec recurses and $viajs re-enters itself through a
   // JS import, so each call needs its own array: a shared one would be clobbered.
+  /** A function mixing in a loop, then calling `callee` (itself or the import that calls it back). */
+  const reentering = (name: string, callee: string, k: number) => `
+    (func $${name} (export "${name}") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
+      (loop $l
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const ${k})) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+      (if (local.get $d)
+        (then (local.set $acc (i64.xor (local.get $acc) (call ${callee} (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1)))))))
+      (i64.add (local.get $acc) (local.get $x)))`;
   const wat = `(module
     (import "env" "again" (func $again (param i64 i32) (result i64)))
     (func $mix (export "mix") (param $x i64) (param $n i32) (result i64) (local $acc i64) (local $i i32)
@@ -1132,20 +1141,8 @@ describe('the $L array of a function that is never entered twice at once (call-g
         (local.set $x (i64.rotl (local.get $x) (i64.const 7)))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (local.get $acc))
-    (func $rec (export "rec") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
-      (loop $l
-        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 3)) (local.get $x)))
-        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
-      (if (local.get $d)
-        (then (local.set $acc (i64.xor (local.get $acc) (call $rec (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1)))))))
-      (i64.add (local.get $acc) (local.get $x)))
-    (func $viajs (export "viajs") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
-      (loop $l
-        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 5)) (local.get $x)))
-        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
-      (if (local.get $d)
-        (then (local.set $acc (i64.xor (local.get $acc) (call $again (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1)))))))
-      (i64.add (local.get $acc) (local.get $x))))`;
+    ${reentering('rec', '$rec', 3)}
+    ${reentering('viajs', '$again', 5)})`;
 
   it('one array for $mix only; results equal native on repeated and re-entered calls', () => {
     const bin = wat2wasm(wat);
