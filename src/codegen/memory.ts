@@ -17,6 +17,7 @@
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
+import { wrapI64 } from './numeric.js';
 
 /** JS code for the effective address of an access: a number in [0, 2^33). */
 function address(fl: FunctionLowering, addr: Entry, ins: Instr): string {
@@ -42,16 +43,24 @@ const get = (m: string, size: number, wrap = (x: string) => x): Access => ({
   size,
   load: (v, a) => wrap(size === 1 ? `${v}.${m}(${a})` : `${v}.${m}(${a}, true)`),
 });
-const set = (m: string, size: number, conv = (x: string) => x): Access => ({
+const set = (m: string, size: number, conv = (x: string, _fl: FunctionLowering) => x): Access => ({
   size,
-  store: (v, a, x) => (size === 1 ? `${v}.${m}(${a}, ${conv(x)})` : `${v}.${m}(${a}, ${conv(x)}, true)`),
+  store: (v, a, x, fl) => (size === 1 ? `${v}.${m}(${a}, ${conv(x, fl)})` : `${v}.${m}(${a}, ${conv(x, fl)}, true)`),
 });
 const big = (x: string) => `BigInt(${x})`;
-const narrow = (x: string) => `Number(BigInt.asIntN(32, ${x}))`;
+/** i64.store8/16/32 write the low bits of the value: its low half. */
+const narrow = (x: string, fl: FunctionLowering) => wrapI64(fl, x);
 
 const accesses = new Map<number, Access>([
   [0x28, get('getInt32', 4)],
-  [0x29, get('getBigInt64', 8)],
+  // i64 as two int32 halves, the high one first: it is the one that can be out
+  // of bounds, so a store writes nothing when it traps. DataView's
+  // get/setBigInt64 are runtime calls on Node 20 (~9 / ~7 ns); the halves go
+  // through operations V8 lowers (~1.5 / ~1 ns; docs/performance.md).
+  [0x29, { size: 8, load: (v, a, fl) => {
+    const t = fl.temp('t');
+    return `(${t} = ${a}, BigInt.asIntN(64, (BigInt(${v}.getInt32(${t} + 4, true)) << 32n) | BigInt(${v}.getUint32(${t}, true))))`;
+  } }],
   // f32 with exact NaN bits (runtime/numeric.ts): the hardware conversion only on
   // the common path, the bit-exact helper when the value is a NaN.
   [0x2a, { size: 4, load: (v, a, fl) => {
@@ -71,7 +80,12 @@ const accesses = new Map<number, Access>([
   [0x34, get('getInt32', 4, big)],
   [0x35, get('getUint32', 4, big)],
   [0x36, set('setInt32', 4)],
-  [0x37, set('setBigInt64', 8)],
+  [0x37, { size: 8, store: (v, a, x, fl) => {
+    // Its own address temporary: the value may contain loads, which use `t`.
+    const t = fl.temp('$ta');
+    const [s64, s32] = fl.ctx.scratch();
+    return `${t} = ${a}; ${s64}[0] = ${x}; ${v}.setInt32(${t} + 4, ${s32}[1], true); ${v}.setInt32(${t}, ${s32}[0], true)`;
+  } }],
   [0x38, { size: 4, store: (v, a, x, fl, canon) => {
     // A value that cannot carry a NaN payload converts exactly.
     if (canon) return `${v}.setFloat32(${a}, ${x}, true)`;

@@ -9,7 +9,7 @@ import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
 
-type Template = (a: string, b: string, h: (name: string) => string) => string;
+type Template = (a: string, b: string, h: (name: string) => string, fl: FunctionLowering) => string;
 
 interface Op {
   arity: 1 | 2;
@@ -30,6 +30,19 @@ const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}
 const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
 
+
+/**
+ * An i64 with its sign bit flipped: unsigned order becomes signed order. V8 on
+ * Node 20 lowers this and the signed comparison (~1 ns); comparing
+ * `BigInt.asUintN(64, …)` values is a runtime call (~9 ns, docs/performance.md).
+ */
+const flipSign = (x: string): string => `${AI}${x} ^ -9223372036854775808n)`;
+
+/** i32.wrap_i64 of the i64 code `a`: its low half (see context.ts: scratch). */
+export function wrapI64(fl: FunctionLowering, a: string): string {
+  const [s64, s32] = fl.ctx.scratch();
+  return `(${s64}[0] = ${a}, ${s32}[0])`;
+}
 
 /** The value of an integer literal operand, or null. */
 const literal = (x: string): number | null => {
@@ -79,13 +92,13 @@ const ops = new Map<number, Op>([
   [0x51, cmp((a, b) => `${a} === ${b}`)],
   [0x52, cmp((a, b) => `${a} !== ${b}`)],
   [0x53, cmp((a, b) => `${a} < ${b}`)],
-  [0x54, cmp((a, b) => `${AU}${a}) < ${AU}${b})`)],
+  [0x54, cmp((a, b) => `${flipSign(a)} < ${flipSign(b)}`)],
   [0x55, cmp((a, b) => `${a} > ${b}`)],
-  [0x56, cmp((a, b) => `${AU}${a}) > ${AU}${b})`)],
+  [0x56, cmp((a, b) => `${flipSign(a)} > ${flipSign(b)}`)],
   [0x57, cmp((a, b) => `${a} <= ${b}`)],
-  [0x58, cmp((a, b) => `${AU}${a}) <= ${AU}${b})`)],
+  [0x58, cmp((a, b) => `${flipSign(a)} <= ${flipSign(b)}`)],
   [0x59, cmp((a, b) => `${a} >= ${b}`)],
-  [0x5a, cmp((a, b) => `${AU}${a}) >= ${AU}${b})`)],
+  [0x5a, cmp((a, b) => `${flipSign(a)} >= ${flipSign(b)}`)],
   // f32 / f64 comparisons (NaN compares false, != true: as in JS)
   ...[0x5b, 0x61].flatMap((base) => [
     [base, cmp((a, b) => `${a} === ${b}`)],
@@ -162,7 +175,10 @@ const ops = new Map<number, Op>([
   [0xa5, bin((a, b) => `Math.max(${a}, ${b})`)],
   [0xa6, helper2('f64Copysign')],
   // conversions
-  [0xa7, un((a) => `Number(BigInt.asIntN(32, ${a}))`)],
+  // i64 to i32 and to f64 through the scratch pair (context.ts: scratch). The
+  // f64 sum rounds once: hi * 2^32 and lo are exact doubles, so the result is
+  // the correctly rounded i64 value, as f64.convert_i64 requires.
+  [0xa7, un((a, _b, _h, fl) => wrapI64(fl, a))],
   [0xa8, helper1('i32TruncS', true)],
   [0xa9, helper1('i32TruncU', true)],
   [0xaa, helper1('i32TruncS', true)],
@@ -180,8 +196,14 @@ const ops = new Map<number, Op>([
   [0xb6, un((a) => fr(a))],
   [0xb7, un((a) => a)],
   [0xb8, un((a) => `${a} >>> 0`)],
-  [0xb9, un((a) => `Number(${a})`)],
-  [0xba, helper1('f64ConvertI64U')],
+  [0xb9, un((a, _b, _h, fl) => {
+    const [s64, s32] = fl.ctx.scratch();
+    return `(${s64}[0] = ${a}, ${s32}[1] * 4294967296 + (${s32}[0] >>> 0))`;
+  })],
+  [0xba, un((a, _b, _h, fl) => {
+    const [s64, s32] = fl.ctx.scratch();
+    return `(${s64}[0] = ${a}, (${s32}[1] >>> 0) * 4294967296 + (${s32}[0] >>> 0))`;
+  })],
   [0xbb, helper1('f64PromoteF32')],
   [0xbc, helper1('i32ReinterpretF32')],
   [0xbd, helper1('i64ReinterpretF64')],
@@ -236,13 +258,13 @@ function lowerOp(op: Op, opcode: number): Handler {
     if (op.arity === 1) {
       const a = st.pop();
       operands = [a];
-      code = op.t(read(a), '', h);
+      code = op.t(read(a), '', h, fl);
     } else {
       const b = st.pop();
       const a = st.pop();
       operands = [a, b];
       const bc = read(b);
-      code = op.t(read(a), bc, h);
+      code = op.t(read(a), bc, h, fl);
       if (op.trapsWith) traps = op.trapsWith(bc);
     }
     let extra = traps ? Flag.Effect : 0;
@@ -317,8 +339,7 @@ function variableShift64(op: Halves): Handler {
     if (st.entries[h0 - 2].flags & (Flag.Effect | Flag.State)) st.materialize(h0 - 2);
     const k = st.pop();
     const x = st.pop();
-    const S64 = fl.ctx.constant('new BigInt64Array(1)');
-    const S32 = fl.ctx.constant(`new Int32Array(${S64}.buffer)`);
+    const [S64, S32] = fl.ctx.scratch();
     const [n, lo, hi, m] = ['$n', '$lo', '$hi', '$m'].map((t) => fl.temp(t));
     st.emit(`${S64}[0] = ${st.value(k)}; ${n} = ${S32}[0] & 63; ${S64}[0] = ${st.value(x)}; ${lo} = ${S32}[0]; ${hi} = ${S32}[1];`);
     switch (op) {
