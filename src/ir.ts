@@ -213,6 +213,12 @@ export interface Instr {
   outline?: OutlineOp;
 }
 
+/** Opcodes of the pseudo-instructions codegen/split.ts inserts (see OutlineOp). */
+export const OP_OUTLINE_CALL = 0x1f000;
+export const OP_OUTLINE_EXIT = 0x1f001;
+export const OP_RETURN_STORE = 0x1f002;
+export const OP_RETURN_LOAD = 0x1f003;
+
 /**
  * Immediates of the pseudo-instructions that codegen/split.ts inserts when it
  * moves parts of a big function into separate JS functions ("pieces"). They

@@ -18,7 +18,7 @@ import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
 import { unsupported } from '../binary/errors.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
-import { OP_OUTLINE_CALL, type Piece } from './split.js';
+import type { Piece } from './split.js';
 import { Liveness, frameStructure } from './liveness.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
@@ -203,7 +203,7 @@ export class FunctionLowering {
       const all = [...type.params, ...this.locals];
       const carried = loopCarried(body, all.length);
       all.forEach((t, i) => {
-        if (t === ValType.I64 && (carried === null || carried.has(i))) this.i64Slots.set(i, this.i64Slots.size);
+        if (t === ValType.I64 && carried.has(i)) this.i64Slots.set(i, this.i64Slots.size);
       });
     }
     const tailBlock = needsTailBlock(body);
@@ -316,12 +316,10 @@ function loopsMixI64(body: Instr[]): boolean {
 /**
  * Locals live at some loop header (the only ones V8 would box as BigInts: see
  * i64Slots); the others are written before they are read in every iteration
- * and stay plain bindings. Null when the body holds the splitter's
- * pseudo-instructions (their reads and writes are not modelled): then every
- * i64 local counts as carried.
+ * and stay plain bindings. Also for split bodies and pieces: liveness.ts
+ * models the splitter's pseudo-instructions.
  */
-function loopCarried(body: Instr[], nLocals: number): Set<number> | null {
-  if (body.some((ins) => ins.op >= OP_OUTLINE_CALL)) return null;
+function loopCarried(body: Instr[], nLocals: number): Set<number> {
   const frames = frameStructure(body);
   const live = new Liveness(body, nLocals, frames!.endOf, frames!.seps);
   const carried = new Set<number>();

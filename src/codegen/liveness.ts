@@ -11,6 +11,7 @@
 // any enclosing try in the function, which over-approximates (more live locals
 // is always safe: a value passed or copied in vain).
 import type { Instr } from '../ir.js';
+import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT } from '../ir.js';
 
 export function isOpener(op: number): boolean {
   return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
@@ -122,6 +123,7 @@ export class Liveness {
           add(target(ins.depth!));
           fallsThrough = false;
           break;
+        case OP_OUTLINE_EXIT: // returns from the piece (split.ts)
         case 0x00: case 0x0f: case 0x08: case 0x09: case 0x0a: case 0x12: case 0x13: case 0x15:
           fallsThrough = false;
           break;
@@ -132,7 +134,9 @@ export class Liveness {
     }
     succStart[n] = succ.length;
 
-    // use/def per instruction are single locals: apply them inline.
+    // use/def per instruction are single locals, except for the splitter's
+    // pseudo-instructions (a piece's call reads its arguments and writes back
+    // its results; a piece's exit reads what it writes back): apply them inline.
     let changed = true;
     const tmp = new Uint32Array(words);
     while (changed) {
@@ -146,6 +150,11 @@ export class Liveness {
         const ins = body[i];
         if (ins.op === 0x21 || ins.op === 0x22) tmp[ins.index! >>> 5] &= ~(1 << (ins.index! & 31));
         else if (ins.op === 0x20) tmp[ins.index! >>> 5] |= 1 << (ins.index! & 31);
+        else if (ins.op === OP_OUTLINE_CALL || ins.op === OP_OUTLINE_EXIT) {
+          const o = ins.outline!;
+          if (ins.op === OP_OUTLINE_CALL) for (const l of o.writes!) tmp[l >>> 5] &= ~(1 << (l & 31));
+          for (const l of (ins.op === OP_OUTLINE_CALL ? o.args! : o.writes!)) tmp[l >>> 5] |= 1 << (l & 31);
+        }
         const base = i * words;
         for (let w = 0; w < words; w++) {
           if (sets[base + w] !== tmp[w]) {

@@ -7,7 +7,7 @@
 // writing them and its caller reading them, so one set serves every piece.
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag } from './stack.js';
-import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from './split.js';
+import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from '../ir.js';
 
 /** Copies between written-back locals and their `$o<k>` slots, 8 per line. */
 function emitCopies(fl: FunctionLowering, writes: number[], copy: (local: string, slot: string) => string): void {

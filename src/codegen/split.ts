@@ -40,12 +40,9 @@
 // dispatch pass through an extra call and return. Small loops are never cut:
 // a loop body split into pieces would pay a call per iteration.
 import type { FuncType, Instr, ValType } from '../ir.js';
+import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from '../ir.js';
 import { Liveness, frameStructure, isOpener } from './liveness.js';
 
-export const OP_OUTLINE_CALL = 0x1f000;
-export const OP_OUTLINE_EXIT = 0x1f001;
-export const OP_RETURN_STORE = 0x1f002;
-export const OP_RETURN_LOAD = 0x1f003;
 
 export interface Piece {
   name: string;
