@@ -19,6 +19,14 @@ export function defineBulk(_g: any, rt: any) {
   function memoryCopy(ud: Uint8Array, us: Uint8Array, d: number, s: number, n: number): void {
     d >>>= 0; s >>>= 0; n >>>= 0;
     if (s + n > us.length || d + n > ud.length) oob();
+    if (n <= 8) {
+      // Most copies in C programs are this small (sql.js: 1.5 of 2.1 million per
+      // run); a byte loop beats copyWithin's setup there (~12 against ~19 ns).
+      // Backwards when the ranges overlap with the destination above.
+      if (d <= s || ud !== us) for (let i = 0; i < n; i++) ud[d + i] = us[s + i];
+      else for (let i = n - 1; i >= 0; i--) ud[d + i] = us[s + i];
+      return;
+    }
     if (ud === us) ud.copyWithin(d, s, s + n);
     else ud.set(us.subarray(s, s + n), d);
   }
