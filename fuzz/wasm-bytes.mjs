@@ -31,13 +31,15 @@ export function ulebPadded(n, len) {
   return out;
 }
 
-/** Signed LEB128 for values in the 32-bit range. */
-export function sleb(n) {
+/** Signed LEB128 of a number or a BigInt (i32 and i64 immediates). */
+export function sleb(v) {
+  // BigInt arithmetic covers both i32 (number) and i64 (bigint) immediates.
+  let n = BigInt(v);
   const out = [];
   for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    if ((n === 0n && !(b & 0x40)) || (n === -1n && b & 0x40)) {
       out.push(b);
       return out;
     }

@@ -16,6 +16,8 @@ import * as acorn from 'acorn';
 import { compile, loadFactory, CompileError } from './index.js';
 import type { CompileOptions } from './api.js';
 import { runtime, RuntimeError } from './runtime/index.js';
+// @ts-ignore: plain JS, the fuzz scripts' seeded PRNG (mulberry32)
+import { prng } from '../fuzz/wasm-bytes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '..', 'fixtures');
@@ -491,17 +493,6 @@ describe('source maps', () => {
 // ---------------------------------------------------------------------------
 // Malformed input: compile must either succeed or throw CompileError, quickly.
 
-/** mulberry32: small, seedable, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 interface Failure {

@@ -49,7 +49,7 @@
 // reinterpretation (in some modules NaNs with payloads), and are logged by their
 // bit patterns, which every move, return, payload and host-frame crossing must
 // keep.
-import { uleb } from '../wasm-bytes.mjs';
+import { sleb, uleb } from '../wasm-bytes.mjs';
 
 export const name = 'eh';
 
@@ -121,21 +121,6 @@ function makeRng(seed) {
 
 // ---------------------------------------------------------------------------
 // Binary encoding helpers.
-
-function sleb(v) {
-  // BigInt arithmetic covers both i32 and i64 immediates.
-  let n = BigInt(v);
-  const out = [];
-  for (;;) {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    if ((n === 0n && !(b & 0x40)) || (n === -1n && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 function f32Bytes(bits) {
   return [bits & 0xff, (bits >>> 8) & 0xff, (bits >>> 16) & 0xff, (bits >>> 24) & 0xff];

@@ -166,9 +166,6 @@ export function defineNumeric(_g: any, rt: any) {
     if ((u & ((1n << BigInt(shift)) - 1n)) !== 0n) top |= 1n;
     return Math.fround(Number(top) * 2 ** shift);
   }
-  function f64ConvertI64U(a: bigint): number {
-    return Number(asUintN(64, a));
-  }
 
   // ---- float -> int, trapping ----
   function i32TruncS(x: number): number {
@@ -231,7 +228,7 @@ export function defineNumeric(_g: any, rt: any) {
     i64DivS, i64DivU, i64RemS, i64RemU, i64Clz, i64Ctz, i64Popcnt,
     nearest, f32Copysign, f64Copysign,
     f32ReinterpretI32, i32ReinterpretF32, f64ReinterpretI64, i64ReinterpretF64,
-    f32ConvertI64S, f32ConvertI64U, f64ConvertI64U,
+    f32ConvertI64S, f32ConvertI64U,
     i32TruncS, i32TruncU, i64TruncS, i64TruncU,
     i32TruncSatS, i32TruncSatU, i64TruncSatS, i64TruncSatU,
   };
