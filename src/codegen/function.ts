@@ -19,7 +19,7 @@ import { unsupported } from '../binary/errors.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
 import type { Piece } from './split.js';
-import { Liveness, frameStructure } from './liveness.js';
+import { Liveness, frameStructure, isOpener } from './liveness.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
 
@@ -29,8 +29,6 @@ for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableH
   for (const [op, h] of table) handlers.set(op, h);
 }
 
-/** Opcodes that open a frame (skipped code must still count their `end`s). */
-const OPENERS = new Set([0x02, 0x03, 0x04, 0x06, 0x1f]);
 /** Opcodes that end or split a frame. */
 const SPLITTERS = new Set([0x05, 0x07, 0x19, 0x18]);
 /**
@@ -217,7 +215,7 @@ export class FunctionLowering {
       const op = ins.op;
       st.offset = ins.offset;
       if (!this.reachable) {
-        if (OPENERS.has(op)) {
+        if (isOpener(op)) {
           skip++;
           continue;
         }
@@ -301,7 +299,7 @@ function loopsMixI64(body: Instr[]): boolean {
   let loops = 0;
   for (const ins of body) {
     const op = ins.op;
-    if (OPENERS.has(op)) {
+    if (isOpener(op)) {
       loopAt[depth++] = op === 0x03;
       if (op === 0x03) loops++;
     } else if (op === 0x0b || op === 0x18) {

@@ -13,6 +13,7 @@
 import type { Instr } from '../ir.js';
 import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT } from '../ir.js';
 
+/** Opcodes that open a frame: block, loop, if, try, try_table (skipped code must still count their `end`s). */
 export function isOpener(op: number): boolean {
   return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
 }
