@@ -6,6 +6,8 @@
 import { describe, it, expect } from 'vitest';
 import { compile, loadFactory } from '../index.js';
 import { RuntimeError } from '../runtime/index.js';
+// @ts-ignore: plain JS, the fuzz scripts' LEB128 encoders
+import { uleb, sleb } from '../../fuzz/wasm-bytes.mjs';
 
 const wabt = await (await import('wabt')).default();
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -866,28 +868,6 @@ describe('numeric operator sweep (seeded random and special operands)', () => {
 // The stress modules are written directly in binary: wabt's text parser (itself
 // Wasm) runs out of stack on expressions this deep.
 const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: bigint): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    if ((n === 0n && !(b & 0x40)) || (n === -1n && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 const f64Bytes = (x: number) => Array.from(new Uint8Array(new Float64Array([x]).buffer));
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
@@ -907,7 +887,7 @@ function funcModule(params: number[], results: number[], locals: number[], code:
 const op = {
   localGet: (i: number) => [0x20, ...uleb(i)],
   localSet: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(BigInt(v))],
+  i32: (v: number) => [0x41, ...sleb(v)],
   i64: (v: bigint) => [0x42, ...sleb(v)],
   f64: (v: number) => [0x44, ...f64Bytes(v)],
 };
