@@ -1099,6 +1099,58 @@ describe('i32 division and remainder by a literal (inline unless it can trap)', 
   });
 });
 
+describe('the cached $L array of a function that may be entered twice at once (function.ts lCache)', () => {
+  // $f mixes in a loop and recurses, through the import when $viajs is set.
+  // Its result adds the local $acc to the recursive call's result, after the
+  // call: the array must not go back to the cache before that read. The import
+  // throws at depth 2 when asked, leaving frames that never return their array.
+  const wat = `(module
+    (import "env" "again" (func $again (param i64 i32) (result i64)))
+    (func $f (export "f") (param $x i64) (param $d i32) (result i64) (local $acc i64) (local $i i32)
+      (loop $l
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 7)) (local.get $x)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3))))
+      (if (i32.eqz (local.get $d)) (then (return (local.get $acc))))
+      (i64.add
+        (if (result i64) (i32.and (local.get $d) (i32.const 1))
+          (then (call $f (i64.add (local.get $x) (i64.const 1)) (i32.sub (local.get $d) (i32.const 1))))
+          (else (call $again (i64.add (local.get $x) (i64.const 3)) (i32.sub (local.get $d) (i32.const 1)))))
+        (i64.mul (local.get $acc) (i64.const 3))))
+    (func $catching (export "catching") (param $x i64) (param $d i32) (result i64)
+      (try (result i64)
+        (do (call $f (local.get $x) (local.get $d)))
+        (catch_all (call $f (local.get $x) (i32.const 3))))))`;
+
+  it('uses one cached array, and results equal native on nested, repeated and thrown-through calls', () => {
+    const m = wabt.parseWat('f.wat', wat, { exceptions: true });
+    const bin = new Uint8Array(m.toBinary({}).buffer);
+    m.destroy();
+    const js = compile(bin).js;
+    expect(js).toMatch(/const \$L = (K\d+) \?\? new BigInt64Array\(2\); \1 = null;/);
+    const boom = { throwAt: -1 };
+    const mk = (get: () => any) => ({
+      env: {
+        again: (x: bigint, d: number) => {
+          if (d === boom.throwAt) throw new Error('boom');
+          return get().f(x, d);
+        },
+      },
+    });
+    let nx: any, ox: any;
+    nx = new WebAssembly.Instance(new WebAssembly.Module(bin), mk(() => nx)).exports;
+    ox = loadFactory(compile(bin, { format: 'factory' }).js).instantiateSync(mk(() => ox)).instance.exports;
+    const calls: [string, bigint, number, number][] = [
+      ['f', 5n, 0, -1], ['f', 5n, 6, -1], ['f', -9n, 9, -1], ['f', 5n, 6, 2],
+      ['f', 5n, 6, -1], ['catching', 11n, 8, 2], ['f', 11n, 8, -1], ['f', 5n, 6, 2], ['f', 1n, 1, -1],
+    ];
+    for (const [name, x, d, throwAt] of calls) {
+      boom.throwAt = throwAt;
+      const run = (e: any) => { try { return e[name](x, d); } catch (err) { return `threw ${(err as Error).message}`; } };
+      expect(run(ox), `${name}(${x}, ${d}) throwing at ${throwAt}`).toBe(run(nx));
+    }
+  });
+});
+
 describe('the $L array of a function that is never entered twice at once (call-graph.ts)', () => {
   // $mix reads its i64 local before writing it (must be 0 on every call, as a
   // fresh array would be); $rec recurses and $viajs re-enters itself through a
@@ -1127,9 +1179,9 @@ describe('the $L array of a function that is never entered twice at once (call-g
   it('one array for $mix only; results equal native on repeated and re-entered calls', () => {
     const bin = wat2wasm(wat);
     const js = compile(bin).js;
-    // $mix shares an array; the other two allocate one per call.
+    // $mix shares an array; the other two take a cached one or allocate one per call.
     expect(js.match(/const \$L = K\d+;/g)?.length).toBe(1);
-    expect(js.match(/const \$L = new BigInt64Array/g)?.length).toBe(2);
+    expect(js.match(/const \$L = K\d+ \?\? new BigInt64Array/g)?.length).toBe(2);
     let nx: any, ox: any;
     const n = new WebAssembly.Instance(new WebAssembly.Module(bin), { env: { again: (x: bigint, d: number) => nx.viajs(x, d) } }).exports as any;
     nx = n;

@@ -154,6 +154,13 @@ export class ModuleContext {
     return name;
   }
 
+  /** A module-level `let` of its own, initialized to `expr`. */
+  moduleVariable(expr: string): string {
+    const name = 'K' + this.constants.length;
+    this.constants.push(`let ${name} = ${expr};`);
+    return name;
+  }
+
   /** A module-level constant for an expression that is not a plain literal. */
   constant(expr: string): string {
     let name = this.constIndex.get(expr);

@@ -42,9 +42,9 @@ export function branchWithValues(fl: FunctionLowering, depth: number, values: st
   const st = fl.stack;
   const target = fl.frameAt(depth);
   if (target.kind === 'func') {
-    if (values.length === 0) st.emit('return;');
-    else if (values.length === 1) st.emit(`return ${values[0]};`);
-    else st.emit(`return ${resultsArray(values)};`);
+    if (values.length === 0) st.emit(fl.returnStatement());
+    else if (values.length === 1) st.emit(fl.returnStatement(values[0]));
+    else st.emit(fl.returnStatement(resultsArray(values)));
     return;
   }
   values.forEach((v, i) => {

@@ -41,7 +41,7 @@ const outlineExit: Handler = (fl, ins) => {
   const o = ins.outline!;
   const st = fl.stack;
   emitCopies(fl, o.writes!, (local, slot) => `${slot} = ${local};`);
-  st.emit(o.exits! > 1 ? `return ${o.code};` : 'return;');
+  st.emit(fl.returnStatement(o.exits! > 1 ? String(o.code) : undefined));
   fl.markUnreachable();
 };
 
