@@ -1080,6 +1080,37 @@ describe('i64 locals of mixing loops ($L storage and forwarding, function.ts)', 
   });
 });
 
+describe('i64 locals live where paths join go to $L (function.ts joinCarried)', () => {
+  // $v is not live at the loop header (each iteration writes it first), but both
+  // arms of the if write it and the code after the if reads it: V8 would merge
+  // the two BigInts in a phi and box one on every iteration. $w is written and
+  // read in straight-line code only and stays a plain binding.
+  const wat = `(module
+    (func (export "merge") (param $x i64) (param $n i32) (result i64) (local $i i32) (local $v i64) (local $w i64)
+      (loop $l
+        (if (i32.and (local.get $i) (i32.const 1))
+          (then (local.set $v (i64.mul (local.get $x) (i64.const 3))))
+          (else (local.set $v (i64.xor (local.get $x) (i64.const 0x5bd1e995)))))
+        (local.set $w (i64.rotl (local.get $v) (i64.const 13)))
+        (local.set $x (i64.add (local.get $x) (local.get $w)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.get $x)))`;
+
+  it('puts the merged local in $L, not the straight-line one, and agrees with native', () => {
+    const bin = wat2wasm(wat);
+    const js = compile(bin).js;
+    // Slots for $x (loop-carried) and $v (merged); $w (local 4) is a plain `let`.
+    expect(js).toMatch(/new BigInt64Array\(2\)/);
+    expect(js).toMatch(/\bl4 = 0n\b/);
+    expect(js).not.toMatch(/\bl3 = 0n\b/);
+    const n = new WebAssembly.Instance(new WebAssembly.Module(bin)).exports as any;
+    const o = loadFactory(compile(bin, { format: 'factory' }).js).instantiateSync({}).instance.exports as any;
+    for (const [x, k] of [[1n, 1], [5n, 2], [-7n, 17], [0x0123456789abcdefn, 64]] as [bigint, number][]) {
+      expect(o.merge(x, k), `merge(${x}, ${k})`).toBe(n.merge(x, k));
+    }
+  });
+});
+
 describe('i32 division and remainder by a literal (inline unless it can trap)', () => {
   it('every divisor kind agrees with native, traps included', () => {
     const divisors = [1, -1, 2, -2, 3, -3, 7, 10, -10, 65536, 0x7fffffff, -0x80000000, 0x55555555, 0];

@@ -3,7 +3,7 @@
 // only those live where it exits. In an interpreter loop most of a case's
 // locals are temporaries the next case overwrites; passing and copying them
 // all made every dispatch several times dearer. For i64 locals (function.ts):
-// only those live at a loop header need the `$L` array.
+// only those live where paths join need the `$L` array.
 //
 // Backward dataflow over program points: point p is "before instruction p".
 // Successors follow the structured control flow; an instruction inside a try
@@ -51,6 +51,12 @@ export class Liveness {
   /** Words per set; `sets` holds one set per program point 0..n. */
   readonly words: number;
   private readonly sets: Uint32Array;
+  /**
+   * joins[p] === 1 when program point p can be reached from two or more
+   * places (a loop header with a back-edge, the end of an if or of a block
+   * something branches to, a handler): where V8 merges values in a phi.
+   */
+  readonly joins: Uint8Array;
 
   constructor(body: Instr[], nLocals: number, endOf: Int32Array, seps: Map<number, number[]>) {
     const n = body.length;
@@ -134,6 +140,9 @@ export class Liveness {
       for (const hs of tryHandlers) if (hs) for (const h of hs) add(h);
     }
     succStart[n] = succ.length;
+    const preds = new Uint8Array(n + 1);
+    for (const p of succ) if (preds[p] < 2) preds[p]++;
+    this.joins = preds.map((c) => (c > 1 ? 1 : 0));
 
     // use/def per instruction are single locals, except for the splitter's
     // pseudo-instructions (a piece's call reads its arguments and writes back
