@@ -354,7 +354,7 @@ async function main() {
 
   if (!opt.noSqljs && selected('sqljs', 'sqljs')) {
     process.stderr.write('sql.js workload (child process) ...\n');
-    const args = [join(BENCH_DIR, 'sqljs.mjs'), '--rounds', String(opt.quick ? 1 : 3)];
+    const args = [join(BENCH_DIR, 'sqljs.mjs'), ...(opt.quick ? ['--rounds', '1', '--warmup', '1'] : [])];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
     process.stdout.write(r.stdout);
     try {
