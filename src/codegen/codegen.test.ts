@@ -1111,6 +1111,18 @@ describe('i64 locals live where paths join go to $L (function.ts joinCarried)', 
   });
 });
 
+describe('i64 shifts and rotates by a count known only at run time (branch-free halves, numeric.ts)', () => {
+  it('every count 0..129, negative and huge counts, agree with native', () => {
+    const ops = ['shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
+    const wat = `(module ${ops.map((o) => `(func (export "${o}") (param i64 i64) (result i64) (i64.${o} (local.get 0) (local.get 1)))`).join('\n')})`;
+    // The counts are parameters: no literal-count shortcut.
+    expect(compile(wat2wasm(wat)).js).toMatch(/-\(\$n >>> 5\)/);
+    const xs = [0n, 1n, -1n, 0x0123456789abcdefn, -0x7edcba9876543211n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x80000000n, 0xffffffffn, -0x100000000n];
+    const counts = [...Array.from({ length: 130 }, (_, i) => BigInt(i)), -1n, -31n, -32n, -33n, -64n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x100000020n];
+    differential(wat, ops.flatMap((o) => xs.flatMap((x) => counts.map((k) => [o, x, k] as Call))));
+  });
+});
+
 describe('i32 division and remainder by a literal (inline unless it can trap)', () => {
   it('every divisor kind agrees with native, traps included', () => {
     const divisors = [1, -1, 2, -2, 3, -3, 7, 10, -10, 65536, 0x7fffffff, -0x80000000, 0x55555555, 0];
