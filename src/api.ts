@@ -19,6 +19,12 @@ export interface CompileOptions {
    */
   split?: false | { above?: number; target?: number; min?: number };
   /**
+   * One level of inlining of small directly recursive functions into
+   * themselves (codegen/inline.ts). `false` turns it off; for tests and
+   * measurements.
+   */
+  inline?: boolean;
+  /**
    * Indent function bodies by nesting. Default: on when the code section is
    * at most INDENT_MAX_CODE bytes (256 KiB), off for bigger modules, whose output
    * is read through source maps anyway and compresses ~16% better flat.

@@ -11,6 +11,7 @@ import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
 import { callGraphFacts } from './codegen/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './codegen/split.js';
+import { inlineSelfCalls } from './codegen/inline.js';
 import type { Func, Instr, Module } from './ir.js';
 
 /**
@@ -38,8 +39,16 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const progress = options.onProgress;
   progress?.(0, m.funcs.length);
   let done = 0;
-  for (const f of m.funcs) {
+  for (const original of m.funcs) {
+    let f = original;
     let body = decodeBody(m, f);
+    // Small recursive functions call a copy of themselves (codegen/inline.ts).
+    // Errors are found in the body as written; the copy is validated again.
+    const inlined = options.inline === false ? null : inlineSelfCalls(m.types[f.typeIdx], f, body);
+    if (inlined) {
+      validateFunction(m, f, body);
+      ({ func: f, body } = inlined);
+    }
     if (sizes && f.codeEnd - f.codeStart > sizes.above) {
       // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
       const heights = new Int32Array(body.length);

@@ -1123,6 +1123,92 @@ describe('i64 shifts and rotates by a count known only at run time (branch-free 
   });
 });
 
+describe('one level of self-inlining of small recursive functions (codegen/inline.ts)', () => {
+  // Each function calls itself directly; all but the last two qualify. The
+  // copies must keep: returns and branches to the function level from nested
+  // frames (with values), br_table to it, parameters of every numeric type,
+  // declared locals read before written (zero in every run of a copy), several
+  // call sites and a call as another call's argument, two results, traps
+  // inside the recursion, and stack exhaustion.
+  const wat = `(module
+    (func $fib (export "fib") (param i32) (result i32) (local i32)
+      (block $b
+        (br_if $b (i32.lt_u (local.get 0) (i32.const 2)))
+        (loop $l
+          (local.set 1 (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (local.get 1)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 2)))
+          (br_if $l (i32.gt_u (local.get 0) (i32.const 1)))))
+      (i32.add (local.get 0) (local.get 1)))
+    (func $exits (export "exits") (param $n i32) (param $k i32) (result i64) (local $acc i64)
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n))))
+      (block $a
+        (block $b
+          (loop $l
+            (if (i32.eqz (local.get $n)) (then (return (i64.const 7))))
+            (br_table $a $b 2 (i32.and (local.get $k) (i32.const 3)))))
+        (return (i64.mul (local.get $acc) (call $exits (i32.sub (local.get $n) (i32.const 1)) (i32.add (local.get $k) (i32.const 1))))))
+      (br 0 (i64.add (local.get $acc) (call $exits (i32.sub (local.get $n) (i32.const 1)) (i32.mul (local.get $k) (i32.const 3))))))
+    (func $mixed (export "mixed") (param $a i32) (param $b i64) (param $c f32) (param $d f64) (result f64) (local $t f64) (local $u i32)
+      (local.set $u (i32.add (local.get $u) (i32.const 1)))
+      (local.set $t (f64.add (local.get $t) (f64.convert_i32_s (local.get $u))))
+      (if (result f64) (i32.le_s (local.get $a) (i32.const 0))
+        (then (f64.add (local.get $t) (f64.add (f64.promote_f32 (local.get $c)) (local.get $d))))
+        (else (f64.add
+          (call $mixed (i32.sub (local.get $a) (i32.const 1)) (i64.mul (local.get $b) (i64.const 3)) (f32.mul (local.get $c) (f32.const 1.5)) (f64.convert_i64_s (local.get $b)))
+          (call $mixed (i32.sub (local.get $a) (i32.const 2)) (local.get $b) (local.get $c) (call $mixed (i32.const 0) (i64.const 1) (f32.const 2) (local.get $d)))))))
+    (func $pair (export "pair") (param i32) (result i32 i64) (local i64)
+      (if (i32.lt_s (local.get 0) (i32.const 1)) (then (return (i32.const 1) (i64.const 1))))
+      (call $pair (i32.sub (local.get 0) (i32.const 1)))
+      (local.set 1)
+      (i32.add (local.get 0))
+      (i64.mul (local.get 1) (i64.const 3)))
+    (func $trap (export "trap") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0))
+        (then (i32.div_u (i32.const 1) (local.get 0)))
+        (else (i32.add (i32.const 1) (call $trap (i32.sub (local.get 0) (i32.const 1)))))))
+    (func $forever (export "forever") (param i32) (result i32)
+      (i32.add (i32.const 1) (call $forever (i32.add (local.get 0) (i32.const 1)))))
+    (func $odd (export "odd") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (call $even (i32.sub (local.get 0) (i32.const 1))))))
+    (func $even (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (call $odd (i32.sub (local.get 0) (i32.const 1)))))))`;
+
+  it('copies the qualifying functions, and every result, trap and exhaustion agrees with native', () => {
+    const bin = wat2wasm(wat);
+    const fn = (js: string, i: number) => {
+      const at = js.search(new RegExp(`function f${i}[_(]`));
+      expect(at, `function ${i} in the output`).toBeGreaterThan(0);
+      return js.slice(at, js.indexOf('\n  }\n', at));
+    };
+    const on = compile(bin).js, off = compile(bin, { inline: false }).js;
+    for (let i = 0; i < 8; i++) {
+      const same = fn(on, i) === fn(off, i);
+      expect(same, `function ${i} ${i < 6 ? 'inlined' : 'left alone'}`).toBe(i >= 6);
+    }
+    const calls: Call[] = [
+      ...[0, 1, 2, 3, 10, 24].map((n) => ['fib', n] as Call),
+      ...[[0, 0], [1, 0], [1, 1], [3, 2], [6, 1], [9, 3], [12, 5]].map(([n, k]) => ['exits', n, k] as Call),
+      ...[[0, 1n, 1, 2], [1, 2n, 0.25, -1], [4, 3n, 1.1, 0.5], [7, -5n, -2.5, 1e10]].map((a) => ['mixed', ...a] as Call),
+      ...[0, 1, 2, 5, 9].map((n) => ['pair', n] as Call),
+      ...[3, 0, 40].map((n) => ['trap', n] as Call),
+      ['forever', 0], ['fib', 20], ['odd', 7], ['odd', 10],
+    ];
+    differential(bin, calls);
+  });
+
+  it('leaves functions with exception handling alone', () => {
+    const m = wabt.parseWat('f.wat', `(module (tag $t)
+      (func $f (export "f") (param i32) (result i32)
+        (try (result i32)
+          (do (if (result i32) (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1)))) (else (throw $t))))
+          (catch $t (i32.const 9)))))`, { exceptions: true });
+    const bin = new Uint8Array(m.toBinary({}).buffer) as Bytes;
+    m.destroy();
+    expect(compile(bin).js).toBe(compile(bin, { inline: false }).js);
+    differential(bin, [['f', 0], ['f', 3]]);
+  });
+});
+
 describe('i32 division and remainder by a literal (inline unless it can trap)', () => {
   it('every divisor kind agrees with native, traps included', () => {
     const divisors = [1, -1, 2, -2, 3, -3, 7, 10, -10, 65536, 0x7fffffff, -0x80000000, 0x55555555, 0];
@@ -1168,28 +1254,31 @@ describe('the cached $L array of a function that may be entered twice at once (f
     const m = wabt.parseWat('f.wat', wat, { exceptions: true });
     const bin = new Uint8Array(m.toBinary({}).buffer);
     m.destroy();
-    const js = compile(bin).js;
+    // Without one level of self-inlining (codegen/inline.ts), which would add locals.
+    const js = compile(bin, { inline: false }).js;
     expect(js).toMatch(/const \$L = (K\d+) \?\? new BigInt64Array\(2\); \1 = null;/);
-    const boom = { throwAt: -1 };
-    const mk = (get: () => any) => ({
-      env: {
-        again: (x: bigint, d: number) => {
-          if (d === boom.throwAt) throw new Error('boom');
-          return get().f(x, d);
+    for (const inline of [false, true]) {
+      const boom = { throwAt: -1 };
+      const mk = (get: () => any) => ({
+        env: {
+          again: (x: bigint, d: number) => {
+            if (d === boom.throwAt) throw new Error('boom');
+            return get().f(x, d);
+          },
         },
-      },
-    });
-    let nx: any, ox: any;
-    nx = new WebAssembly.Instance(new WebAssembly.Module(bin), mk(() => nx)).exports;
-    ox = loadFactory(compile(bin, { format: 'factory' }).js).instantiateSync(mk(() => ox)).instance.exports;
-    const calls: [string, bigint, number, number][] = [
-      ['f', 5n, 0, -1], ['f', 5n, 6, -1], ['f', -9n, 9, -1], ['f', 5n, 6, 2],
-      ['f', 5n, 6, -1], ['catching', 11n, 8, 2], ['f', 11n, 8, -1], ['f', 5n, 6, 2], ['f', 1n, 1, -1],
-    ];
-    for (const [name, x, d, throwAt] of calls) {
-      boom.throwAt = throwAt;
-      const run = (e: any) => { try { return e[name](x, d); } catch (err) { return `threw ${(err as Error).message}`; } };
-      expect(run(ox), `${name}(${x}, ${d}) throwing at ${throwAt}`).toBe(run(nx));
+      });
+      let nx: any, ox: any;
+      nx = new WebAssembly.Instance(new WebAssembly.Module(bin), mk(() => nx)).exports;
+      ox = loadFactory(compile(bin, { format: 'factory', inline }).js).instantiateSync(mk(() => ox)).instance.exports;
+      const calls: [string, bigint, number, number][] = [
+        ['f', 5n, 0, -1], ['f', 5n, 6, -1], ['f', -9n, 9, -1], ['f', 5n, 6, 2],
+        ['f', 5n, 6, -1], ['catching', 11n, 8, 2], ['f', 11n, 8, -1], ['f', 5n, 6, 2], ['f', 1n, 1, -1],
+      ];
+      for (const [name, x, d, throwAt] of calls) {
+        boom.throwAt = throwAt;
+        const run = (e: any) => { try { return e[name](x, d); } catch (err) { return `threw ${(err as Error).message}`; } };
+        expect(run(ox), `${name}(${x}, ${d}) throwing at ${throwAt}, inline ${inline}`).toBe(run(nx));
+      }
     }
   });
 });
