@@ -142,11 +142,18 @@ async function runKernels(compiler) {
 function kernelTable(rows) {
   const cell = (r, e) => (r[e].status === 'ok' ? fmt(r[e].median) : r[e].status);
   const ratio = (r, e) => (r[e].status === 'ok' ? fmt(r[e].ratio, 2) + 'x' : '-');
+  const body = rows.map((r) => [r.name, String(r.n), fmt(r.native.median), cell(r, 'wasm2js'), cell(r, 'wasm2es'),
+    ratio(r, 'wasm2js'), ratio(r, 'wasm2es'),
+    r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok' ? fmt(r.wasm2es.median / r.wasm2js.median, 2) + 'x' : '-']);
+  // Geometric means of the ratios, over all kernels run (only when every row is ok).
+  const geo = (f) => Math.exp(rows.reduce((a, r) => a + Math.log(f(r)), 0) / rows.length);
+  if (rows.length > 1 && rows.every((r) => r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok')) {
+    body.push(['geomean', '', '', '', '', fmt(geo((r) => r.wasm2js.ratio), 2) + 'x', fmt(geo((r) => r.wasm2es.ratio), 2) + 'x',
+      fmt(geo((r) => r.wasm2es.median / r.wasm2js.median), 2) + 'x']);
+  }
   const t = table(
     ['kernel', 'n', 'native ms', 'wasm2js ms', 'wasm2es ms', 'wasm2js/native', 'wasm2es/native', 'wasm2es/wasm2js'],
-    rows.map((r) => [r.name, String(r.n), fmt(r.native.median), cell(r, 'wasm2js'), cell(r, 'wasm2es'),
-      ratio(r, 'wasm2js'), ratio(r, 'wasm2es'),
-      r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok' ? fmt(r.wasm2es.median / r.wasm2js.median, 2) + 'x' : '-']),
+    body,
   );
   const notes = rows.flatMap((r) => Object.entries(r.errors).map(([e, msg]) => `  ${r.name} / ${e}: ${msg}`));
   return t + (notes.length ? '\n' + notes.join('\n') : '');
