@@ -82,9 +82,9 @@ export class FunctionLowering {
   /** Slots that were ever forwarded: their `$F<slot>` bindings are declared. */
   private readonly forwardSlots = new Set<number>();
   /**
-   * Memories whose DataView and byte length this function keeps in locals `D<i>`
-   * / `N<i>` (reading the instance's bindings on every access measured ~1.8x
-   * slower in memory loops). The locals are refreshed wherever memory may have
+   * Memories whose DataView this function keeps in a local `D<i>` (reading the
+   * instance's binding on every access measured ~1.8x slower in memory loops;
+   * memory.size reads its byteLength). The locals are refreshed wherever memory may have
    * grown: after calls and memory.grow, and on entry to exception handlers.
    */
   readonly cachedMems = new Set<number>();
@@ -135,7 +135,7 @@ export class FunctionLowering {
 
   /** Re-read the cached memory bindings (after anything that may have grown memory). */
   refreshMemories(): void {
-    for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i}; N${i} = n${i};`);
+    for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i};`);
   }
 
   /** JS code naming Wasm local i's storage (a `let` binding, or its `$L` element). */
@@ -294,7 +294,7 @@ export class FunctionLowering {
     for (const t of this.temps) decls.push(t);
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
-    for (const i of this.cachedMems) head.push(`  let D${i} = d${i}, N${i} = n${i};`);
+    for (const i of this.cachedMems) head.push(`  let D${i} = d${i};`);
     if (this.i64Slots.size > 0) {
       const array = `new BigInt64Array(${this.i64Slots.size})`;
       if (this.lCache) {

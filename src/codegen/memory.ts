@@ -155,7 +155,7 @@ function bulk(make: (fl: FunctionLowering, ins: Instr, args: string[]) => string
 export const memoryHandlers = new Map<number, Handler>([
   ...[...accesses].map(([op, acc]) => [op, lowerAccess(acc)] as [number, Handler]),
   // memory.size / memory.grow
-  [0x3f, (fl, ins) => fl.stack.push(`(N${ins.mem ?? 0} / 65536)`, Flag.State)],
+  [0x3f, (fl, ins) => fl.stack.push(`(D${ins.mem ?? 0}.byteLength / 65536)`, Flag.State)],
   [0x40, (fl, ins) => {
     // A statement, so the cached views can be refreshed right after it.
     const st = fl.stack;

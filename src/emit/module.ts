@@ -173,8 +173,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       const l = m.memories[i].limits;
       body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
     }
-    body.line(`  let d${i}, u${i}, n${i};`);
-    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b); n${i} = b.byteLength; };`);
+    body.line(`  let d${i}, u${i};`);
+    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b); };`);
     body.line(`  $refresh${i}(); m${i}._l.push($refresh${i});`);
   }
   // Defined tables (a Wasm 3.0 table may have an initializer; it may read imported globals).
