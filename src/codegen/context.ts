@@ -99,6 +99,8 @@ export class ModuleContext {
   /** Write-back slots `$o<k>` and return slots `$r<k>` that split functions use (codegen/split.ts). */
   outSlots = 0;
   retSlots = 0;
+  /** Elements of `$w64` used: i64 arguments and write-backs of pieces (outline.ts). */
+  wideSlots = 0;
   /**
    * Indent function bodies by nesting. Off for big modules: gzip matches
    * repeated lines less well when their indentation differs (sql.js: 809 KiB
@@ -145,6 +147,15 @@ export class ModuleContext {
   scratch(): [s64: string, s32: string] {
     const s64 = this.constant('new BigInt64Array(1)');
     return [s64, this.constant(`new Int32Array(${s64}.buffer)`)];
+  }
+
+  /**
+   * Element k of `$w64`, the module's BigInt64Array through which i64 values
+   * cross piece boundaries (codegen/outline.ts).
+   */
+  wideSlot(k: number): string {
+    if (k >= this.wideSlots) this.wideSlots = k + 1;
+    return `$w64[${k}]`;
   }
 
   /** A module-level binding of its own for `expr` (never shared, unlike `constant`). */

@@ -138,6 +138,12 @@ export class FunctionLowering {
     for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i};`);
   }
 
+  /** The Wasm type of local i (parameters first). */
+  localType(i: number): ValType {
+    const np = this.type.params.length;
+    return i < np ? this.type.params[i] : this.locals[i - np];
+  }
+
   /** JS code naming Wasm local i's storage (a `let` binding, or its `$L` element). */
   local(i: number): string {
     const slot = this.i64Slots.get(i);
@@ -283,9 +289,14 @@ export class FunctionLowering {
       }
     }
     const name = this.name;
-    const params = Array.from({ length: np }, (_, i) => 'l' + i);
+    // A piece's i64 parameters arrive in the wide slots (outline.ts), not as
+    // JS arguments: a BigInt argument is boxed by the caller.
+    const wideParam = (i: number) => this.piece !== undefined && type.params[i] === ValType.I64;
+    const paramCode = (i: number) => (wideParam(i) ? this.ctx.wideSlot(i) : 'l' + i);
+    const params = Array.from({ length: np }, (_, i) => 'l' + i).filter((_, i) => !wideParam(i));
     const head: string[] = [];
     const decls: string[] = [];
+    for (let i = 0; i < np; i++) if (wideParam(i) && !this.i64Slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
     this.locals.forEach((t, i) => {
       if (!this.i64Slots.has(np + i)) decls.push(`l${np + i} = ${zeroOf(t)}`);
     });
@@ -300,12 +311,12 @@ export class FunctionLowering {
       if (this.lCache) {
         // A cached array holds the last call's values: zero the locals.
         head.push(`  const $L = ${this.lCache} ?? ${array}; ${this.lCache} = null;`);
-        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? 'l' + local : '0n'};`);
+        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
       } else {
         // Never entered twice at once (call-graph.ts): one array for every call,
         // its locals zeroed on entry as a fresh one would be.
         head.push(`  const $L = ${this.ctx.moduleBinding(array)};`);
-        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? 'l' + local : '0n'};`);
+        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
       }
     }
     return [`function ${name}(${params.join(', ')}) {`, ...head, ...st.lines, '}'].join('\n');

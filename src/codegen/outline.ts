@@ -5,14 +5,22 @@
 // Locals written by a piece travel back through instance-wide variables
 // `$o<k>` (declared by emit/module.ts): nothing runs between a piece's exit
 // writing them and its caller reading them, so one set serves every piece.
+// i64 values use element k of the BigInt64Array `$w64` instead, as do a
+// piece's i64 arguments (element = parameter position, read on entry): a
+// BigInt in a variable or an argument is a heap object, an element of the
+// array is stored raw, so V8 allocates nothing at the boundary.
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag } from './stack.js';
-import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from '../ir.js';
+import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE, ValType } from '../ir.js';
 
-/** Copies between written-back locals and their `$o<k>` slots, 8 per line. */
+/** The slot written-back local l travels in at position k. */
+const slotOf = (fl: FunctionLowering, l: number, k: number): string =>
+  fl.localType(l) === ValType.I64 ? fl.ctx.wideSlot(k) : '$o' + k;
+
+/** Copies between written-back locals and their slots, 8 per line. */
 function emitCopies(fl: FunctionLowering, writes: number[], copy: (local: string, slot: string) => string): void {
   for (let k = 0; k < writes.length; k += 8) {
-    fl.stack.emit(writes.slice(k, k + 8).map((l, j) => copy(fl.local(l), '$o' + (k + j))).join(' '));
+    fl.stack.emit(writes.slice(k, k + 8).map((l, j) => copy(fl.local(l), slotOf(fl, l, k + j))).join(' '));
   }
 }
 
@@ -22,7 +30,14 @@ const outlineCall: Handler = (fl, ins) => {
   // The piece reads and writes locals and may touch any state: evaluate every
   // pending value first.
   st.flushForStatement(true);
-  const call = `${o.name!}(${o.args!.map((l) => fl.local(l)).join(', ')})`;
+  const wide: string[] = [];
+  const args: string[] = [];
+  o.args!.forEach((l, i) => {
+    if (fl.localType(l) === ValType.I64) wide.push(`${fl.ctx.wideSlot(i)} = ${fl.local(l)};`);
+    else args.push(fl.local(l));
+  });
+  if (wide.length > 0) st.emit(wide.join(' '));
+  const call = `${o.name!}(${args.join(', ')})`;
   const h = st.height;
   if (o.exits! > 1) {
     st.prepareSlotWrite(h);

@@ -126,6 +126,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
     ...Array.from({ length: ctx.retSlots }, (_, k) => '$r' + k),
   ];
   for (let k = 0; k < slots.length; k += 32) body.line(`  let ${slots.slice(k, k + 32).join(', ')};`);
+  if (ctx.wideSlots > 0) body.line(`  const $w64 = new BigInt64Array(${ctx.wideSlots});`);
   // Imports, in order: each is resolved and checked where the JS API says.
   let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
   const tagSig = (i: number) => ctx.tagType(i);
