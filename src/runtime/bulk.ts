@@ -10,6 +10,11 @@ export function defineBulk(_g: any, rt: any) {
   const oobTable = (): never => trap('out of bounds table access');
   const noBytes = new Uint8Array(0);
   const noElems: any[] = [];
+  // Called through `.call`: V8 on Node 20 looks `u.copyWithin` / `u.fill` up
+  // with a generic property-load call even in optimized code (copyWithin of 64
+  // bytes: 26 vs 19 ns, fill: 31 vs 17 ns; docs/performance.md).
+  const copyWithin = Uint8Array.prototype.copyWithin;
+  const fill = Uint8Array.prototype.fill;
 
   function memoryInit(u: Uint8Array, seg: Uint8Array, d: number, s: number, n: number): void {
     d >>>= 0; s >>>= 0; n >>>= 0;
@@ -27,13 +32,13 @@ export function defineBulk(_g: any, rt: any) {
       else for (let i = n - 1; i >= 0; i--) ud[d + i] = us[s + i];
       return;
     }
-    if (ud === us) ud.copyWithin(d, s, s + n);
+    if (ud === us) copyWithin.call(ud, d, s, s + n);
     else ud.set(us.subarray(s, s + n), d);
   }
   function memoryFill(u: Uint8Array, d: number, v: number, n: number): void {
     d >>>= 0; n >>>= 0;
     if (d + n > u.length) oob();
-    u.fill(v & 255, d, d + n);
+    fill.call(u, v & 255, d, d + n);
   }
 
   function tableGet(e: any[], i: number): any {
