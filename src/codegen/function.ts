@@ -83,8 +83,7 @@ export class FunctionLowering {
   private readonly forwardSlots = new Set<number>();
   /**
    * Memories whose DataView this function keeps in a local `D<i>` (reading the
-   * instance's binding on every access measured ~1.8x slower in memory loops;
-   * memory.size reads its byteLength). The locals are refreshed wherever memory may have
+   * instance's binding on every access measured ~1.8x slower in memory loops). The locals are refreshed wherever memory may have
    * grown: after calls and memory.grow, and on entry to exception handlers.
    */
   readonly cachedMems = new Set<number>();
