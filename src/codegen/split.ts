@@ -19,7 +19,8 @@
 //     branch to a label outside it (one code per label), a `return`. The piece
 //     wraps the region in one empty block per exit code and ends each with
 //     OP_OUTLINE_EXIT, which stores the locals the region writes and some exit
-//     needs (live there) into instance-wide slots `$o<k>` and returns the code;
+//     needs (live there) into instance-wide slots `$o<k>` (i64 ones into the
+//     BigInt64Array `$w64`, as are i64 arguments: outline.ts) and returns the code;
 //   - the caller keeps a stub: OP_OUTLINE_CALL (call, copy `$o<k>` back into the
 //     locals, push the code) and a br_table (br_if / if for two exits) over the
 //     exit codes, so branches out of the region leave through the ordinary
