@@ -32,18 +32,13 @@ const fr = (x: string) => `Math.fround(${x})`;
 
 
 /**
- * An i64 with its sign bit flipped: unsigned order becomes signed order. V8 on
- * Node 20 lowers this and the signed comparison (~1 ns); comparing
- * `BigInt.asUintN(64, …)` values is a runtime call (~9 ns, docs/performance.md).
- */
-/**
  * JS code for the i64 value v. A negative value is written as asIntN of its
  * unsigned bits, not as `-5n`: that is a unary minus at run time, which V8 on
  * Node 20 does not always fold even in optimized code (a compare with a
  * negative literal, optimized before it ran: 12.4 ns against 3.1 ns, with a
  * BigInt allocated each time; docs/performance.md).
  */
-export function i64Literal(v: bigint): string {
+function i64Literal(v: bigint): string {
   return v < 0n ? `${AI}${BigInt.asUintN(64, v)}n)` : `${v}n`;
 }
 
@@ -60,6 +55,11 @@ const negLiteral64 = (x: string): string | null => {
   return v !== null && v < 0n && v > -0x8000000000000000n ? `${-v}n` : null;
 };
 
+/**
+ * An i64 with its sign bit flipped: unsigned order becomes signed order. V8 on
+ * Node 20 lowers this and the signed comparison (~1 ns); comparing
+ * `BigInt.asUintN(64, …)` values is a runtime call (~9 ns, docs/performance.md).
+ */
 const flipSign = (x: string): string => {
   // A literal operand is flipped here (C code compares with constants a lot).
   const lit = i64LiteralValue(x);
