@@ -1365,3 +1365,105 @@ describe('the $L array of a function that is never entered twice at once (call-g
     }
   });
 });
+
+describe('accesses at constant addresses (typed views first, DataView behind: memory.ts)', () => {
+  // Every access kind at fixed addresses: aligned and not, with and without a
+  // static offset, at the last bytes of memory and past them, in a page that
+  // exists only after memory.grow (within the function and behind a call), and
+  // f32 NaN payloads. A store that traps must leave memory as it was.
+  const wat = `(module (memory (export "m") 1 4)
+    (func $grow (drop (memory.grow (i32.const 1))))
+    (func (export "kinds") (param i32 i64 f32 f64) (result i64)
+      (i32.store (i32.const 0) (local.get 0))
+      (i64.store (i32.const 8) (local.get 1))
+      (f32.store (i32.const 16) (local.get 2))
+      (f64.store (i32.const 24) (local.get 3))
+      (i32.store8 (i32.const 33) (local.get 0))
+      (i32.store16 (i32.const 34) (local.get 0))
+      (i64.store8 (i32.const 36) (local.get 1))
+      (i64.store16 (i32.const 38) (local.get 1))
+      (i64.store32 (i32.const 40) (local.get 1))
+      (f64.store offset=40 (i32.const 8) (f64.add (f64.load (i32.const 24)) (f64.const 1)))
+      (i64.add
+        (i64.add
+          (i64.add (i64.extend_i32_s (i32.load (i32.const 0))) (i64.load (i32.const 8)))
+          (i64.add (i64.extend_i32_u (i32.load8_s (i32.const 33))) (i64.extend_i32_u (i32.load8_u (i32.const 33)))))
+        (i64.add
+          (i64.add (i64.extend_i32_u (i32.load16_s (i32.const 34))) (i64.extend_i32_u (i32.load16_u (i32.const 34))))
+          (i64.add
+            (i64.add (i64.load8_s (i32.const 36)) (i64.load8_u (i32.const 36)))
+            (i64.add
+              (i64.add (i64.load16_s (i32.const 38)) (i64.load16_u (i32.const 38)))
+              (i64.add
+                (i64.add (i64.load32_s (i32.const 40)) (i64.load32_u offset=4 (i32.const 36)))
+                (i64.add (i64.reinterpret_f64 (f64.load (i32.const 48)))
+                  (i64.extend_i32_u (i32.reinterpret_f32 (f32.load (i32.const 16)))))))))))
+    (func (export "unaligned") (param f64) (result f64)
+      (f64.store (i32.const 3) (local.get 0))
+      (i32.store (i32.const 70) (i32.const -2))
+      (f64.add (f64.load offset=1 (i32.const 2)) (f64.convert_i32_s (i32.load (i32.const 70)))))
+    (func (export "nan_moved") (param i32) (result i32)
+      (i32.store (i32.const 64) (local.get 0))
+      (f32.store (i32.const 68) (f32.load (i32.const 64)))
+      (i32.load (i32.const 68)))
+    (func (export "end_f64") (param f64) (result f64)
+      (f64.store (i32.const 65528) (local.get 0))
+      (f64.load (i32.const 65528)))
+    (func (export "past_end_load") (result f64) (f64.load (i32.const 65536)))
+    (func (export "past_end_offset") (result i32) (i32.load offset=4 (i32.const 65532)))
+    (func (export "wrapped_address") (result i32) (i32.load (i32.const -4)))
+    (func (export "straddle_store")
+      (i32.store (i32.const 65532) (i32.const 0x01020304))
+      (i64.store (i32.const 65532) (i64.const -1)))
+    (func (export "last_word") (result i32) (i32.load (i32.const 65532)))
+    (func (export "grow_here") (param f64) (result f64)
+      (drop (memory.grow (i32.const 1)))
+      (f64.store (i32.const 65600) (local.get 0))
+      (f64.load (i32.const 65600)))
+    (func (export "grow_behind_call") (param i32) (result i32)
+      (i32.store (i32.const 16) (i32.const 1))
+      (call $grow)
+      (i32.store (i32.const 196604) (local.get 0))
+      (i32.add (i32.load (i32.const 196604)) (i32.load (i32.const 16))))
+    (func (export "second_page") (result i32) (i32.load (i32.const 65600))))`;
+  const calls: Call[] = [
+    ['kinds', 0x7f8192a3, -0x123456789abcdefn, 1.25, -2.5],
+    ['kinds', -1, 0x7ff4000000000001n, -0, 1e300],
+    ['unaligned', 3.75],
+    ['nan_moved', 0x7fa00001],
+    ['nan_moved', -0x5fffff],
+    ['end_f64', 6.5],
+    ['past_end_load'],
+    ['past_end_offset'],
+    ['wrapped_address'],
+    ['straddle_store'],
+    ['last_word'],
+    ['second_page'],
+    ['grow_here', 7.25],
+    ['second_page'],
+    ['grow_behind_call', 99],
+    ['past_end_load'],
+  ];
+
+  it('agree with native on every kind, bound and growth', () => {
+    differential(wat, calls);
+  });
+
+  it('agree with native when every typed view is empty (the DataView path: a big-endian host)', async () => {
+    const { runtime } = await import('../runtime/index.js');
+    const saved = runtime.memoryView;
+    runtime.memoryView = (C: any) => new C(0);
+    try {
+      differential(wat, calls);
+    } finally {
+      runtime.memoryView = saved;
+    }
+  });
+
+  it('the constant-address accesses do use the typed views', () => {
+    const js = compile(wat2wasm(wat), { format: 'factory' }).js;
+    expect(js).toMatch(/V0_f64\[8191\] \?\? D0\.getFloat64\(65528, true\)/);
+    expect(js).toMatch(/if \(V0_i32\[0\] !== undefined\) V0_i32\[0\] = /);
+    expect(js).not.toMatch(/V0_f64\[[^\]]*\.5\]/);
+  });
+});

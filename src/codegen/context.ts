@@ -93,6 +93,11 @@ export class ModuleContext {
   readonly globals: GlobalBinding[];
   /** Runtime members referenced by the output, bound as `$name` in the factory scope. */
   readonly helpers = new Set<string>();
+  /**
+   * Typed views of memories used by the functions, as `<memory>_<kind>`
+   * (codegen/memory.ts VIEWS): the instance declares and refreshes `v<key>`.
+   */
+  readonly memViews = new Set<string>();
   /** Module-level constants (NaN bit patterns), as `const K<n> = <expr>;`. */
   readonly constants: string[] = [];
   private readonly constIndex = new Map<string, string>();

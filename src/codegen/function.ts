@@ -20,6 +20,7 @@ import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
 import type { Piece } from './split.js';
 import { Liveness, frameStructure, isOpener } from './liveness.js';
+import { alignedAccesses } from './alignment.js';
 
 export type Handler = (fl: FunctionLowering, ins: Instr) => void;
 
@@ -87,6 +88,14 @@ export class FunctionLowering {
    * grown: after calls and memory.grow, and on entry to exception handlers.
    */
   readonly cachedMems = new Set<number>();
+  /** Typed memory views this function keeps in locals `V<key>`, refreshed with `D<i>` (memory.ts). */
+  readonly cachedViews = new Set<string>();
+  /** Loads and stores whose address is a multiple of their size (alignment.ts). */
+  alignedAccesses: Set<Instr> = new Set();
+  /** Whether every store of the body is proven aligned: then accesses use typed views (memory.ts typedElement). */
+  typedMemory = false;
+  /** Lines that refresh the `D<i>` locals (refreshMemories). */
+  private readonly refreshLines: number[] = [];
   /**
    * The module-level `let` caching this function's `$L` array between calls,
    * or undefined (no `$L`, or one array for every call: call-graph.ts). A
@@ -135,6 +144,16 @@ export class FunctionLowering {
   /** Re-read the cached memory bindings (after anything that may have grown memory). */
   refreshMemories(): void {
     for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i};`);
+    // Typed views are found while lowering: lower() appends their refreshes here.
+    if (this.cachedMems.size > 0) this.refreshLines.push(this.stack.lines.length - 1);
+  }
+
+  /** The local holding typed view `kind` of memory `mem` (memory.ts VIEWS). */
+  memView(mem: number, kind: string): string {
+    const key = `${mem}_${kind}`;
+    this.cachedViews.add(key);
+    this.ctx.memViews.add(key);
+    return 'V' + key;
   }
 
   /** The Wasm type of local i (parameters first). */
@@ -227,6 +246,10 @@ export class FunctionLowering {
     for (const ins of body) {
       if (ins.op >= 0x28 && ins.op <= 0x40) this.cachedMems.add(ins.mem ?? 0);
     }
+    if (this.cachedMems.size > 0) {
+      this.alignedAccesses = alignedAccesses(this.ctx.module, type, this.locals, body);
+      this.typedMemory = this.alignedAccesses.size > 0 && body.every((ins) => ins.op < 0x36 || ins.op > 0x3e || this.alignedAccesses.has(ins));
+    }
     if (loopsMixI64(body)) {
       const all = [...type.params, ...this.locals];
       const carried = joinCarried(body, all.length);
@@ -305,6 +328,11 @@ export class FunctionLowering {
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
     for (const i of this.cachedMems) head.push(`  let D${i} = d${i};`);
+    for (const k of this.cachedViews) head.push(`  let V${k} = v${k};`);
+    if (this.cachedViews.size > 0) {
+      const refresh = [...this.cachedViews].map((k) => ` V${k} = v${k};`).join('');
+      for (const line of this.refreshLines) st.lines[line] += refresh;
+    }
     if (this.i64Slots.size > 0) {
       const array = `new BigInt64Array(${this.i64Slots.size})`;
       if (this.lCache) {

@@ -29,30 +29,76 @@ function address(fl: FunctionLowering, addr: Entry, ins: Instr): string {
   return off === 0 ? base : `(${base}) + ${off}`;
 }
 
+/**
+ * Typed-array views an access may read or write, by kind (the instance makes
+ * them: emit/module.ts, runtime/memory.ts memoryView).
+ */
+export const VIEWS: Record<string, string> = {
+  f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array', u32: 'Uint32Array',
+  i16: 'Int16Array', u16: 'Uint16Array', i8: 'Int8Array', u8: 'Uint8Array',
+};
+
+// Accesses at a constant, aligned address go through a typed view first:
+// `V[k] ?? D.get…(a)`. A DataView store is an operation TurboFan's load
+// elimination does not model, so every store through it makes the following
+// accesses check and reload the view again; a typed-array store does not
+// (nbody: the position update, 30 accesses at fixed addresses, ~4% of the
+// kernel; docs/performance.md). The element is `undefined` exactly when it is
+// out of bounds (or the view is empty on a big-endian host), and then the
+// DataView access runs as before: it is the bounds check and the trap. V8
+// types an in-bounds element as a number, so the `??` costs nothing in
+// optimized code. A store first reads its element for the same test.
+
 interface Access {
   size: number;
-  /** Load: result code from the view and the address. */
-  load?: (view: string, addr: string, fl: FunctionLowering) => string;
+  /** The view kind of the typed fast path (VIEWS), if the access has one. */
+  kind?: string;
+  /** Bytes per element of that view, when not `size` (i64.store writes two i32 elements). */
+  unit?: number;
+  /** Load: result code from the view and the address (`typed`: the typed element, when usable). */
+  load?: (view: string, addr: string, fl: FunctionLowering, typed?: string) => string;
   /** Load: the same without the NaN-payload path (Entry.fast), where it differs. */
-  fastLoad?: (view: string, addr: string) => string;
+  fastLoad?: (view: string, addr: string, typed?: string) => string;
   /** Store: statement code from the view, address and value (`canon`: see Flag.Canon). */
-  store?: (view: string, addr: string, value: string, fl: FunctionLowering, canon: boolean) => string;
+  store?: (view: string, addr: string, value: string, fl: FunctionLowering, canon: boolean, typed?: string) => string;
 }
 
-const get = (m: string, size: number, wrap = (x: string) => x): Access => ({
+/** `code` as something that may be written twice: itself if it is a name or a literal, else a temporary. */
+function once(fl: FunctionLowering, code: string): { pre: string; ref: string } {
+  if (/^(?:[\w$]+|\(?-?[\d.e+]+\)?)$/.test(code)) return { pre: '', ref: code };
+  const t = fl.temp('$v');
+  return { pre: `${t} = ${code}; `, ref: t };
+}
+
+/** A store through `typed` when its element exists, else through the DataView (`slow`). */
+function typedStore(typed: string, value: string, slow: (value: string) => string): string {
+  return `if (${typed} !== undefined) ${typed} = ${value}; else ${slow(value)}`;
+}
+
+const get = (m: string, size: number, kind: string, wrap = (x: string) => x): Access => ({
   size,
-  load: (v, a) => wrap(size === 1 ? `${v}.${m}(${a})` : `${v}.${m}(${a}, true)`),
+  kind,
+  load: (v, a, _fl, typed) => {
+    const dv = size === 1 ? `${v}.${m}(${a})` : `${v}.${m}(${a}, true)`;
+    return wrap(typed ? `(${typed} ?? ${dv})` : dv);
+  },
 });
-const set = (m: string, size: number, conv = (x: string, _fl: FunctionLowering) => x): Access => ({
+const set = (m: string, size: number, kind: string, conv = (x: string, _fl: FunctionLowering) => x): Access => ({
   size,
-  store: (v, a, x, fl) => (size === 1 ? `${v}.${m}(${a}, ${conv(x, fl)})` : `${v}.${m}(${a}, ${conv(x, fl)}, true)`),
+  kind,
+  store: (v, a, x, fl, _canon, typed) => {
+    const dv = (y: string) => (size === 1 ? `${v}.${m}(${a}, ${y})` : `${v}.${m}(${a}, ${y}, true)`);
+    if (!typed) return dv(conv(x, fl));
+    const y = once(fl, conv(x, fl));
+    return y.pre + typedStore(typed, y.ref, dv);
+  },
 });
 const big = (x: string) => `BigInt(${x})`;
 /** i64.store8/16/32 write the low bits of the value: its low half. */
 const narrow = (x: string, fl: FunctionLowering) => wrapI64(fl, x);
 
 const accesses = new Map<number, Access>([
-  [0x28, get('getInt32', 4)],
+  [0x28, get('getInt32', 4, 'i32')],
   // i64 as two int32 halves, the high one first: it is the one that can be out
   // of bounds, so a store writes nothing when it traps. DataView's
   // get/setBigInt64 are runtime calls on Node 20 (~9 / ~7 ns); the halves go
@@ -63,47 +109,84 @@ const accesses = new Map<number, Access>([
   } }],
   // f32 with exact NaN bits (runtime/numeric.ts): the hardware conversion only on
   // the common path, the bit-exact helper when the value is a NaN.
-  [0x2a, { size: 4, load: (v, a, fl) => {
+  [0x2a, { size: 4, kind: 'f32', load: (v, a, fl, typed) => {
     const w = fl.temp('$w');
+    const exact = (at: string) => `${fl.helper('f32FromBits')}(${v}.getUint32(${at}, true))`;
+    if (typed) return `(${w} = (${typed} ?? ${v}.getFloat32(${a}, true))) === ${w} ? ${w} : ${exact(a)}`;
     const t = fl.temp('t');
-    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${fl.helper('f32FromBits')}(${v}.getUint32(${t}, true))`;
-  }, fastLoad: (v, a) => `${v}.getFloat32(${a}, true)` }],
-  [0x2b, get('getFloat64', 8)],
-  [0x2c, get('getInt8', 1)],
-  [0x2d, get('getUint8', 1)],
-  [0x2e, get('getInt16', 2)],
-  [0x2f, get('getUint16', 2)],
-  [0x30, get('getInt8', 1, big)],
-  [0x31, get('getUint8', 1, big)],
-  [0x32, get('getInt16', 2, big)],
-  [0x33, get('getUint16', 2, big)],
-  [0x34, get('getInt32', 4, big)],
-  [0x35, get('getUint32', 4, big)],
-  [0x36, set('setInt32', 4)],
-  [0x37, { size: 8, store: (v, a, x, fl) => {
+    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${exact(t)}`;
+  }, fastLoad: (v, a, typed) => (typed ? `(${typed} ?? ${v}.getFloat32(${a}, true))` : `${v}.getFloat32(${a}, true)`) }],
+  [0x2b, get('getFloat64', 8, 'f64')],
+  [0x2c, get('getInt8', 1, 'i8')],
+  [0x2d, get('getUint8', 1, 'u8')],
+  [0x2e, get('getInt16', 2, 'i16')],
+  [0x2f, get('getUint16', 2, 'u16')],
+  [0x30, get('getInt8', 1, 'i8', big)],
+  [0x31, get('getUint8', 1, 'u8', big)],
+  [0x32, get('getInt16', 2, 'i16', big)],
+  [0x33, get('getUint16', 2, 'u16', big)],
+  [0x34, get('getInt32', 4, 'i32', big)],
+  [0x35, get('getUint32', 4, 'u32', big)],
+  [0x36, set('setInt32', 4, 'i32')],
+  [0x37, { size: 8, kind: 'i32', unit: 4, store: (v, a, x, fl, _canon, typed) => {
     // Its own address temporary: the value may contain loads, which use `t`.
     const t = fl.temp('$ta');
     const [s64, s32] = fl.ctx.scratch();
-    return `${t} = ${a}; ${s64}[0] = ${x}; ${v}.setInt32(${t} + 4, ${s32}[1], true); ${v}.setInt32(${t}, ${s32}[0], true)`;
+    const slow = `${v}.setInt32(${t} + 4, ${s32}[1], true); ${v}.setInt32(${t}, ${s32}[0], true)`;
+    if (!typed) return `${t} = ${a}; ${s64}[0] = ${x}; ${slow}`;
+    // `typed` is the low half's element: with the high one in bounds, both are.
+    const hi = typed.replace(/\]$/, ' + 1]');
+    return `${t} = ${a}; ${s64}[0] = ${x}; if (${hi} !== undefined) { ${hi} = ${s32}[1]; ${typed} = ${s32}[0]; } else { ${slow}; }`;
   } }],
-  [0x38, { size: 4, store: (v, a, x, fl, canon) => {
+  [0x38, { size: 4, kind: 'f32', store: (v, a, x, fl, canon, typed) => {
+    const put = (y: string) => (typed ? typedStore(typed, y, (z) => `${v}.setFloat32(${a}, ${z}, true)`) : `${v}.setFloat32(${a}, ${y}, true)`);
     // A value that cannot carry a NaN payload converts exactly.
-    if (canon) return `${v}.setFloat32(${a}, ${x}, true)`;
+    if (canon) {
+      if (!typed) return put(x);
+      const y = once(fl, x);
+      return y.pre + put(y.ref);
+    }
     // The value first (the handler made sure that keeps Wasm's order), then one of two stores.
     const w = fl.temp('$w');
-    return `${w} = ${x}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
+    return `${w} = ${x}; if (${w} === ${w}) { ${put(w)}; } else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
   } }],
-  [0x39, set('setFloat64', 8)],
-  [0x3a, set('setInt8', 1)],
-  [0x3b, set('setInt16', 2)],
-  [0x3c, set('setInt8', 1, narrow)],
-  [0x3d, set('setInt16', 2, narrow)],
-  [0x3e, set('setInt32', 4, narrow)],
+  [0x39, set('setFloat64', 8, 'f64')],
+  // Uint8Array / Uint16Array stores keep the low bits, as setInt8 / setInt16 do.
+  [0x3a, set('setInt8', 1, 'u8')],
+  [0x3b, set('setInt16', 2, 'u16')],
+  [0x3c, set('setInt8', 1, 'u8', narrow)],
+  [0x3d, set('setInt16', 2, 'u16', narrow)],
+  [0x3e, set('setInt32', 4, 'i32', narrow)],
 ]);
 
 /** The DataView binding for an access: the function's cached local, or the instance's. */
 function view(_fl: FunctionLowering, ins: Instr): string {
   return 'D' + (ins.mem ?? 0);
+}
+
+/**
+ * The typed element an access can use (see VIEWS), or undefined. Only in
+ * functions whose every store can use one (FunctionLowering.typedMemory): a
+ * DataView store costs the typed accesses after it their checks and reloads
+ * as it does the DataView's. The address is a constant, or a value the
+ * alignment analysis proved to be a multiple of the access size
+ * (alignment.ts), so the element index is exact: `(a >>> 3) + offset / 8`.
+ */
+function typedElement(fl: FunctionLowering, addr: Entry, ins: Instr, acc: Access): string | undefined {
+  if (!acc.kind || !fl.typedMemory || !fl.alignedAccesses.has(ins)) return undefined;
+  const unit = acc.unit ?? acc.size;
+  const off = ins.memOffset ?? 0;
+  const value = fl.stack.value(addr);
+  const view = fl.memView(ins.mem ?? 0, acc.kind);
+  if (/^-?\d+$/.test(value)) {
+    const ea = (Number(value) >>> 0) + off;
+    if (ea % acc.size !== 0 || ea >= 2 ** 32) return undefined;
+    return `${view}[${ea / unit}]`;
+  }
+  // The address is written twice (index and DataView path): it must not act.
+  if (off % acc.size !== 0 || addr.flags & Flag.Effect) return undefined;
+  const index = `(${value} >>> ${31 - Math.clz32(unit)})`;
+  return `${view}[${off === 0 ? index : `${index} + ${off / unit}`}]`;
 }
 
 function lowerAccess(acc: Access): Handler {
@@ -114,8 +197,9 @@ function lowerAccess(acc: Access): Handler {
       const st = fl.stack;
       const a = st.pop();
       const addr = address(fl, a, ins);
-      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr)})` : undefined;
-      st.pushFrom(`(${load(view(fl, ins), addr, fl)})`, [a], Flag.State | Flag.Effect, fast);
+      const typed = typedElement(fl, a, ins, acc);
+      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr, typed)})` : undefined;
+      st.pushFrom(`(${load(view(fl, ins), addr, fl, typed)})`, [a], Flag.State | Flag.Effect, fast);
     };
   }
   const store = acc.store!;
@@ -132,7 +216,8 @@ function lowerAccess(acc: Access): Handler {
     }
     const v = st.pop();
     const a = st.pop();
-    st.emit(`${store(view(fl, ins), address(fl, a, ins), st.value(v), fl, (v.flags & Flag.Canon) !== 0)};`);
+    const typed = typedElement(fl, a, ins, acc);
+    st.emit(`${store(view(fl, ins), address(fl, a, ins), st.value(v), fl, (v.flags & Flag.Canon) !== 0, typed)};`);
   };
 }
 

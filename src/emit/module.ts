@@ -18,6 +18,7 @@ import type { ConstExpr, ExternKind } from '../ir.js';
 import { ValType } from '../ir.js';
 import { ModuleContext } from '../codegen/context.js';
 import { numberLiteral } from '../codegen/numeric.js';
+import { VIEWS } from '../codegen/memory.js';
 import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
 
@@ -174,8 +175,11 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       const l = m.memories[i].limits;
       body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
     }
-    body.line(`  let d${i}, u${i};`);
-    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b); };`);
+    // Typed views the functions use (codegen/memory.ts), named v<memory>_<kind>.
+    const views = [...ctx.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
+    const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b);`).join('');
+    body.line(`  let d${i}, u${i}${views.map((k) => `, v${k}`).join('')};`);
+    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b);${typed} };`);
     body.line(`  $refresh${i}(); m${i}._l.push($refresh${i});`);
   }
   // Defined tables (a Wasm 3.0 table may have an initializer; it may read imported globals).

@@ -27,7 +27,7 @@ export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
 ];
 
 /** Bumped whenever the runtime's internal interface changes. */
-export const RUNTIME_KEY = 'wasm2es.runtime.3';
+export const RUNTIME_KEY = 'wasm2es.runtime.4';
 
 export function installRuntime(g: any): any {
   const key = Symbol.for(RUNTIME_KEY);

@@ -30,6 +30,13 @@ export function defineMemory(g: any, rt: any) {
     }
   };
 
+  // Typed views for the compiled code's fast path (codegen/memory.ts). Where
+  // multi-byte elements are not little endian the view is empty: every access
+  // then reads `undefined` and takes the DataView path, which names the byte
+  // order.
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const memoryView = (C: any, b: ArrayBuffer): any => (littleEndian || C.BYTES_PER_ELEMENT === 1 ? new C(b) : new C(0));
+
   /** Every Memory made here: the JS API's brand check (an instanceof test can be fooled). */
   const brand = new WeakSet<object>();
   const isMemory = (v: unknown): boolean => typeof v === 'object' && v !== null && brand.has(v);
@@ -157,5 +164,5 @@ export function defineMemory(g: any, rt: any) {
     };
   }
 
-  return { Memory, isMemory, adoptNativeMemory, PAGE };
+  return { Memory, isMemory, adoptNativeMemory, memoryView, PAGE };
 }
