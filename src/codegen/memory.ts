@@ -1,7 +1,7 @@
 // Memory instructions. Each memory i is seen through instance bindings refreshed
 // whenever it grows (emit/instance.ts): `d<i>` a DataView (any alignment, little
-// endian), `u<i>` a Uint8Array (bulk operations), `n<i>` its byte length, `m<i>`
-// the Memory object.
+// endian), `u<i>` a Uint8Array (bulk operations), `v<i>_<kind>` typed views
+// (see VIEWS), `m<i>` the Memory object.
 //
 // An access computes the effective address as an unsigned 33-bit sum (address
 // >>> 0 plus the static offset, exact in a double) and hands it to the DataView,
@@ -14,6 +14,9 @@
 // RuntimeError (runtime/exceptions.ts). An explicit comparison before each
 // access, as this file emitted before, was paid twice (the DataView checks
 // again): measured 20% of nbody's time and 14% of matmul's (docs/performance.md).
+//
+// Accesses whose address is known to be aligned try a typed view first and
+// fall back to that DataView access (typedElement below).
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
@@ -34,18 +37,17 @@ function address(fl: FunctionLowering, addr: Entry, ins: Instr): string {
  * them: emit/module.ts, runtime/memory.ts memoryView).
  */
 export const VIEWS: Record<string, string> = {
-  f64: 'Float64Array', f32: 'Float32Array', i32: 'Int32Array', u32: 'Uint32Array',
+  f64: 'Float64Array', i32: 'Int32Array', u32: 'Uint32Array',
   i16: 'Int16Array', u16: 'Uint16Array', i8: 'Int8Array', u8: 'Uint8Array',
 };
 
-// Accesses at a constant, aligned address go through a typed view first:
-// `V[k] ?? D.get…(a)`. A DataView store is an operation TurboFan's load
-// elimination does not model, so every store through it makes the following
-// accesses check and reload the view again; a typed-array store does not
-// (nbody: the position update, 30 accesses at fixed addresses, ~4% of the
-// kernel; docs/performance.md). The element is `undefined` exactly when it is
-// out of bounds (or the view is empty on a big-endian host), and then the
-// DataView access runs as before: it is the bounds check and the trap. V8
+// The typed fast path: `V[k] ?? D.get…(a)`. A DataView store is an operation
+// TurboFan's load elimination does not model, so every store through it makes
+// the following accesses check and reload the view again; a typed-array store
+// does not, and a typed load is cheaper than a DataView load besides (nbody's
+// inner loop: ~10%; docs/performance.md). The element is `undefined` exactly
+// when it is out of bounds (or the view is empty on a big-endian host), and then
+// the DataView access runs as before: it is the bounds check and the trap. V8
 // types an in-bounds element as a number, so the `??` costs nothing in
 // optimized code. A store first reads its element for the same test.
 
@@ -58,7 +60,7 @@ interface Access {
   /** Load: result code from the view and the address (`typed`: the typed element, when usable). */
   load?: (view: string, addr: string, fl: FunctionLowering, typed?: string) => string;
   /** Load: the same without the NaN-payload path (Entry.fast), where it differs. */
-  fastLoad?: (view: string, addr: string, typed?: string) => string;
+  fastLoad?: (view: string, addr: string) => string;
   /** Store: statement code from the view, address and value (`canon`: see Flag.Canon). */
   store?: (view: string, addr: string, value: string, fl: FunctionLowering, canon: boolean, typed?: string) => string;
 }
@@ -108,14 +110,15 @@ const accesses = new Map<number, Access>([
     return `(${t} = ${a}, BigInt.asIntN(64, (BigInt(${v}.getInt32(${t} + 4, true)) << 32n) | BigInt(${v}.getUint32(${t}, true))))`;
   } }],
   // f32 with exact NaN bits (runtime/numeric.ts): the hardware conversion only on
-  // the common path, the bit-exact helper when the value is a NaN.
-  [0x2a, { size: 4, kind: 'f32', load: (v, a, fl, typed) => {
+  // the common path, the bit-exact helper when the value is a NaN. No typed
+  // path: through a Float32Array, matmul measured ~6% slower (the probe before
+  // a store is a load and a conversion more), so functions storing f32 keep
+  // DataView accesses.
+  [0x2a, { size: 4, load: (v, a, fl) => {
     const w = fl.temp('$w');
-    const exact = (at: string) => `${fl.helper('f32FromBits')}(${v}.getUint32(${at}, true))`;
-    if (typed) return `(${w} = (${typed} ?? ${v}.getFloat32(${a}, true))) === ${w} ? ${w} : ${exact(a)}`;
     const t = fl.temp('t');
-    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${exact(t)}`;
-  }, fastLoad: (v, a, typed) => (typed ? `(${typed} ?? ${v}.getFloat32(${a}, true))` : `${v}.getFloat32(${a}, true)`) }],
+    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${fl.helper('f32FromBits')}(${v}.getUint32(${t}, true))`;
+  }, fastLoad: (v, a) => `${v}.getFloat32(${a}, true)` }],
   [0x2b, get('getFloat64', 8, 'f64')],
   [0x2c, get('getInt8', 1, 'i8')],
   [0x2d, get('getUint8', 1, 'u8')],
@@ -138,17 +141,12 @@ const accesses = new Map<number, Access>([
     const hi = typed.replace(/\]$/, ' + 1]');
     return `${t} = ${a}; ${s64}[0] = ${x}; if (${hi} !== undefined) { ${hi} = ${s32}[1]; ${typed} = ${s32}[0]; } else { ${slow}; }`;
   } }],
-  [0x38, { size: 4, kind: 'f32', store: (v, a, x, fl, canon, typed) => {
-    const put = (y: string) => (typed ? typedStore(typed, y, (z) => `${v}.setFloat32(${a}, ${z}, true)`) : `${v}.setFloat32(${a}, ${y}, true)`);
+  [0x38, { size: 4, store: (v, a, x, fl, canon) => {
     // A value that cannot carry a NaN payload converts exactly.
-    if (canon) {
-      if (!typed) return put(x);
-      const y = once(fl, x);
-      return y.pre + put(y.ref);
-    }
+    if (canon) return `${v}.setFloat32(${a}, ${x}, true)`;
     // The value first (the handler made sure that keeps Wasm's order), then one of two stores.
     const w = fl.temp('$w');
-    return `${w} = ${x}; if (${w} === ${w}) { ${put(w)}; } else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
+    return `${w} = ${x}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
   } }],
   [0x39, set('setFloat64', 8, 'f64')],
   // Uint8Array / Uint16Array stores keep the low bits, as setInt8 / setInt16 do.
@@ -198,7 +196,7 @@ function lowerAccess(acc: Access): Handler {
       const a = st.pop();
       const addr = address(fl, a, ins);
       const typed = typedElement(fl, a, ins, acc);
-      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr, typed)})` : undefined;
+      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr)})` : undefined;
       st.pushFrom(`(${load(view(fl, ins), addr, fl, typed)})`, [a], Flag.State | Flag.Effect, fast);
     };
   }
