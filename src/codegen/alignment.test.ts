@@ -25,7 +25,7 @@ function provenStores(bytes: Uint8Array, fi: number): boolean[] {
   const m = decodeModule(bytes);
   const f = m.funcs[fi];
   const body = decodeBody(m, f);
-  const proven = alignedAccesses(m, m.types[f.typeIdx], f.locals, body);
+  const proven = alignedAccesses(m, m.types[f.typeIdx], f.locals, body, false);
   return body.filter((ins) => ins.op >= 0x36 && ins.op <= 0x3e).map((ins) => proven.has(ins));
 }
 
@@ -100,6 +100,17 @@ describe('alignment analysis (alignment.ts)', () => {
       expect(provenStores(bytes, 0)).toEqual(expected);
     });
   }
+
+  it('all or nothing by default: one unproven store, and no access is proven', () => {
+    const bytes = wat2wasm(`(module (memory 1) (func (param $p i32)
+      (f64.store (i32.const 8) (f64.load (i32.const 16)))
+      (i32.store (local.get $p) (i32.const 0))))`);
+    const m = decodeModule(bytes);
+    const f = m.funcs[0];
+    const body = decodeBody(m, f);
+    expect(alignedAccesses(m, m.types[f.typeIdx], f.locals, body).size).toBe(0);
+    expect(alignedAccesses(m, m.types[f.typeIdx], f.locals, body, false).size).toBe(2);
+  });
 
   it('gives up (proves nothing) on what it does not model', () => {
     const m = wabt.parseWat('t.wat', `(module (memory 1)

@@ -118,13 +118,25 @@ function konst(c: number): Value {
   return { tz: ctz(c), c };
 }
 
+/** Opcodes the analysis models (see run below); anything else makes it give up. */
+function modeled(op: number): boolean {
+  if (op <= 0x05 || op === 0x0b || (op >= 0x0c && op <= 0x11)) return true; // control, calls
+  if (op === 0x1a || op === 0x1b || op === 0x1c || (op >= 0x20 && op <= 0x22)) return true;
+  if (op === 0x41 || (op >= 0x6a && op <= 0x78)) return true;
+  return plainEffect(op) !== null;
+}
+
 /**
  * The load and store instructions of `body` whose address operand is known to
  * be a multiple of the access size. `type` and `locals` describe the function
- * (parameters are unknown, declared locals start at zero).
+ * (parameters are unknown, declared locals start at zero). With `allStores`
+ * the answer is all or nothing: empty unless every store is proven (memory.ts
+ * uses typed views only then), which lets the pass stop at the first store it
+ * cannot prove: most functions of a big module end there, early.
  */
-export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], body: Instr[]): Set<Instr> {
+export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], body: Instr[], allStores = true): Set<Instr> {
   const proven = new Set<Instr>();
+  for (const ins of body) if (!modeled(ins.op)) return proven;
   const fs = frameStructure(body, 256);
   if (!fs) return proven;
   // The weakest alignment seen at each access, over every pass of every loop.
@@ -177,14 +189,17 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         if (base < 0) throw new GiveUp();
         const end = fs!.endOf[i];
         const f: Frame = { loop: op === 0x03, height: 0, params: np, results: bt.results.length, target: null };
+        // The frame's own state: a copy where the original is needed again (loop passes, the else arm).
         const inner = (s: State): State => ({ locals: s.locals.slice(), stack: s.stack.slice(base) });
+        const enter = (s: State): State => ({ locals: s.locals, stack: s.stack.slice(base) });
+        frames.push(f);
         const outer = st.stack.slice(0, base);
         let after: State | null;
         if (op === 0x03) {
           let header = inner(st);
           for (;;) {
             f.target = null;
-            const out = run(i + 1, end, { locals: header.locals.slice(), stack: header.stack.slice() }, [...frames, f]);
+            const out = run(i + 1, end, { locals: header.locals.slice(), stack: header.stack.slice() }, frames);
             after = out;
             const next = f.target ? join(header, f.target) : header;
             if (sameState(next, header)) break;
@@ -193,18 +208,18 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         } else if (op === 0x04) {
           const seps = fs!.seps.get(i);
           const elseAt = seps ? seps[0] : end;
-          const thenOut = run(i + 1, elseAt, inner(st), [...frames, f]);
+          const thenOut = run(i + 1, elseAt, inner(st), frames);
           // Without an else, the false path carries the parameters as results.
-          const elseOut: State | null = seps ? run(elseAt + 1, end, inner(st), [...frames, f]) : inner(st);
+          const elseOut: State | null = seps ? run(elseAt + 1, end, enter(st), frames) : enter(st);
           after = thenOut;
           if (elseOut) after = after ? join(after, elseOut) : elseOut;
           if (f.target) after = after ? join(after, f.target) : f.target;
         } else {
-          after = run(i + 1, end, inner(st), [...frames, f]);
+          after = run(i + 1, end, enter(st), frames);
           if (f.target) after = after ? join(after, f.target) : f.target;
         }
-        if (op !== 0x03 && after && after.stack.length !== f.results) throw new GiveUp();
-        if (op === 0x03 && after && after.stack.length !== f.results) throw new GiveUp();
+        frames.pop();
+        if (after && after.stack.length !== f.results) throw new GiveUp();
         st = after ? { locals: after.locals, stack: [...outer, ...after.stack] } : null;
         i = end;
         continue;
@@ -215,6 +230,8 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
       if (a !== undefined) {
         const addr = st.stack[st.stack.length - (op >= 0x36 ? 2 : 1)];
         if (!addr) throw new GiveUp();
+        // Bounds only fall from pass to pass, so a store unproven now stays so.
+        if (allStores && op >= 0x36 && addr.tz < 31 - Math.clz32(a)) throw new GiveUp();
         const prev = seen.get(ins);
         seen.set(ins, prev === undefined ? addr.tz : Math.min(prev, addr.tz));
       }
