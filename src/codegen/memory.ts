@@ -175,16 +175,16 @@ function typedElement(fl: FunctionLowering, addr: Entry, ins: Instr, acc: Access
   const unit = acc.unit ?? acc.size;
   const off = ins.memOffset ?? 0;
   const value = fl.stack.value(addr);
-  const view = fl.memView(ins.mem ?? 0, acc.kind);
+  const view = () => fl.memView(ins.mem ?? 0, acc.kind!);
   if (/^-?\d+$/.test(value)) {
     const ea = (Number(value) >>> 0) + off;
     if (ea % acc.size !== 0 || ea >= 2 ** 32) return undefined;
-    return `${view}[${ea / unit}]`;
+    return `${view()}[${ea / unit}]`;
   }
   // The address is written twice (index and DataView path): it must not act.
   if (off % acc.size !== 0 || addr.flags & Flag.Effect) return undefined;
   const index = `(${value} >>> ${31 - Math.clz32(unit)})`;
-  return `${view}[${off === 0 ? index : `${index} + ${off / unit}`}]`;
+  return `${view()}[${off === 0 ? index : `${index} + ${off / unit}`}]`;
 }
 
 function lowerAccess(acc: Access): Handler {
