@@ -17,13 +17,7 @@
 import type { FuncType, Instr, Module } from '../ir.js';
 import { ValType } from '../ir.js';
 import { frameStructure } from './liveness.js';
-
-/** Access size in bytes of each load and store opcode (0x28..0x3e). */
-export const ACCESS_SIZE: Record<number, number> = {
-  0x28: 4, 0x29: 8, 0x2a: 4, 0x2b: 8, 0x2c: 1, 0x2d: 1, 0x2e: 2, 0x2f: 2,
-  0x30: 1, 0x31: 1, 0x32: 2, 0x33: 2, 0x34: 4, 0x35: 4,
-  0x36: 4, 0x37: 8, 0x38: 4, 0x39: 8, 0x3a: 1, 0x3b: 2, 0x3c: 1, 0x3d: 2, 0x3e: 4,
-};
+import { accessSize } from './memory.js';
 
 interface Value {
   /** Trailing zero bits known (0..32). */
@@ -39,8 +33,6 @@ interface State {
 
 interface Frame {
   loop: boolean;
-  /** Stack height below the frame's parameters. */
-  height: number;
   params: number;
   results: number;
   /** Join of the states reaching the end (blocks) or the header (loops); null: none yet. */
@@ -153,19 +145,13 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
     return st.stack.splice(st.stack.length - n, n);
   }
 
-  /** The state carried by a branch to `f`: locals and the label's values. */
-  function carried(st: State, f: Frame): State {
-    const n = f.loop ? f.params : f.results;
-    if (st.stack.length < n) throw new GiveUp();
-    return { locals: st.locals.slice(), stack: [...st.stack.slice(0, f.height), ...st.stack.slice(st.stack.length - n)] };
-  }
-
+  /** Joins what a branch carries (locals and the label's values) into its target's state. */
   function branch(st: State, frames: Frame[], depth: number): void {
     if (depth >= frames.length) throw new GiveUp();
     const f = frames[frames.length - 1 - depth];
-    const c = carried(st, f);
-    c.stack = c.stack.slice(f.height);
-    f.target = join(f.target, c);
+    const n = f.loop ? f.params : f.results;
+    if (st.stack.length < n) throw new GiveUp();
+    f.target = join(f.target, { locals: st.locals, stack: st.stack.slice(st.stack.length - n) });
   }
 
   /** Runs [from, to); returns the state after, or null when the end is unreachable. */
@@ -188,7 +174,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         const base = st.stack.length - np;
         if (base < 0) throw new GiveUp();
         const end = fs!.endOf[i];
-        const f: Frame = { loop: op === 0x03, height: 0, params: np, results: bt.results.length, target: null };
+        const f: Frame = { loop: op === 0x03, params: np, results: bt.results.length, target: null };
         // The frame's own state: a copy where the original is needed again (loop passes, the else arm).
         const inner = (s: State): State => ({ locals: s.locals.slice(), stack: s.stack.slice(base) });
         const enter = (s: State): State => ({ locals: s.locals, stack: s.stack.slice(base) });
@@ -199,8 +185,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
           let header = inner(st);
           for (;;) {
             f.target = null;
-            const out = run(i + 1, end, { locals: header.locals.slice(), stack: header.stack.slice() }, frames);
-            after = out;
+            after = run(i + 1, end, { locals: header.locals.slice(), stack: header.stack.slice() }, frames);
             const next = f.target ? join(header, f.target) : header;
             if (sameState(next, header)) break;
             header = next;
@@ -226,7 +211,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
       }
       if (op === 0x0b) continue; // the end of the function body
       if (op === 0x05) throw new GiveUp(); // reached only through frame bounds
-      const a = ACCESS_SIZE[op];
+      const a = accessSize(op);
       if (a !== undefined) {
         const addr = st.stack[st.stack.length - (op >= 0x36 ? 2 : 1)];
         if (!addr) throw new GiveUp();
@@ -300,13 +285,13 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
   }
 
   try {
-    run(0, body.length, entry, [{ loop: false, height: 0, params: 0, results: type.results.length, target: null }]);
+    run(0, body.length, entry, [{ loop: false, params: 0, results: type.results.length, target: null }]);
   } catch (e) {
     if (e instanceof GiveUp) return proven;
     throw e;
   }
   for (const [ins, tz] of seen) {
-    if (tz >= 31 - Math.clz32(ACCESS_SIZE[ins.op])) proven.add(ins);
+    if (tz >= 31 - Math.clz32(accessSize(ins.op)!)) proven.add(ins);
   }
   return proven;
 }

@@ -157,6 +157,11 @@ const accesses = new Map<number, Access>([
   [0x3e, set('setInt32', 4, 'i32', narrow)],
 ]);
 
+/** Bytes accessed by a load or store opcode, or undefined for any other opcode. */
+export function accessSize(op: number): number | undefined {
+  return accesses.get(op)?.size;
+}
+
 /** The DataView binding for an access: the function's cached local, or the instance's. */
 function view(_fl: FunctionLowering, ins: Instr): string {
   return 'D' + (ins.mem ?? 0);
