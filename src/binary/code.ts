@@ -8,7 +8,7 @@
 // type index in a block type is reported while decoding.
 
 import { ValType, type FuncType, type Func, type Instr, type Module, type CatchClause, CatchKind } from '../ir.js';
-import { compileError, unsupported } from './errors.js';
+import { compileError, unsupported } from '../errors.js';
 import { Reader } from './reader.js';
 import { readHeapType, readValType, readValTypes } from './types.js';
 

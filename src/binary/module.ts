@@ -22,7 +22,7 @@ import {
   type TableType,
 } from '../ir.js';
 import { decodeConstExpr } from './code.js';
-import { compileError, unsupported } from './errors.js';
+import { compileError, unsupported } from '../errors.js';
 import { Reader } from './reader.js';
 import { readRefType, readValType, readValTypes } from './types.js';
 

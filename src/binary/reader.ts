@@ -9,7 +9,7 @@
 // per immediate of every instruction of every function: keep them small enough to
 // inline and free of allocation (only `s64` / `f64Bits` create a BigInt).
 
-import { compileError } from './errors.js';
+import { compileError } from '../errors.js';
 
 /** Shared by every name: the bytes are validated first, so a lenient decoder is fine. */
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -8,7 +8,7 @@
 // malformed. See src/ir.ts for how reference types are encoded as ValType.
 
 import { ValType, formatValType, isAbsHeap, refType, refTypeIdx } from '../ir.js';
-import { compileError, unsupported } from './errors.js';
+import { compileError, unsupported } from '../errors.js';
 import type { Reader } from './reader.js';
 
 /** Abstract heap type codes that only exist with GC: none, any, eq, i31, struct, array. */

@@ -1,6 +1,6 @@
 // WebAssembly text (.wat) to binary, through wabt. A text-level error becomes a
 // CompileError whose offset is the character offset in the text.
-import { compileError } from '../binary/errors.js';
+import { compileError } from '../errors.js';
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 let wabtPromise: Promise<Wabt> | null = null;

@@ -15,7 +15,7 @@ import { variableHandlers } from './variables.js';
 import { callHandlers } from './calls.js';
 import { tableHandlers } from './tables.js';
 import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
-import { unsupported } from '../binary/errors.js';
+import { unsupported } from '../errors.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
 import type { Piece } from './split.js';

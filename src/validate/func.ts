@@ -24,7 +24,7 @@ import {
   type Module,
   type Func,
 } from '../ir.js';
-import { compileError } from '../binary/errors.js';
+import { compileError } from '../errors.js';
 import { valTypeName } from '../binary/types.js';
 import { declaredFuncRefs, funcType } from './module.js';
 import { FC_SIGS, MEM_OPS, SIMPLE_SIGS } from './signatures.js';

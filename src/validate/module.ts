@@ -6,7 +6,7 @@
 // assert_invalid strings match.
 
 import { ValType, isDefaultable, refTypeIdx, type ConstExpr, type FuncType, type Limits, type Module } from '../ir.js';
-import { compileError } from '../binary/errors.js';
+import { compileError } from '../errors.js';
 import { valTypeName } from '../binary/types.js';
 import { matches } from './subtype.js';
 
