@@ -18,6 +18,7 @@ import type { FuncType, Instr, Module } from '../ir.js';
 import { ValType } from '../ir.js';
 import { frameStructure } from './liveness.js';
 import { accessSize } from './memory.js';
+import { Op } from '../opcodes.js';
 
 interface Value {
   /** Trailing zero bits known (0..32). */
@@ -76,9 +77,9 @@ function plainEffect(op: number): [number, number] | null {
   if ((op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f)) return [1, 1];
   if ((op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6)) return [2, 1];
   if (op >= 0xa7 && op <= 0xc4) return [1, 1];
-  if (op >= 0xfc00 && op <= 0xfc07) return [1, 1];
-  if (op === 0xfc08 || op === 0xfc0a || op === 0xfc0b) return [3, 0];
-  if (op === 0xfc09) return [0, 0];
+  if (op >= Op.I32TruncSatF32S && op <= Op.I64TruncSatF64U) return [1, 1];
+  if (op === Op.MemoryInit || op === Op.MemoryCopy || op === Op.MemoryFill) return [3, 0];
+  if (op === Op.DataDrop) return [0, 0];
   return null;
 }
 

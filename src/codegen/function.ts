@@ -16,6 +16,7 @@ import { callHandlers } from './calls.js';
 import { tableHandlers } from './tables.js';
 import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
 import { unsupported } from '../errors.js';
+import { Op } from '../opcodes.js';
 import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
 import type { Piece } from './split.js';
@@ -45,7 +46,7 @@ const FORWARD_THROUGH = new Set<number>([
   0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
   ...Array.from({ length: 0xc4 - 0x28 + 1 }, (_, k) => 0x28 + k),
   0xd0, 0xd1, 0xd2,
-  ...Array.from({ length: 0x12 }, (_, k) => 0xfc00 + k),
+  ...Array.from({ length: 0x12 }, (_, k) => Op.I32TruncSatF32S + k),
 ]);
 
 export class FunctionLowering {

@@ -21,6 +21,7 @@ import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
 import { wrapI64 } from './numeric.js';
+import { Op } from '../opcodes.js';
 
 /** JS code for the effective address of an access: a number in [0, 2^33). */
 function address(fl: FunctionLowering, addr: Entry, ins: Instr): string {
@@ -259,12 +260,12 @@ export const memoryHandlers = new Map<number, Handler>([
     fl.refreshMemories();
   }],
   // memory.init, data.drop, memory.copy, memory.fill
-  [0xfc08, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc09, (fl, ins) => {
+  [Op.MemoryInit, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
+  [Op.DataDrop, (fl, ins) => {
     fl.stack.emit(`DS[${ins.segment}] = ${fl.helper('noBytes')};`);
   }],
-  [0xfc0a, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryCopy')}(u${ins.mem ?? 0}, u${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc0b, bulk((fl, ins, [d, v, n]) => `${fl.helper('memoryFill')}(u${ins.mem ?? 0}, ${d}, ${v}, ${n})`, 3, false)],
+  [Op.MemoryCopy, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryCopy')}(u${ins.mem ?? 0}, u${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
+  [Op.MemoryFill, bulk((fl, ins, [d, v, n]) => `${fl.helper('memoryFill')}(u${ins.mem ?? 0}, ${d}, ${v}, ${n})`, 3, false)],
 ]);
 
 export { bulk };

@@ -8,10 +8,11 @@
 import type { Instr } from '../ir.js';
 import type { FunctionLowering, Handler } from './function.js';
 import { Flag, type Entry } from './stack.js';
+import { Op } from '../opcodes.js';
 
 type Template = (a: string, b: string, h: (name: string) => string, fl: FunctionLowering) => string;
 
-interface Op {
+interface Operator {
   arity: 1 | 2;
   t: Template;
   bool?: boolean;
@@ -23,11 +24,11 @@ interface Op {
 const AI = 'BigInt.asIntN(64, ';
 const AU = 'BigInt.asUintN(64, ';
 
-const un = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 1, t, ...o });
-const bin = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 2, t, ...o });
-const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
-const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
-const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
+const un = (t: Template, o: Partial<Operator> = {}): Operator => ({ arity: 1, t, ...o });
+const bin = (t: Template, o: Partial<Operator> = {}): Operator => ({ arity: 2, t, ...o });
+const cmp = (t: Template): Operator => ({ arity: 2, t, bool: true });
+const helper1 = (name: string, trap = false): Operator => un((a, _b, h) => `${h(name)}(${a})`, { trap });
+const helper2 = (name: string, trap = false): Operator => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
 
 
@@ -93,7 +94,7 @@ const u32 = (x: string): string => {
  * which V8 turns into an integer division (or a multiply by the reciprocal);
  * otherwise the helper checks and traps. `inline` returns null where it can't.
  */
-const divRem = (name: string, inline: (a: string, c: number) => string | null): Op => {
+const divRem = (name: string, inline: (a: string, c: number) => string | null): Operator => {
   const byLiteral = (a: string, b: string): string | null => {
     const c = literal(b);
     return c === null ? null : inline(a, c);
@@ -106,7 +107,7 @@ const divRem = (name: string, inline: (a: string, c: number) => string | null): 
   };
 };
 
-const ops = new Map<number, Op>([
+const ops = new Map<number, Operator>([
   // i32 comparisons
   [0x46, cmp((a, b) => `${a} === ${b}`)],
   [0x47, cmp((a, b) => `${a} !== ${b}`)],
@@ -138,7 +139,7 @@ const ops = new Map<number, Op>([
     [base + 3, cmp((a, b) => `${a} > ${b}`)],
     [base + 4, cmp((a, b) => `${a} <= ${b}`)],
     [base + 5, cmp((a, b) => `${a} >= ${b}`)],
-  ] as [number, Op][]),
+  ] as [number, Operator][]),
   // i32 arithmetic
   [0x67, un((a) => `Math.clz32(${a})`)],
   [0x68, helper1('i32Ctz')],
@@ -253,14 +254,14 @@ const ops = new Map<number, Op>([
   [0xc3, un((a) => `BigInt.asIntN(16, ${a})`)],
   [0xc4, un((a) => `BigInt.asIntN(32, ${a})`)],
   // saturating float-to-int (0xfc 0..7)
-  [0xfc00, helper1('i32TruncSatS')],
-  [0xfc01, helper1('i32TruncSatU')],
-  [0xfc02, helper1('i32TruncSatS')],
-  [0xfc03, helper1('i32TruncSatU')],
-  [0xfc04, helper1('i64TruncSatS')],
-  [0xfc05, helper1('i64TruncSatU')],
-  [0xfc06, helper1('i64TruncSatS')],
-  [0xfc07, helper1('i64TruncSatU')],
+  [Op.I32TruncSatF32S, helper1('i32TruncSatS')],
+  [Op.I32TruncSatF32U, helper1('i32TruncSatU')],
+  [Op.I32TruncSatF64S, helper1('i32TruncSatS')],
+  [Op.I32TruncSatF64U, helper1('i32TruncSatU')],
+  [Op.I64TruncSatF32S, helper1('i64TruncSatS')],
+  [Op.I64TruncSatF32U, helper1('i64TruncSatU')],
+  [Op.I64TruncSatF64S, helper1('i64TruncSatS')],
+  [Op.I64TruncSatF64U, helper1('i64TruncSatU')],
 ]);
 
 /**
@@ -274,7 +275,7 @@ const ANY_NAN = new Set<number>([
   0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
   0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
   0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1, 0xb6, 0xbb,
-  0xfc00, 0xfc01, 0xfc02, 0xfc03, 0xfc04, 0xfc05, 0xfc06, 0xfc07,
+  Op.I32TruncSatF32S, Op.I32TruncSatF32U, Op.I32TruncSatF64S, Op.I32TruncSatF64U, Op.I64TruncSatF32S, Op.I64TruncSatF32U, Op.I64TruncSatF64S, Op.I64TruncSatF64U,
 ]);
 /** Operators producing f32/f64 values that cannot carry a NaN payload (Flag.Canon). */
 const CANON_RESULT = new Set<number>([
@@ -283,7 +284,7 @@ const CANON_RESULT = new Set<number>([
   0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb,
 ]);
 
-function lowerOp(op: Op, opcode: number): Handler {
+function lowerOp(op: Operator, opcode: number): Handler {
   const anyNaN = ANY_NAN.has(opcode);
   return (fl) => {
     const st = fl.stack;

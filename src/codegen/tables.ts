@@ -4,6 +4,7 @@ import type { Handler } from './function.js';
 import { Flag } from './stack.js';
 import { bulk } from './memory.js';
 import { branchTo } from './control.js';
+import { Op } from '../opcodes.js';
 
 /** br_on_null / br_on_non_null: branch on a reference, which is tested and kept in its slot. */
 function brOnNull(onNull: boolean): Handler {
@@ -55,12 +56,12 @@ export const tableHandlers = new Map<number, Handler>([
   [0x25, bulk((fl, ins, [i]) => `${fl.helper('tableGet')}(e${ins.mem ?? 0}, ${i})`, 1, true)],
   [0x26, bulk((fl, ins, [i, v]) => `${fl.helper('tableSet')}(e${ins.mem ?? 0}, ${i}, ${v})`, 2, false)],
   // table.init, elem.drop, table.copy, table.grow, table.size, table.fill
-  [0xfc0c, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableInit')}(e${ins.mem ?? 0}, ES[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc0d, (fl, ins) => {
+  [Op.TableInit, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableInit')}(e${ins.mem ?? 0}, ES[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
+  [Op.ElemDrop, (fl, ins) => {
     fl.stack.emit(`ES[${ins.segment}] = ${fl.helper('noElems')};`);
   }],
-  [0xfc0e, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableCopy')}(e${ins.mem ?? 0}, e${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc0f, bulk((fl, ins, [v, n]) => `${fl.helper('tableGrow')}(T${ins.mem ?? 0}, ${v}, ${n})`, 2, true)],
-  [0xfc10, (fl, ins) => fl.stack.push(`e${ins.mem ?? 0}.length`, Flag.State)],
-  [0xfc11, bulk((fl, ins, [i, v, n]) => `${fl.helper('tableFill')}(e${ins.mem ?? 0}, ${i}, ${v}, ${n})`, 3, false)],
+  [Op.TableCopy, bulk((fl, ins, [d, s, n]) => `${fl.helper('tableCopy')}(e${ins.mem ?? 0}, e${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
+  [Op.TableGrow, bulk((fl, ins, [v, n]) => `${fl.helper('tableGrow')}(T${ins.mem ?? 0}, ${v}, ${n})`, 2, true)],
+  [Op.TableSize, (fl, ins) => fl.stack.push(`e${ins.mem ?? 0}.length`, Flag.State)],
+  [Op.TableFill, bulk((fl, ins, [i, v, n]) => `${fl.helper('tableFill')}(e${ins.mem ?? 0}, ${i}, ${v}, ${n})`, 3, false)],
 ]);

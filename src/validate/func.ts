@@ -29,6 +29,7 @@ import { valTypeName } from '../binary/types.js';
 import { declaredFuncRefs, funcType } from './module.js';
 import { FC_SIGS, MEM_OPS, SIMPLE_SIGS } from './signatures.js';
 import { REF_BOT, matches, matchesAll } from './subtype.js';
+import { Op } from '../opcodes.js';
 
 /** The type of a value popped from the polymorphic part of an unreachable stack. */
 const UNKNOWN = 0;
@@ -279,7 +280,7 @@ class FuncValidator {
     const op = ins.op;
     this.at = ins.offset;
 
-    const sig = op < 0x100 ? SIMPLE_SIGS[op] : op >= 0xfc00 && op < 0xfc08 ? FC_SIGS[op & 0xff] : undefined;
+    const sig = op < 0x100 ? SIMPLE_SIGS[op] : op >= Op.I32TruncSatF32S && op < Op.MemoryInit ? FC_SIGS[op & 0xff] : undefined;
     if (sig) {
       this.popVals(sig.params);
       this.pushVals(sig.results);
@@ -549,7 +550,7 @@ class FuncValidator {
         this.brOnNonNull(ins);
         break;
       default:
-        if (op >= 0xfc08 && op <= 0xfc11) this.bulk(ins);
+        if (op >= Op.MemoryInit && op <= Op.TableFill) this.bulk(ins);
         else throw this.error(`illegal opcode ${op.toString(16)}`);
     }
   }
