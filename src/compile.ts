@@ -9,9 +9,9 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
-import { callGraphFacts } from './codegen/call-graph.js';
-import { splitFunction, DEFAULT_SPLIT, type Piece } from './codegen/split.js';
-import { inlineSelfCalls } from './codegen/inline.js';
+import { callGraphFacts } from './passes/call-graph.js';
+import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
+import { inlineSelfCalls } from './passes/inline.js';
 import type { Func, Instr, Module } from './ir.js';
 
 /**
@@ -80,8 +80,8 @@ function localTypes(m: Module, f: Func) {
 }
 
 function lowerFunction(ctx: ModuleContext, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
-  const fl = new FunctionLowering(ctx, f, piece);
-  const src = fl.lower(body);
+  const fl = new FunctionLowering(ctx, f, body, piece);
+  const src = fl.lower();
   const lines = src.split('\n');
   // lower() returns header lines, the body lines, and the closing brace.
   const bodyOffsets = fl.lineOffsets;

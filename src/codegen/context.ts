@@ -2,6 +2,7 @@
 // the instance scope provides, and signature strings.
 import type { Module } from '../ir.js';
 import { ValType, isRefType, isConcreteRef, isNullable, heapOf, typeIndexOf } from '../ir.js';
+import { funcBinding } from '../names.js';
 
 const HEAP_NAMES: Record<number, string> = {
   0x70: 'func', 0x6f: 'extern', 0x69: 'exn', 0x73: 'nofunc', 0x72: 'noextern', 0x74: 'noexn',
@@ -95,7 +96,7 @@ export class ModuleContext {
   readonly helpers = new Set<string>();
   /**
    * Typed views of memories used by the functions, as `<memory>_<kind>`
-   * (codegen/memory.ts VIEWS): the instance declares and refreshes `v<key>`.
+   * (names.ts VIEWS): the instance declares and refreshes `v<key>`.
    */
   readonly memViews = new Set<string>();
   /** Module-level constants (NaN bit patterns), as `const K<n> = <expr>;`. */
@@ -154,6 +155,12 @@ export class ModuleContext {
     return [s64, this.constant(`new Int32Array(${s64}.buffer)`)];
   }
 
+  /** i32.wrap_i64 of the i64 code `a`: its low half, through the scratch pair. */
+  wrapI64(a: string): string {
+    const [s64, s32] = this.scratch();
+    return `(${s64}[0] = ${a}, ${s32}[0])`;
+  }
+
   /**
    * Element k of `$w64`, the module's BigInt64Array through which i64 values
    * cross piece boundaries (codegen/outline.ts).
@@ -188,7 +195,6 @@ export class ModuleContext {
     return name;
   }
 
-  /** The JS binding of function i: `f<i>`, plus its name-section name when there is one (stack traces). */
   /** A value type in the runtime's alphabet (see typeChar). */
   typeString(t: ValType): string {
     return typeChar(t, this.typeSigs);
@@ -199,13 +205,8 @@ export class ModuleContext {
     return this.typeSigs[this.module.tags[i]];
   }
 
+  /** The JS binding of function i (names.ts). */
   funcName(i: number): string {
-    const n = this.module.funcNames.get(i);
-    return n ? `f${i}_${sanitize(n)}` : 'f' + i;
+    return funcBinding(i, this.module.funcNames.get(i));
   }
-}
-
-/** A name-section name made into a safe identifier fragment (never code: names are data). */
-export function sanitize(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 48);
 }

@@ -17,8 +17,8 @@ import type { CompileOptions, ExportDescriptor, ImportDescriptor } from '../api.
 import type { ConstExpr, ExternKind } from '../ir.js';
 import { ValType } from '../ir.js';
 import { ModuleContext } from '../codegen/context.js';
-import { numberLiteral } from '../codegen/numeric.js';
-import { VIEWS } from '../codegen/memory.js';
+import { numberLiteral } from '../codegen/literals.js';
+import { VIEWS } from '../names.js';
 import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
 

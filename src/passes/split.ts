@@ -18,15 +18,15 @@
 //   - each way out of the region is an *exit*: falling off its end (code 0), a
 //     branch to a label outside it (one code per label), a `return`. The piece
 //     wraps the region in one empty block per exit code and ends each with
-//     OP_OUTLINE_EXIT, which stores the locals the region writes and some exit
+//     Op.OutlineExit, which stores the locals the region writes and some exit
 //     needs (live there) into instance-wide slots `$o<k>` (i64 ones into the
 //     BigInt64Array `$w64`, as are i64 arguments: outline.ts) and returns the code;
-//   - the caller keeps a stub: OP_OUTLINE_CALL (call, copy `$o<k>` back into the
+//   - the caller keeps a stub: Op.OutlineCall (call, copy `$o<k>` back into the
 //     locals, push the code) and a br_table (br_if / if for two exits) over the
 //     exit codes, so branches out of the region leave through the ordinary
 //     control-flow lowering.
 //     A `return` inside the region stores the results in `$r<k>`
-//     (OP_RETURN_STORE); the stub reloads them (OP_RETURN_LOAD) and returns.
+//     (Op.ReturnStore); the stub reloads them (Op.ReturnLoad) and returns.
 //
 // Regions are never taken where a handler in the same function could observe
 // locals mid-region (inside try_table with clauses or a legacy try body), nor
@@ -40,9 +40,10 @@
 // dispatching to many cases) stays inline: outlining it would make every
 // dispatch pass through an extra call and return. Small loops are never cut:
 // a loop body split into pieces would pay a call per iteration.
-import type { FuncType, Instr, ValType } from '../ir.js';
-import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT, OP_RETURN_LOAD, OP_RETURN_STORE } from '../ir.js';
-import { Liveness, frameStructure, isOpener } from './liveness.js';
+import { ValType, type FuncType, type Instr } from '../ir.js';
+import { Op, isOpener } from '../opcodes.js';
+import { Liveness } from './liveness.js';
+import { structureOf } from './structure.js';
 
 
 export interface Piece {
@@ -116,9 +117,9 @@ export function splitFunction(
   const PIECE_TARGET = sizes.target;
   const PIECE_MIN = sizes.min;
   const n = body.length;
-  const frames = frameStructure(body, MAX_NESTING);
-  if (!frames) return null;
-  const { endOf, seps } = frames;
+  const structure = structureOf(body);
+  if (structure.maxDepth > MAX_NESTING) return null;
+  const { endOf, seps } = structure;
   const sizeOf = (i: number) => (i + 1 < n ? body[i + 1].offset - body[i].offset : 1);
   const pieces: Piece[] = [];
   let outSlots = 0;
@@ -150,49 +151,49 @@ export function splitFunction(
     };
     for (const ins of instrs) {
       switch (ins.op) {
-        case 0x02: case 0x03: case 0x04: case 0x06:
+        case Op.Block: case Op.Loop: case Op.If: case Op.Try:
           nest++;
           break;
-        case 0x1f:
+        case Op.TryTable:
           for (const c of ins.catches!) if (c.depth >= nest) return null;
           nest++;
           break;
-        case 0x0b:
+        case Op.End:
           nest--;
           break;
-        case 0x18:
+        case Op.Delegate:
           nest--;
           if (ins.depth! >= nest) return null;
           break;
-        case 0x09:
+        case Op.Rethrow:
           if (ins.depth! >= nest) return null;
           break;
-        case 0x0c:
+        case Op.Br:
           if (!outside(ins.depth!, false)) return null;
           break;
-        case 0x0d:
+        case Op.BrIf:
           if (!outside(ins.depth!, true)) return null;
           break;
-        case 0x0e:
+        case Op.BrTable:
           for (const d of ins.labels!) if (!outside(d, true)) return null;
           if (!outside(ins.depth!, true)) return null;
           break;
-        case 0xd5: case 0xd6:
+        case Op.BrOnNull: case Op.BrOnNonNull:
           if (ins.depth! >= nest) return null;
           break;
-        case 0x0f:
+        case Op.Return:
           s.hasReturn = true;
           break;
-        case 0x12: case 0x13: case 0x15:
+        case Op.ReturnCall: case Op.ReturnCallIndirect: case Op.ReturnCallRef:
           return null;
-        case 0x20:
+        case Op.LocalGet:
           s.used.add(ins.index!);
           break;
-        case 0x21: case 0x22:
+        case Op.LocalSet: case Op.LocalTee:
           s.used.add(ins.index!);
           s.written.add(ins.index!);
           break;
-        case OP_OUTLINE_CALL:
+        case Op.OutlineCall:
           for (const l of ins.outline!.args!) s.used.add(l);
           for (const l of ins.outline!.writes!) {
             s.used.add(l);
@@ -229,7 +230,7 @@ export function splitFunction(
 
     // The piece: exit blocks around the renumbered region.
     const pb: Instr[] = [];
-    for (let c = exits - 1; c >= 0; c--) pb.push({ op: 0x02, offset: at, type: EMPTY });
+    for (let c = exits - 1; c >= 0; c--) pb.push({ op: Op.Block, offset: at, type: EMPTY });
     let nest = 0;
     const remap = (depth: number): number => {
       if (depth < nest) return depth;
@@ -240,34 +241,34 @@ export function splitFunction(
     };
     for (const ins of instrs) {
       switch (ins.op) {
-        case 0x02: case 0x03: case 0x04: case 0x06: case 0x1f:
+        case Op.Block: case Op.Loop: case Op.If: case Op.Try: case Op.TryTable:
           nest++;
           pb.push(ins);
           break;
-        case 0x0b: case 0x18:
+        case Op.End: case Op.Delegate:
           nest--;
           pb.push(ins);
           break;
-        case 0x0c:
+        case Op.Br:
           if (ins.depth! >= nest && path[path.length - 1 - (ins.depth! - nest)].arity < 0 && resultArity > 0) {
-            pb.push({ op: OP_RETURN_STORE, offset: ins.offset, outline: { arity: resultArity } });
+            pb.push({ op: Op.ReturnStore, offset: ins.offset, outline: { arity: resultArity } });
           }
           pb.push({ ...ins, depth: remap(ins.depth!) });
           break;
-        case 0x0d:
+        case Op.BrIf:
           pb.push({ ...ins, depth: remap(ins.depth!) });
           break;
-        case 0x0e:
+        case Op.BrTable:
           pb.push({ ...ins, labels: ins.labels!.map(remap), depth: remap(ins.depth!) });
           break;
-        case 0x0f:
-          pb.push({ op: OP_RETURN_STORE, offset: ins.offset, outline: { arity: resultArity } });
-          pb.push({ op: 0x0c, offset: ins.offset, depth: nest + retCode });
+        case Op.Return:
+          pb.push({ op: Op.ReturnStore, offset: ins.offset, outline: { arity: resultArity } });
+          pb.push({ op: Op.Br, offset: ins.offset, depth: nest + retCode });
           break;
-        case 0x20: case 0x21: case 0x22:
+        case Op.LocalGet: case Op.LocalSet: case Op.LocalTee:
           pb.push({ ...ins, index: map.get(ins.index!)! });
           break;
-        case OP_OUTLINE_CALL: {
+        case Op.OutlineCall: {
           const o = ins.outline!;
           pb.push({ ...ins, outline: { ...o, args: o.args!.map((l) => map.get(l)!), writes: o.writes!.map((l) => map.get(l)!) } });
           break;
@@ -278,28 +279,28 @@ export function splitFunction(
     }
     const exitWrites = writes.map((l) => map.get(l)!);
     for (let c = 0; c < exits; c++) {
-      pb.push({ op: 0x0b, offset: at });
-      pb.push({ op: OP_OUTLINE_EXIT, offset: at, outline: { code: c, writes: exitWrites, exits } });
+      pb.push({ op: Op.End, offset: at });
+      pb.push({ op: Op.OutlineExit, offset: at, outline: { code: c, writes: exitWrites, exits } });
     }
-    pb.push({ op: 0x0b, offset: at });
+    pb.push({ op: Op.End, offset: at });
     pieces.push({
       name,
-      type: { params: args.map((l) => localTypes[l]), results: exits > 1 ? [0x7f as ValType] : [] },
+      type: { params: args.map((l) => localTypes[l]), results: exits > 1 ? [ValType.I32] : [] },
       locals: others.map((l) => localTypes[l]),
       body: pb,
     });
 
     // The stub.
-    const call: Instr = { op: OP_OUTLINE_CALL, offset: at, outline: { name, args, writes, exits } };
+    const call: Instr = { op: Op.OutlineCall, offset: at, outline: { name, args, writes, exits } };
     if (exits === 1) return [call];
     // Two exits, the common case (fall through, or continue / leave / return):
     // the code is a condition.
     if (exits === 2 && s.hasReturn) {
-      return [call, { op: 0x04, offset: at, type: EMPTY },
-        { op: OP_RETURN_LOAD, offset: at, outline: { arity: resultArity } }, { op: 0x0f, offset: at },
-        { op: 0x0b, offset: at }];
+      return [call, { op: Op.If, offset: at, type: EMPTY },
+        { op: Op.ReturnLoad, offset: at, outline: { arity: resultArity } }, { op: Op.Return, offset: at },
+        { op: Op.End, offset: at }];
     }
-    if (exits === 2) return [call, { op: 0x0d, offset: at, depth: s.targets.keys().next().value! }];
+    if (exits === 2) return [call, { op: Op.BrIf, offset: at, depth: s.targets.keys().next().value! }];
     const stub: Instr[] = [];
     const wrap = s.hasReturn ? 3 : 1;
     const labels = new Array<number>(exits);
@@ -307,17 +308,17 @@ export function splitFunction(
     for (const [a, c] of s.targets) labels[c] = a + wrap;
     if (s.hasReturn) {
       labels[retCode] = 1;
-      stub.push({ op: 0x02, offset: at, type: EMPTY }, { op: 0x02, offset: at, type: EMPTY });
+      stub.push({ op: Op.Block, offset: at, type: EMPTY }, { op: Op.Block, offset: at, type: EMPTY });
     }
-    stub.push({ op: 0x02, offset: at, type: EMPTY }, call);
-    stub.push({ op: 0x0e, offset: at, labels, depth: 0 });
-    stub.push({ op: 0x0b, offset: at });
+    stub.push({ op: Op.Block, offset: at, type: EMPTY }, call);
+    stub.push({ op: Op.BrTable, offset: at, labels, depth: 0 });
+    stub.push({ op: Op.End, offset: at });
     if (s.hasReturn) {
-      stub.push({ op: 0x0c, offset: at, depth: 1 });
-      stub.push({ op: 0x0b, offset: at });
-      stub.push({ op: OP_RETURN_LOAD, offset: at, outline: { arity: resultArity } });
-      stub.push({ op: 0x0f, offset: at });
-      stub.push({ op: 0x0b, offset: at });
+      stub.push({ op: Op.Br, offset: at, depth: 1 });
+      stub.push({ op: Op.End, offset: at });
+      stub.push({ op: Op.ReturnLoad, offset: at, outline: { arity: resultArity } });
+      stub.push({ op: Op.Return, offset: at });
+      stub.push({ op: Op.End, offset: at });
     }
     return stub;
   }
@@ -340,7 +341,7 @@ export function splitFunction(
       }
       const end = endOf[i];
       const size = spanSize(i, end);
-      const isLoop = ins.op === 0x03;
+      const isLoop = ins.op === Op.Loop;
       const small = size <= PIECE_TARGET || (isLoop && size <= 2 * PIECE_TARGET);
       // A small child is kept whole, unless it cannot be outlined whole (it
       // dispatches to many labels outside it) and is worth looking into.
@@ -380,7 +381,7 @@ export function splitFunction(
       out.push(...outline(instrs, s, path, units[0].start, end));
       // The region cannot fall off its end: neither can the stub (the
       // lowering must not think the code after it is reachable).
-      if (heights[end] < 0) out.push({ op: 0x00, offset: instrs[0].offset });
+      if (heights[end] < 0) out.push({ op: Op.Unreachable, offset: instrs[0].offset });
       total += stubSize(s);
       split = true;
       return true;
@@ -456,16 +457,16 @@ export function splitFunction(
     const ins = body[i];
     const end = endOf[i];
     const t = ins.type!;
-    const arity = ins.op === 0x03 ? t.params.length : t.results.length;
-    const handler = (ins.op === 0x1f && ins.catches!.length > 0) || ins.op === 0x06;
-    const inner = [...path, { arity, point: ins.op === 0x03 ? i + 1 : end }];
+    const arity = ins.op === Op.Loop ? t.params.length : t.results.length;
+    const handler = (ins.op === Op.TryTable && ins.catches!.length > 0) || ins.op === Op.Try;
+    const inner = [...path, { arity, point: ins.op === Op.Loop ? i + 1 : end }];
     const out: Instr[] = [ins];
     let size = sizeOf(i);
     let split = false;
     const bounds = [i, ...(seps.get(i) ?? []), end];
     for (let b = 0; b + 1 < bounds.length; b++) {
       // Legacy try: the try body is watched by its handlers, the catch bodies are not.
-      const watched = handler && (ins.op === 0x1f || b === 0);
+      const watched = handler && (ins.op === Op.TryTable || b === 0);
       const r = sequence(bounds[b] + 1, bounds[b + 1], inner, canOutline && !watched);
       out.push(...r.instrs, body[bounds[b + 1]]);
       size += r.size + sizeOf(bounds[b + 1]);
@@ -474,7 +475,7 @@ export function splitFunction(
     return { instrs: out, size, start: i, split };
   }
 
-  const live = new Liveness(body, localTypes.length, endOf, seps);
+  const live = new Liveness(body, localTypes.length, structure);
   const top = sequence(0, n - 1, [{ arity: -1, point: -1 }], true);
   if (pieces.length === 0) return null;
   return { body: [...top.instrs, body[n - 1]], pieces, outSlots, retSlots: pieces.length > 0 ? resultArity : 0 };

@@ -16,9 +16,8 @@
 // k removes k.
 import type { FuncType, Instr, Module } from '../ir.js';
 import { ValType } from '../ir.js';
-import { frameStructure } from './liveness.js';
-import { accessSize } from './memory.js';
-import { Op } from '../opcodes.js';
+import { Op, OP_INFO } from '../opcodes.js';
+import { structureOf } from './structure.js';
 
 interface Value {
   /** Trailing zero bits known (0..32). */
@@ -60,47 +59,46 @@ function sameState(a: State, b: State): boolean {
 
 class GiveUp extends Error {}
 
-/** Stack effect [pops, pushes] of the plain operators that only make unknown values. */
+/**
+ * Stack effect [pops, pushes] of the plain operators that only make unknown
+ * values: those with a fixed signature in the opcode table (numeric operators,
+ * loads and stores, constants), and a few more.
+ */
 function plainEffect(op: number): [number, number] | null {
-  if (op === 0x01) return [0, 0];
-  if (op === 0x1a) return [1, 0];
-  if (op === 0x23) return [0, 1];
-  if (op === 0x24) return [1, 0];
-  if (op >= 0x28 && op <= 0x35) return [1, 1];
-  if (op >= 0x36 && op <= 0x3e) return [2, 0];
-  if (op === 0x3f) return [0, 1];
-  if (op === 0x40) return [1, 1];
-  if (op >= 0x42 && op <= 0x44) return [0, 1];
-  if (op === 0x45 || op === 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b)) return [1, 1];
-  if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66)) return [2, 1];
-  if ((op >= 0x6a && op <= 0x78) || (op >= 0x7c && op <= 0x8a)) return [2, 1];
-  if ((op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f)) return [1, 1];
-  if ((op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6)) return [2, 1];
-  if (op >= 0xa7 && op <= 0xc4) return [1, 1];
-  if (op >= Op.I32TruncSatF32S && op <= Op.I64TruncSatF64U) return [1, 1];
-  if (op === Op.MemoryInit || op === Op.MemoryCopy || op === Op.MemoryFill) return [3, 0];
-  if (op === Op.DataDrop) return [0, 0];
-  return null;
+  switch (op) {
+    case Op.Nop: case Op.DataDrop: return [0, 0];
+    case Op.Drop: case Op.GlobalSet: return [1, 0];
+    case Op.GlobalGet: case Op.MemorySize: return [0, 1];
+    case Op.MemoryGrow: return [1, 1];
+    case Op.MemoryInit: case Op.MemoryCopy: case Op.MemoryFill: return [3, 0];
+  }
+  const sig = OP_INFO[op]?.sig;
+  return sig ? [sig.params.length, sig.results.length] : null;
+}
+
+/** Bytes accessed by a load or store, or undefined for any other opcode. */
+function accessSize(op: number): number | undefined {
+  return OP_INFO[op]?.access?.bytes;
 }
 
 /** i32 operators whose result's alignment follows from their operands'. */
 function binary(op: number, a: Value, b: Value): Value {
   switch (op) {
-    case 0x6a: // add
+    case Op.I32Add:
       return a.c !== undefined && b.c !== undefined ? konst((a.c + b.c) | 0) : { tz: Math.min(a.tz, b.tz) };
-    case 0x6b: // sub
+    case Op.I32Sub:
       return a.c !== undefined && b.c !== undefined ? konst((a.c - b.c) | 0) : { tz: Math.min(a.tz, b.tz) };
-    case 0x6c: // mul
+    case Op.I32Mul:
       return a.c !== undefined && b.c !== undefined ? konst(Math.imul(a.c, b.c)) : { tz: Math.min(32, a.tz + b.tz) };
-    case 0x71: // and
+    case Op.I32And:
       return { tz: Math.max(a.tz, b.tz) };
-    case 0x72: // or
-    case 0x73: // xor
+    case Op.I32Or:
+    case Op.I32Xor:
       return { tz: Math.min(a.tz, b.tz) };
-    case 0x74: // shl
+    case Op.I32Shl:
       return { tz: b.c !== undefined ? Math.min(32, a.tz + (b.c & 31)) : a.tz };
-    case 0x75: // shr_s
-    case 0x76: // shr_u
+    case Op.I32ShrS:
+    case Op.I32ShrU:
       return { tz: b.c !== undefined ? Math.max(0, a.tz - (b.c & 31)) : 0 };
     default:
       return UNKNOWN;
@@ -112,11 +110,13 @@ function konst(c: number): Value {
 }
 
 /** Opcodes the analysis models (see run below); anything else makes it give up. */
+const MODELED = new Set<number>([
+  Op.Unreachable, Op.Nop, Op.Block, Op.Loop, Op.If, Op.Else, Op.End,
+  Op.Br, Op.BrIf, Op.BrTable, Op.Return, Op.Call, Op.CallIndirect,
+  Op.Drop, Op.Select, Op.TypedSelect, Op.LocalGet, Op.LocalSet, Op.LocalTee,
+]);
 function modeled(op: number): boolean {
-  if (op <= 0x05 || op === 0x0b || (op >= 0x0c && op <= 0x11)) return true; // control, calls
-  if (op === 0x1a || op === 0x1b || op === 0x1c || (op >= 0x20 && op <= 0x22)) return true;
-  if (op === 0x41 || (op >= 0x6a && op <= 0x78)) return true;
-  return plainEffect(op) !== null;
+  return MODELED.has(op) || plainEffect(op) !== null;
 }
 
 /**
@@ -130,8 +130,8 @@ function modeled(op: number): boolean {
 export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], body: Instr[], allStores = true): Set<Instr> {
   const proven = new Set<Instr>();
   for (const ins of body) if (!modeled(ins.op)) return proven;
-  const fs = frameStructure(body, 256);
-  if (!fs) return proven;
+  const fs = structureOf(body);
+  if (fs.maxDepth > 256) return proven;
   // The weakest alignment seen at each access, over every pass of every loop.
   const seen = new Map<Instr, number>();
   let budget = body.length * 40 + 1000;
@@ -162,27 +162,27 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
       if (--budget < 0) throw new GiveUp();
       if (!st) {
         // Skip unreachable code, frames included.
-        const e = fs!.endOf[i];
+        const e = fs.endOf[i];
         if (e >= 0) i = e;
         continue;
       }
       const ins = body[i];
       const op = ins.op;
-      if (op === 0x02 || op === 0x03 || op === 0x04) {
+      if (op === Op.Block || op === Op.Loop || op === Op.If) {
         const bt = ins.type!;
-        if (op === 0x04) pop(st, 1);
+        if (op === Op.If) pop(st, 1);
         const np = bt.params.length;
         const base = st.stack.length - np;
         if (base < 0) throw new GiveUp();
-        const end = fs!.endOf[i];
-        const f: Frame = { loop: op === 0x03, params: np, results: bt.results.length, target: null };
+        const end = fs.endOf[i];
+        const f: Frame = { loop: op === Op.Loop, params: np, results: bt.results.length, target: null };
         // The frame's own state: a copy where the original is needed again (loop passes, the else arm).
         const inner = (s: State): State => ({ locals: s.locals.slice(), stack: s.stack.slice(base) });
         const enter = (s: State): State => ({ locals: s.locals, stack: s.stack.slice(base) });
         frames.push(f);
         const outer = st.stack.slice(0, base);
         let after: State | null;
-        if (op === 0x03) {
+        if (op === Op.Loop) {
           let header = inner(st);
           for (;;) {
             f.target = null;
@@ -191,8 +191,8 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
             if (sameState(next, header)) break;
             header = next;
           }
-        } else if (op === 0x04) {
-          const seps = fs!.seps.get(i);
+        } else if (op === Op.If) {
+          const seps = fs.seps.get(i);
           const elseAt = seps ? seps[0] : end;
           const thenOut = run(i + 1, elseAt, inner(st), frames);
           // Without an else, the false path carries the parameters as results.
@@ -210,69 +210,70 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         i = end;
         continue;
       }
-      if (op === 0x0b) continue; // the end of the function body
-      if (op === 0x05) throw new GiveUp(); // reached only through frame bounds
+      if (op === Op.End) continue; // the end of the function body
+      if (op === Op.Else) throw new GiveUp(); // reached only through frame bounds
       const a = accessSize(op);
       if (a !== undefined) {
-        const addr = st.stack[st.stack.length - (op >= 0x36 ? 2 : 1)];
+        const store = OP_INFO[op]!.access!.store;
+        const addr = st.stack[st.stack.length - (store ? 2 : 1)];
         if (!addr) throw new GiveUp();
         // Bounds only fall from pass to pass, so a store unproven now stays so.
-        if (allStores && op >= 0x36 && addr.tz < 31 - Math.clz32(a)) throw new GiveUp();
+        if (allStores && store && addr.tz < 31 - Math.clz32(a)) throw new GiveUp();
         const prev = seen.get(ins);
         seen.set(ins, prev === undefined ? addr.tz : Math.min(prev, addr.tz));
       }
       switch (op) {
-        case 0x00:
+        case Op.Unreachable:
           st = null;
           continue;
-        case 0x0c:
+        case Op.Br:
           branch(st, frames, ins.depth!);
           st = null;
           continue;
-        case 0x0d:
+        case Op.BrIf:
           pop(st, 1);
           branch(st, frames, ins.depth!);
           continue;
-        case 0x0e:
+        case Op.BrTable:
           pop(st, 1);
           for (const d of ins.labels!) branch(st, frames, d);
           branch(st, frames, ins.depth!);
           st = null;
           continue;
-        case 0x0f:
+        case Op.Return:
           st = null;
           continue;
-        case 0x10:
-        case 0x11: {
-          const t = op === 0x10 ? m.types[m.funcTypes[ins.index!]] : m.types[ins.index!];
+        case Op.Call:
+        case Op.CallIndirect: {
+          const t = op === Op.Call ? m.types[m.funcTypes[ins.index!]] : m.types[ins.index!];
           if (!t) throw new GiveUp();
-          pop(st, t.params.length + (op === 0x11 ? 1 : 0));
+          pop(st, t.params.length + (op === Op.CallIndirect ? 1 : 0));
           for (let k = 0; k < t.results.length; k++) st.stack.push(UNKNOWN);
           continue;
         }
-        case 0x1b:
-        case 0x1c: {
+        case Op.Select:
+        case Op.TypedSelect: {
           const [x, y] = pop(st, 3);
           st.stack.push(x.c !== undefined && x.c === y.c ? x : { tz: Math.min(x.tz, y.tz) });
           continue;
         }
-        case 0x20:
+        case Op.LocalGet:
           if (ins.index! >= st.locals.length) throw new GiveUp();
           st.stack.push({ tz: st.locals[ins.index!] });
           continue;
-        case 0x21:
-        case 0x22: {
+        case Op.LocalSet:
+        case Op.LocalTee: {
           const [v] = pop(st, 1);
           if (ins.index! >= st.locals.length) throw new GiveUp();
           st.locals[ins.index!] = v.tz;
-          if (op === 0x22) st.stack.push({ tz: v.tz });
+          if (op === Op.LocalTee) st.stack.push({ tz: v.tz });
           continue;
         }
-        case 0x41:
+        case Op.I32Const:
           st.stack.push(konst(ins.i32! | 0));
           continue;
       }
-      if (op >= 0x6a && op <= 0x78) {
+      if (op >= Op.I32Add && op <= Op.I32Rotr) {
         const [x, y] = pop(st, 2);
         st.stack.push(binary(op, x, y));
         continue;

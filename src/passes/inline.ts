@@ -23,22 +23,26 @@
 // without a plain zero constant (references, v128).
 import type { Func, FuncType, Instr } from '../ir.js';
 import { ValType } from '../ir.js';
-import { isOpener } from './liveness.js';
+import { Op } from '../opcodes.js';
+import { depthOf, structureOf } from './structure.js';
 
 const MAX_BODY = 64;
 const MAX_SITES = 4;
 const MAX_LOCALS = 64;
 
-/** try, catch, throw, rethrow, throw_ref, delegate, catch_all, try_table; return_call, return_call_indirect, return_call_ref. */
-const EXCLUDED = new Set([0x06, 0x07, 0x08, 0x09, 0x0a, 0x18, 0x19, 0x1f, 0x12, 0x13, 0x15]);
+/** Exception handling and tail calls. */
+const EXCLUDED = new Set<number>([
+  Op.Try, Op.Catch, Op.Throw, Op.Rethrow, Op.ThrowRef, Op.Delegate, Op.CatchAll, Op.TryTable,
+  Op.ReturnCall, Op.ReturnCallIndirect, Op.ReturnCallRef,
+]);
 
 /** The constant instruction pushing the zero of a numeric type, or null. */
 function zeroOf(t: ValType, offset: number): Instr | null {
   switch (t) {
-    case ValType.I32: return { op: 0x41, offset, i32: 0 };
-    case ValType.I64: return { op: 0x42, offset, i64: 0n };
-    case ValType.F32: return { op: 0x43, offset, i32: 0 };
-    case ValType.F64: return { op: 0x44, offset, i64: 0n };
+    case ValType.I32: return { op: Op.I32Const, offset, i32: 0 };
+    case ValType.I64: return { op: Op.I64Const, offset, i64: 0n };
+    case ValType.F32: return { op: Op.F32Const, offset, i32: 0 };
+    case ValType.F64: return { op: Op.F64Const, offset, i64: 0n };
     default: return null;
   }
 }
@@ -53,7 +57,7 @@ export function inlineSelfCalls(type: FuncType, f: Func, body: Instr[]): { func:
   let sites = 0;
   for (const ins of body) {
     if (EXCLUDED.has(ins.op)) return null;
-    if (ins.op === 0x10 && ins.index === f.index) sites++;
+    if (ins.op === Op.Call && ins.index === f.index) sites++;
   }
   if (sites === 0 || sites > MAX_SITES) return null;
   // Each copy zeroes the locals again, and all of them are doubled.
@@ -62,31 +66,29 @@ export function inlineSelfCalls(type: FuncType, f: Func, body: Instr[]): { func:
 
   const np = type.params.length;
   const base = np + f.locals.length;
+  const structure = structureOf(body);
   const out: Instr[] = [];
   for (const ins of body) {
-    if (ins.op !== 0x10 || ins.index !== f.index) {
+    if (ins.op !== Op.Call || ins.index !== f.index) {
       out.push(ins);
       continue;
     }
     const at = ins.offset;
-    for (let p = np - 1; p >= 0; p--) out.push({ op: 0x21, offset: at, index: base + p });
-    f.locals.forEach((t, j) => out.push(zeroOf(t, at)!, { op: 0x21, offset: at, index: base + np + j }));
-    out.push({ op: 0x02, offset: at, type: { params: [], results: type.results } });
-    // Frames open inside the copy: a `return` there branches this many labels out.
-    let depth = 0;
+    for (let p = np - 1; p >= 0; p--) out.push({ op: Op.LocalSet, offset: at, index: base + p });
+    f.locals.forEach((t, j) => out.push(zeroOf(t, at)!, { op: Op.LocalSet, offset: at, index: base + np + j }));
+    out.push({ op: Op.Block, offset: at, type: { params: [], results: type.results } });
     for (let i = 0; i < body.length - 1; i++) {
       const c = body[i];
-      if (c.op === 0x20 || c.op === 0x21 || c.op === 0x22) {
+      if (c.op === Op.LocalGet || c.op === Op.LocalSet || c.op === Op.LocalTee) {
         out.push({ ...c, index: c.index! + base });
-      } else if (c.op === 0x0f) {
-        out.push({ op: 0x0c, offset: c.offset, depth });
+      } else if (c.op === Op.Return) {
+        // A `return` branches out of the frames open inside the copy, to the copy's block.
+        out.push({ op: Op.Br, offset: c.offset, depth: depthOf(structure, i) });
       } else {
-        if (isOpener(c.op)) depth++;
-        else if (c.op === 0x0b) depth--;
         out.push({ ...c });
       }
     }
-    out.push({ op: 0x0b, offset: at });
+    out.push({ op: Op.End, offset: at });
   }
   return { func: { ...f, locals: [...f.locals, ...type.params, ...f.locals] }, body: out };
 }

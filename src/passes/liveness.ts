@@ -11,41 +11,8 @@
 // any enclosing try in the function, which over-approximates (more live locals
 // is always safe: a value passed or copied in vain).
 import type { Instr } from '../ir.js';
-import { OP_OUTLINE_CALL, OP_OUTLINE_EXIT } from '../ir.js';
-
-/** Opcodes that open a frame: block, loop, if, try, try_table (skipped code must still count their `end`s). */
-export function isOpener(op: number): boolean {
-  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
-}
-
-/** The matching end (`endOf[opener]`) and separators (else, catch, catch_all) of every structured instruction. */
-export interface FrameStructure {
-  endOf: Int32Array;
-  seps: Map<number, number[]>;
-}
-
-/** The frame structure of a body; null when nesting exceeds `maxNesting`. */
-export function frameStructure(body: Instr[], maxNesting = Infinity): FrameStructure | null {
-  const n = body.length;
-  const endOf = new Int32Array(n).fill(-1);
-  const seps = new Map<number, number[]>();
-  const open: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const op = body[i].op;
-    if (isOpener(op)) {
-      open.push(i);
-      if (open.length > maxNesting) return null;
-    } else if (op === 0x05 || op === 0x07 || op === 0x19) {
-      const o = open[open.length - 1];
-      let s = seps.get(o);
-      if (!s) seps.set(o, (s = []));
-      s.push(i);
-    } else if ((op === 0x0b || op === 0x18) && open.length > 0) {
-      endOf[open.pop()!] = i;
-    }
-  }
-  return { endOf, seps };
-}
+import { Op } from '../opcodes.js';
+import type { Structure } from './structure.js';
 
 export class Liveness {
   /** Words per set; `sets` holds one set per program point 0..n. */
@@ -58,7 +25,7 @@ export class Liveness {
    */
   readonly joins: Uint8Array;
 
-  constructor(body: Instr[], nLocals: number, endOf: Int32Array, seps: Map<number, number[]>) {
+  constructor(body: Instr[], nLocals: number, { endOf, seps }: Structure) {
     const n = body.length;
     const words = (this.words = (nLocals + 31) >>> 5);
     const sets = (this.sets = new Uint32Array((n + 1) * words));
@@ -71,7 +38,7 @@ export class Liveness {
     const target = (depth: number): number => {
       const o = frames[frames.length - 1 - depth];
       if (o < 0) return -1;
-      return body[o].op === 0x03 ? o + 1 : endOf[o];
+      return body[o].op === Op.Loop ? o + 1 : endOf[o];
     };
     const tryHandlers: (number[] | null)[] = [];
     for (let i = 0; i < n; i++) {
@@ -83,34 +50,34 @@ export class Liveness {
       };
       let fallsThrough = true;
       switch (op) {
-        case 0x02: case 0x03: case 0x06:
+        case Op.Block: case Op.Loop: case Op.Try:
           frames.push(i);
-          tryHandlers.push(op === 0x06 ? (seps.get(i) ?? []).map((c) => c + 1) : null);
+          tryHandlers.push(op === Op.Try ? (seps.get(i) ?? []).map((c) => c + 1) : null);
           break;
-        case 0x1f: {
+        case Op.TryTable: {
           frames.push(i);
           // Clause labels are relative to the frames outside the try_table.
           const hs = ins.catches!.map((c) => target(c.depth + 1));
           tryHandlers.push(hs.length > 0 ? hs : null);
           break;
         }
-        case 0x04: {
+        case Op.If: {
           frames.push(i);
           tryHandlers.push(null);
           const els = seps.get(i);
           add(els ? els[0] + 1 : endOf[i]);
           break;
         }
-        case 0x05: case 0x07: case 0x19: {
+        case Op.Else: case Op.Catch: case Op.CatchAll: {
           // Reached by falling off the previous arm: continue after the frame.
           // A catch arm of a legacy try is no longer watched by that try's handlers.
           const o = frames[frames.length - 1];
           add(endOf[o]);
           fallsThrough = false;
-          if (op !== 0x05) tryHandlers[tryHandlers.length - 1] = null;
+          if (op !== Op.Else) tryHandlers[tryHandlers.length - 1] = null;
           break;
         }
-        case 0x0b: case 0x18:
+        case Op.End: case Op.Delegate:
           if (frames.length > 1) {
             frames.pop();
             tryHandlers.pop();
@@ -118,20 +85,21 @@ export class Liveness {
             fallsThrough = false; // the function's end
           }
           break;
-        case 0x0c:
+        case Op.Br:
           add(target(ins.depth!));
           fallsThrough = false;
           break;
-        case 0x0d: case 0xd5: case 0xd6:
+        case Op.BrIf: case Op.BrOnNull: case Op.BrOnNonNull:
           add(target(ins.depth!));
           break;
-        case 0x0e:
+        case Op.BrTable:
           for (const d of ins.labels!) add(target(d));
           add(target(ins.depth!));
           fallsThrough = false;
           break;
-        case OP_OUTLINE_EXIT: // returns from the piece (split.ts)
-        case 0x00: case 0x0f: case 0x08: case 0x09: case 0x0a: case 0x12: case 0x13: case 0x15:
+        case Op.OutlineExit: // returns from the piece (split.ts)
+        case Op.Unreachable: case Op.Return: case Op.Throw: case Op.Rethrow: case Op.ThrowRef:
+        case Op.ReturnCall: case Op.ReturnCallIndirect: case Op.ReturnCallRef:
           fallsThrough = false;
           break;
       }
@@ -158,12 +126,12 @@ export class Liveness {
           for (let w = 0; w < words; w++) tmp[w] |= sets[s + w];
         }
         const ins = body[i];
-        if (ins.op === 0x21 || ins.op === 0x22) tmp[ins.index! >>> 5] &= ~(1 << (ins.index! & 31));
-        else if (ins.op === 0x20) tmp[ins.index! >>> 5] |= 1 << (ins.index! & 31);
-        else if (ins.op === OP_OUTLINE_CALL || ins.op === OP_OUTLINE_EXIT) {
+        if (ins.op === Op.LocalSet || ins.op === Op.LocalTee) tmp[ins.index! >>> 5] &= ~(1 << (ins.index! & 31));
+        else if (ins.op === Op.LocalGet) tmp[ins.index! >>> 5] |= 1 << (ins.index! & 31);
+        else if (ins.op === Op.OutlineCall || ins.op === Op.OutlineExit) {
           const o = ins.outline!;
-          if (ins.op === OP_OUTLINE_CALL) for (const l of o.writes!) tmp[l >>> 5] &= ~(1 << (l & 31));
-          for (const l of (ins.op === OP_OUTLINE_CALL ? o.args! : o.writes!)) tmp[l >>> 5] |= 1 << (l & 31);
+          if (ins.op === Op.OutlineCall) for (const l of o.writes!) tmp[l >>> 5] &= ~(1 << (l & 31));
+          for (const l of (ins.op === Op.OutlineCall ? o.args! : o.writes!)) tmp[l >>> 5] |= 1 << (l & 31);
         }
         const base = i * words;
         for (let w = 0; w < words; w++) {

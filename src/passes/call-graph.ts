@@ -18,12 +18,10 @@
 // can keep its i64 locals array (`$L`, function.ts) at module level instead of
 // allocating one per call, which measured ~22 ns per call.
 import type { Func, Instr, Module } from '../ir.js';
+import { Op } from '../opcodes.js';
 
-const CALL = 0x10;
-const RETURN_CALL = 0x12;
-/** call_indirect, return_call_indirect, call_ref, return_call_ref. */
-const UNKNOWN_CALL = new Set([0x11, 0x13, 0x14, 0x15]);
-const MEMORY_GROW = 0x40;
+/** Calls whose target is known only at run time. */
+const UNKNOWN_CALL = new Set<number>([Op.CallIndirect, Op.ReturnCallIndirect, Op.CallRef, Op.ReturnCallRef]);
 
 export interface CallGraphFacts {
   /** memoryStable[i] === 1 when calling function i (imports included) can never replace a memory buffer. */
@@ -56,8 +54,8 @@ export function callGraphFacts(m: Module, bodyOf: (f: Func) => Instr[]): CallGra
     }
     for (const ins of body) {
       if (UNKNOWN_CALL.has(ins.op)) knownCalls = false;
-      else if (ins.op === MEMORY_GROW) grows = true;
-      else if (ins.op === CALL || ins.op === RETURN_CALL) {
+      else if (ins.op === Op.MemoryGrow) grows = true;
+      else if (ins.op === Op.Call || ins.op === Op.ReturnCall) {
         // Bodies are not validated yet: an out-of-range index is left to the validator.
         const callee = ins.index!;
         if (callee < n) {
