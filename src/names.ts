@@ -27,6 +27,7 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^K\d+$/, scope: 'module', meaning: 'a module-level constant or cache (NaN bit patterns, scratch arrays, `$L` caches)' },
   { pattern: /^DATA$/, scope: 'module', meaning: 'the data segments\' bytes' },
   { pattern: /^\$(imports|exports|module|instantiate)$/, scope: 'module', meaning: 'the descriptors, the module object, the instantiation function' },
+  { pattern: /^resolve$/, scope: 'module', meaning: 'the resolver of the promise `instantiate` returns' },
   // One instance.
   { pattern: /^f\d+(_\w{1,48})?(\$\d+)?$/, scope: 'instance', meaning: 'function i (with its sanitized name-section name; `$k`: piece k of a split function)' },
   { pattern: /^[Tem]\d+$/, scope: 'instance', meaning: 'table i (`T`) and its element array (`e`); memory i (`m`)' },
