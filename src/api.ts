@@ -11,7 +11,7 @@ export interface CompileOptions {
    * function `(runtime) => CompiledModule`; used by the spec runner and the
    * polyfill, which compile at run time and must not need a module loader.
    */
-  format?: 'esm' | 'factory';
+  format?: OutputFormat;
   /**
    * Splitting of big functions into pieces V8 can optimize (see
    * codegen/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
@@ -47,16 +47,9 @@ export interface CompileResult {
   map?: string;
 }
 
-export interface ImportDescriptor {
-  module: string;
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
-}
+import type { ExportDescriptor, ImportDescriptor, OutputFormat } from './emit/module.js';
 
-export interface ExportDescriptor {
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
-}
+export type { ExportDescriptor, ImportDescriptor, OutputFormat };
 
 export interface InstantiatedModule {
   module: { imports: ImportDescriptor[]; exports: ExportDescriptor[] };

@@ -7,6 +7,7 @@ import { decodeBody } from './binary/code.js';
 import { validateModule } from './validate/module.js';
 import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
+import { ModuleDeclarations } from './codegen/declarations.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
 import { callGraphFacts } from './passes/call-graph.js';
@@ -29,6 +30,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const m = decodeModule(bytes);
   validateModule(m);
   const ctx = new ModuleContext(m);
+  const decls = new ModuleDeclarations();
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
   const facts = callGraphFacts(m, (f) => decodeBody(m, f));
@@ -56,17 +58,17 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
       if (split) {
         body = split.body;
-        for (const p of split.pieces) funcs.push(lowerFunction(ctx, f, p.body, p));
-        ctx.outSlots = Math.max(ctx.outSlots, split.outSlots);
-        ctx.retSlots = Math.max(ctx.retSlots, split.retSlots);
+        for (const p of split.pieces) funcs.push(lowerFunction(ctx, decls, f, p.body, p));
+        decls.outSlots = Math.max(decls.outSlots, split.outSlots);
+        decls.retSlots = Math.max(decls.retSlots, split.retSlots);
       }
     } else {
       validateFunction(m, f, body);
     }
-    funcs.push(lowerFunction(ctx, f, body));
+    funcs.push(lowerFunction(ctx, decls, f, body));
     progress?.(++done, m.funcs.length);
   }
-  const out = emitModule(ctx, funcs, options);
+  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm');
   const result: CompileResult = { js: out.toString() };
   if (options.sourceMap) {
     const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
@@ -79,8 +81,8 @@ function localTypes(m: Module, f: Func) {
   return [...m.types[f.typeIdx].params, ...f.locals];
 }
 
-function lowerFunction(ctx: ModuleContext, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
-  const fl = new FunctionLowering(ctx, f, body, piece);
+function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
+  const fl = new FunctionLowering(ctx, decls, f, body, piece);
   const src = fl.lower();
   const lines = src.split('\n');
   // lower() returns header lines, the body lines, and the closing brace.

@@ -13,6 +13,7 @@ import { structureOf } from '../passes/structure.js';
 import { alignedAccesses } from '../passes/alignment.js';
 import { i64SlotLocals } from '../passes/i64-slots.js';
 import { ModuleContext, zeroOf } from './context.js';
+import type { ModuleDeclarations } from './declarations.js';
 import { OperandStack } from './stack.js';
 import { emitReturn, type Frame, type Lowering } from './lowering.js';
 import { Locals } from './locals.js';
@@ -40,6 +41,7 @@ const FORWARD_THROUGH = new Set<number>([
 
 export class FunctionLowering implements Lowering {
   readonly ctx: ModuleContext;
+  readonly decls: ModuleDeclarations;
   readonly stack = new OperandStack();
   readonly frames: Frame[] = [];
   reachable = true;
@@ -69,8 +71,9 @@ export class FunctionLowering implements Lowering {
   private readonly body: Instr[];
   private readonly declared: ValType[];
 
-  constructor(ctx: ModuleContext, func: Func, body: Instr[], piece?: Piece) {
+  constructor(ctx: ModuleContext, decls: ModuleDeclarations, func: Func, body: Instr[], piece?: Piece) {
     this.ctx = ctx;
+    this.decls = decls;
     this.piece = piece;
     this.body = body;
     this.funcIndex = func.index;
@@ -80,8 +83,8 @@ export class FunctionLowering implements Lowering {
     this.stack.indented = ctx.indent;
     this.usesDelegate = body.some((ins) => ins.op === Op.Delegate);
     this.locals = new Locals(this.type, declared, i64SlotLocals(body, this.type, declared), this.stack);
-    this.lCache = this.locals.slots.size > 0 && (piece || !ctx.nonReentrant[func.index]) ? ctx.moduleVariable('null') : undefined;
-    this.memory = new MemoryCache(ctx, this.stack);
+    this.lCache = this.locals.slots.size > 0 && (piece || !ctx.nonReentrant[func.index]) ? decls.moduleVariable('null') : undefined;
+    this.memory = new MemoryCache(decls, this.stack);
     for (const ins of body) {
       if (OP_INFO[ins.op]?.access || ins.op === Op.MemorySize || ins.op === Op.MemoryGrow) this.memory.cached.add(ins.mem ?? 0);
     }
@@ -105,7 +108,7 @@ export class FunctionLowering implements Lowering {
   }
 
   helper(name: string): string {
-    return this.ctx.helper(name);
+    return this.decls.helper(name);
   }
 
   temp(name: string): string {
@@ -204,7 +207,7 @@ export class FunctionLowering implements Lowering {
   private header(): string[] {
     const np = this.type.params.length;
     const slots = this.locals.slots;
-    const paramCode = (i: number) => (this.wideParam(i) ? this.ctx.wideSlot(i) : 'l' + i);
+    const paramCode = (i: number) => (this.wideParam(i) ? this.decls.wideSlot(i) : 'l' + i);
     const decls: string[] = [];
     for (let i = 0; i < np; i++) if (this.wideParam(i) && !slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
     for (let i = np; i < np + this.declared.length; i++) {
@@ -225,7 +228,7 @@ export class FunctionLowering implements Lowering {
       } else {
         // Never entered twice at once (call-graph.ts): one array for every call,
         // its locals zeroed on entry as a fresh one would be.
-        head.push(`  const $L = ${this.ctx.moduleBinding(array)};`);
+        head.push(`  const $L = ${this.decls.moduleBinding(array)};`);
       }
       for (const [local, slot] of slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
     }

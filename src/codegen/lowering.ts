@@ -7,6 +7,7 @@
 // codegen is a DAG and any handler file can be loaded (and tested) alone.
 import type { Instr, ValType } from '../ir.js';
 import type { ModuleContext } from './context.js';
+import type { ModuleDeclarations } from './declarations.js';
 import { Flag, type OperandStack } from './stack.js';
 
 /** Lowers one instruction. */
@@ -76,6 +77,8 @@ export interface MemoryBindings {
 
 export interface Lowering {
   readonly ctx: ModuleContext;
+  /** Where module- and instance-level declarations the code needs are added. */
+  readonly decls: ModuleDeclarations;
   readonly stack: OperandStack;
   readonly frames: Frame[];
   /** Whether the code being lowered is reachable. */

@@ -5,7 +5,7 @@
 // wherever memory may have grown: after calls and memory.grow, and on entry to
 // exception handlers.
 import type { Instr } from '../ir.js';
-import type { ModuleContext } from './context.js';
+import type { ModuleDeclarations } from './declarations.js';
 import type { MemoryBindings } from './lowering.js';
 import type { OperandStack } from './stack.js';
 
@@ -19,14 +19,14 @@ export class MemoryCache implements MemoryBindings {
   private readonly refreshLines: number[] = [];
 
   constructor(
-    private readonly ctx: ModuleContext,
+    private readonly decls: ModuleDeclarations,
     private readonly stack: OperandStack,
   ) {}
 
   view(mem: number, kind: string): string {
     const key = `${mem}_${kind}`;
     this.views.add(key);
-    this.ctx.memViews.add(key);
+    this.decls.memViews.add(key);
     return 'V' + key;
   }
 

@@ -109,7 +109,7 @@ const set = (m: string, size: number, kind: string, conv?: (x: string, lw: Lower
 });
 const big = (x: string) => `BigInt(${x})`;
 /** i64.store8/16/32 write the low bits of the value: its low half. */
-const narrow = (x: string, lw: Lowering) => lw.ctx.wrapI64(x);
+const narrow = (x: string, lw: Lowering) => lw.decls.wrapI64(x);
 
 const accesses = new Map<Op, Access>([
   [Op.I32Load, get('getInt32', 4, 'i32')],
@@ -146,7 +146,7 @@ const accesses = new Map<Op, Access>([
   [Op.I64Store, { size: 8, kind: 'i32', unit: 4, store: (v, a, x, lw, typed) => {
     // Its own address temporary: the value may contain loads, which use `t`.
     const t = lw.temp('$ta');
-    const [s64, s32] = lw.ctx.scratch();
+    const [s64, s32] = lw.decls.scratch();
     const slow = `${v}.setInt32(${t} + 4, ${s32}[1], true); ${v}.setInt32(${t}, ${s32}[0], true)`;
     if (!typed) return `${t} = ${a}; ${s64}[0] = ${x.code}; ${slow}`;
     // `typed` is the low half's element: with the high one in bounds, both are.

@@ -202,7 +202,7 @@ const ops = new Map<number, Operator>([
   // i64 to i32 and to f64 through the scratch pair (context.ts: scratch). The
   // f64 sum rounds once: hi * 2^32 and lo are exact doubles, so the result is
   // the correctly rounded i64 value, as f64.convert_i64 requires.
-  [Op.I32WrapI64, un((a, _b, x) => x.lw.ctx.wrapI64(a))],
+  [Op.I32WrapI64, un((a, _b, x) => x.lw.decls.wrapI64(a))],
   [Op.I32TruncF32S, helper1('i32TruncS', true)],
   [Op.I32TruncF32U, helper1('i32TruncU', true)],
   [Op.I32TruncF64S, helper1('i32TruncS', true)],
@@ -221,11 +221,11 @@ const ops = new Map<number, Operator>([
   [Op.F64ConvertI32S, un((a) => a)],
   [Op.F64ConvertI32U, un((a) => `${a} >>> 0`)],
   [Op.F64ConvertI64S, un((a, _b, x) => {
-    const [s64, s32] = x.lw.ctx.scratch();
+    const [s64, s32] = x.lw.decls.scratch();
     return `(${s64}[0] = ${a}, ${s32}[1] * 4294967296 + (${s32}[0] >>> 0))`;
   })],
   [Op.F64ConvertI64U, un((a, _b, x) => {
-    const [s64, s32] = x.lw.ctx.scratch();
+    const [s64, s32] = x.lw.decls.scratch();
     return `(${s64}[0] = ${a}, (${s32}[1] >>> 0) * 4294967296 + (${s32}[0] >>> 0))`;
   })],
   [Op.F64PromoteF32, helper1('f64PromoteF32')],
@@ -311,7 +311,7 @@ function f32Const(lw: Lowering, ins: Instr): void {
   const bits = ins.i32! >>> 0;
   let code: string;
   if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
-    code = bits === 0x7fc00000 ? 'NaN' : lw.ctx.constant(`${lw.helper('f32FromBits')}(0x${bits.toString(16)})`);
+    code = bits === 0x7fc00000 ? 'NaN' : lw.decls.constant(`${lw.helper('f32FromBits')}(0x${bits.toString(16)})`);
   } else {
     f32Scratch.setUint32(0, bits, true);
     code = numberLiteral(f32Scratch.getFloat32(0, true));
@@ -327,7 +327,7 @@ function f64Const(lw: Lowering, ins: Instr): void {
   const x = f32Scratch.getFloat64(0, true);
   let code: string;
   if (x !== x && bits !== 0x7ff8000000000000n) {
-    code = lw.ctx.constant(`${lw.helper('f64FromBits')}(0x${bits.toString(16)}n)`);
+    code = lw.decls.constant(`${lw.helper('f64FromBits')}(0x${bits.toString(16)}n)`);
   } else {
     code = numberLiteral(x);
   }
@@ -353,7 +353,7 @@ function variableShift64(op: Halves): Handler {
     if (st.entries[h0 - 2].flags & (Flag.Effect | Flag.State)) st.materialize(h0 - 2);
     const k = st.pop();
     const x = st.pop();
-    const [S64, S32] = lw.ctx.scratch();
+    const [S64, S32] = lw.decls.scratch();
     const [n, lo, hi, m] = ['$n', '$lo', '$hi', '$m'].map((t) => lw.temp(t));
     st.emit(`${S64}[0] = ${st.value(k)}; ${n} = ${S32}[0] & 63; ${S64}[0] = ${st.value(x)}; ${lo} = ${S32}[0]; ${hi} = ${S32}[1];`);
     // Branch-free: a count taken from hashed data (a rotate by `z & 63`) makes a

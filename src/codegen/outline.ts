@@ -16,7 +16,7 @@ import { Flag } from './stack.js';
 
 /** The slot written-back local l travels in at position k. */
 const slotOf = (lw: Lowering, l: number, k: number): string =>
-  lw.locals.type(l) === ValType.I64 ? lw.ctx.wideSlot(k) : '$o' + k;
+  lw.locals.type(l) === ValType.I64 ? lw.decls.wideSlot(k) : '$o' + k;
 
 /** Copies between written-back locals and their slots, 8 per line. */
 function emitCopies(lw: Lowering, writes: number[], copy: (local: string, slot: string) => string): void {
@@ -34,7 +34,7 @@ const outlineCall: Handler = (lw, ins) => {
   const wide: string[] = [];
   const args: string[] = [];
   o.args!.forEach((l, i) => {
-    if (lw.locals.type(l) === ValType.I64) wide.push(`${lw.ctx.wideSlot(i)} = ${lw.locals.place(l)};`);
+    if (lw.locals.type(l) === ValType.I64) wide.push(`${lw.decls.wideSlot(i)} = ${lw.locals.place(l)};`);
     else args.push(lw.locals.place(l));
   });
   if (wide.length > 0) st.emit(wide.join(' '));
