@@ -33,6 +33,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const decls = new ModuleDeclarations();
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
+  if (options.flatHeight !== undefined) ctx.flatHeight = options.flatHeight;
   const facts = callGraphFacts(m, (f) => decodeBody(m, f));
   ctx.memoryStable = facts.memoryStable;
   ctx.nonReentrant = facts.nonReentrant;

@@ -31,6 +31,7 @@ interface WastOptions {
   module?: string[];
   quiet?: boolean;
   split?: string;
+  flat?: string;
 }
 
 const REPORTERS = ['text', 'json', 'junit'];
@@ -53,6 +54,7 @@ export function addWastCommand(program: Command): void {
     .option('--module <name=path>', "define module $NAME from a .wasm/.wat file before each script, registered as \"NAME\" (repeatable)", (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('-q, --quiet', 'do not print each failure')
     .option('--split <sizes>', "function splitting: 'off', or ABOVE,TARGET,MIN in bytes (tests the splitter on small functions)")
+    .option('--flat <height>', 'flatten frames with more than HEIGHT levels inside into dispatch loops (0: all; tests the flattening)')
     // A usage mistake must be told apart from failing tests in CI: exit 2, not
     // commander's 1 (help and version still exit 0).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -150,6 +152,11 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
     else if (m) split = { above: +m[1], target: +m[2], min: +m[3] };
     else throw new InputError(`--split expects 'off' or ABOVE,TARGET,MIN, got '${opts.split}'`);
   }
+  let flatHeight: number | undefined;
+  if (opts.flat !== undefined) {
+    if (!/^\d+$/.test(opts.flat)) throw new InputError(`--flat expects a number of levels, got '${opts.flat}'`);
+    flatHeight = Number(opts.flat);
+  }
   const paths = scriptPaths(files);
   if (opts.tier1) {
     if (!testsuiteAvailable()) {
@@ -183,7 +190,7 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
         ? (l: string) => console.log(l)
         : (l: string) => console.error(l);
   const summary = await runFiles({
-    engine: split === undefined ? undefined : defaultEngine({ split }),
+    engine: split === undefined && flatHeight === undefined ? undefined : defaultEngine({ split, flatHeight }),
     files: paths,
     expectFail,
     strictExpect: opts.strictExpect,
