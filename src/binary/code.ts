@@ -13,7 +13,11 @@ import { Imm, Op, OPCODES, OP_INFO, PREFIX_BASE, UNSUPPORTED_BYTES, isOpener } f
 import { Reader } from './reader.js';
 import { readHeapType, readValType, readValTypes } from './types.js';
 
-/** The immediates' kind by first byte: the row's for one-byte opcodes, Prefix for 0xfc, Illegal elsewhere. */
+/**
+ * The immediates' kind by first byte: the row's for one-byte opcodes, Prefix
+ * for the prefix bytes of supported proposals (0xfc), Unsupported for those of
+ * the others, Illegal elsewhere.
+ */
 const enum First {
   Illegal = 0xff,
   Prefix = 0xfe,
@@ -21,8 +25,8 @@ const enum First {
 }
 const FIRST = new Uint8Array(256).fill(First.Illegal);
 for (const r of OPCODES) if (r.op < 0x100) FIRST[r.op] = r.imm;
+for (const b of Object.keys(PREFIX_BASE)) FIRST[Number(b)] = First.Prefix;
 for (const b of Object.keys(UNSUPPORTED_BYTES)) FIRST[Number(b)] = First.Unsupported;
-FIRST[0xfc] = First.Prefix;
 
 const NO_TYPES: ValType[] = [];
 /** Block type `[] -> []`. Shared: consumers must not mutate block types. */
