@@ -29,6 +29,15 @@ const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
 const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
 const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
+/**
+ * floor, ceil and trunc: Math's rounding functions return a NaN argument
+ * itself, so a signalling NaN would come out signalling; Wasm requires an
+ * arithmetic (quiet) NaN. A NaN result is replaced by JS's canonical NaN.
+ */
+const rounding = (fn: string): Op => un((a, _b, _h, fl) => {
+  const w = fl.temp('$w');
+  return `(${w} = Math.${fn}(${a})) === ${w} ? ${w} : NaN`;
+});
 
 
 /**
@@ -184,9 +193,9 @@ const ops = new Map<number, Op>([
   // f32: every arithmetic result is rounded to single precision
   [0x8b, un((a) => `Math.abs(${a})`)],
   [0x8c, un((a) => `-${a}`)],
-  [0x8d, un((a) => `Math.ceil(${a})`)],
-  [0x8e, un((a) => `Math.floor(${a})`)],
-  [0x8f, un((a) => `Math.trunc(${a})`)],
+  [0x8d, rounding('ceil')],
+  [0x8e, rounding('floor')],
+  [0x8f, rounding('trunc')],
   [0x90, helper1('nearest')],
   [0x91, un((a) => fr(`Math.sqrt(${a})`))],
   [0x92, bin((a, b) => fr(`${a} + ${b}`))],
@@ -199,9 +208,9 @@ const ops = new Map<number, Op>([
   // f64
   [0x99, un((a) => `Math.abs(${a})`)],
   [0x9a, un((a) => `-${a}`)],
-  [0x9b, un((a) => `Math.ceil(${a})`)],
-  [0x9c, un((a) => `Math.floor(${a})`)],
-  [0x9d, un((a) => `Math.trunc(${a})`)],
+  [0x9b, rounding('ceil')],
+  [0x9c, rounding('floor')],
+  [0x9d, rounding('trunc')],
   [0x9e, helper1('nearest')],
   [0x9f, un((a) => `Math.sqrt(${a})`)],
   [0xa0, bin((a, b) => `${a} + ${b}`)],

@@ -117,6 +117,10 @@ export function defineNumeric(_g: any, rt: any) {
   // ---- floats ----
   function nearest(x: number): number {
     const r = Math.round(x);
+    // ECMAScript lets Math.round return a NaN argument itself (V8 on Node 20
+    // happens to quiet it: src/codegen/nan.test.ts); Wasm needs an arithmetic
+    // NaN, so every NaN becomes the canonical one.
+    if (r !== r) return NaN;
     // Math.round rounds halves up; Wasm rounds them to even.
     return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }
