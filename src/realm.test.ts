@@ -8,41 +8,15 @@
 // code is evaluated or the runtime's classes are handed out. fixtures/realm/
 // snapshot.mjs takes the snapshots and compares them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtDist } from './testing/dist.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SNAPSHOT = join(root, 'fixtures', 'realm', 'snapshot.mjs');
-
-/** Newest modification time of the non-test sources. */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestSource(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * The built package: dist/ when it is newer than every source, else a fresh
- * build (tsc and the key script, as `npm run build` does) under
- * node_modules/.cache, so a stale dist/ is never what is tested.
- */
-function builtDist(): string {
-  const dist = join(root, 'dist');
-  const stamp = join(dist, 'runtime', 'key.js');
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(root, 'src'))) return dist;
-  const out = join(root, 'node_modules', '.cache', 'wasm2es-realm-test', 'dist');
-  rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'pipe' });
-  execFileSync(process.execPath, [join(root, 'scripts', 'runtime-key.mjs'), out], { stdio: 'pipe' });
-  return out;
-}
 
 type Change = { path: string; key: string; change: string };
 type Outcome = { changes: Change[]; notes: string[]; watched: number };
@@ -51,7 +25,7 @@ let dist = '';
 let key = '';
 let tmp = '';
 beforeAll(() => {
-  dist = builtDist();
+  dist = builtDist(root);
   key = /BUILT_KEY = "([^"]+)"/.exec(readFileSync(join(dist, 'runtime', 'key.js'), 'utf8'))![1];
   tmp = mkdtempSync(join(tmpdir(), 'wasm2es-realm-'));
 }, 180_000);

@@ -49,9 +49,10 @@ export function defineExceptions(g: any, rt: any) {
     return e instanceof RangeError && !hostErrors.has(e) && !stackOverflow(e);
   }
 
-  // A Map, not an object literal: 'constructor' or '__proto__' must be no type.
+  // The JS API's ValueType names a tag can have ('funcref' is none of them). A
+  // Map, not an object literal: 'constructor' or '__proto__' must be no type.
   const TYPE_CHARS = new Map<string, string>([
-    ['i32', 'i'], ['i64', 'j'], ['f32', 'f'], ['f64', 'd'], ['externref', 'e'], ['anyfunc', 'r'], ['funcref', 'r'],
+    ['i32', 'i'], ['i64', 'j'], ['f32', 'f'], ['f64', 'd'], ['externref', 'e'], ['anyfunc', 'r'],
   ]);
   /** The function type string of each tag this runtime knows ("ij:" ...); unknown for host-made native tags. */
   const tagTypes = new WeakMap<object, string>();
