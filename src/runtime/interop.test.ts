@@ -99,6 +99,31 @@ if (!existsSync(NODE24)) {
   }
 }
 
+// Node 20's own engine as a second oracle, for the scenarios whose modules it
+// can run all natively (no typed references, try_table or exnref): these need
+// no Node 24, so the memory-growth and table scenarios are checked everywhere.
+describe("native interop vs all native on Node 20's engine (where it runs every module)", () => {
+  let wasm: Record<string, Uint8Array>;
+  let sides: Record<'compiled' | 'polyfill', Engine>;
+  beforeAll(async () => {
+    wasm = (await buildAll()) as Record<string, Uint8Array>;
+    sides = engines(wasm);
+  });
+  for (const name of NAMES.filter((n) => !KNOWN(n))) {
+    it(name, (ctx) => {
+      const nat = (n: string, imports: object) =>
+        new WebAssembly.Instance(new WebAssembly.Module(wasm[n]), imports as WebAssembly.Imports).exports as Exports;
+      const W = WebAssembly as unknown as Record<string, unknown>;
+      const R = { Memory: W.Memory, Table: W.Table, Global: W.Global, Tag: W.Tag, Exception: W.Exception, JSTag: W.JSTag };
+      const all20 = { wasm, nat, ours: nat, W: WebAssembly, R };
+      const expected = runOne(all20, name) as string[];
+      // A module Node 20 cannot compile: this scenario is Node 24's alone.
+      if (expected.some((l) => /CompileError|SCENARIO ABORTED/.test(l))) return ctx.skip();
+      for (const side of ['compiled', 'polyfill'] as const) expect(runOne(sides[side], name), side).toEqual(expected);
+    });
+  }
+});
+
 // The polyfill's own Tag and Exception (no host WebAssembly to lean on), in a
 // child process of the built package, against Node 24's.
 const JS_API = fileURLToPath(new URL('../../fixtures/interop/js-api.mjs', import.meta.url));

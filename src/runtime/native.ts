@@ -208,10 +208,22 @@ export function defineNative(g: any, rt: any) {
     }
   }
 
-  /** Whether `v` is a function exported by a native instance: only those fit a native funcref table. */
+  /**
+   * Whether `v` is a function exported by a native instance: only those fit a
+   * native funcref table. Such a function is a built-in function object, whose
+   * source text is "function N() { [native code] }" in every engine: a function
+   * written in JS is told apart by that first, without the table's TypeError
+   * (a thrown error with its stack: microseconds, once per JS import at link time).
+   */
   let slot: any;
+  const toSource = Function.prototype.toString;
   function isNativeFunction(v: unknown): boolean {
     if (!W || typeof v !== 'function') return false;
+    try {
+      if (!/\[native code\]\s*\}$/.test(toSource.call(v))) return false;
+    } catch {
+      return false;
+    }
     slot ??= new W.Table({ element: 'anyfunc', initial: 1 });
     try {
       slot.set(0, v);
