@@ -1,7 +1,7 @@
 // The package as built (dist/) for tests that must run the published entry
 // points in a fresh process. Test-only (excluded from the build).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Newest modification time of the non-test sources. */
@@ -16,23 +16,35 @@ function newestSource(dir: string): number {
 }
 
 /**
- * The built package: dist/ when it is newer than every source, else a fresh
- * build (tsc and the key script, as `npm run build` does) under
- * node_modules/.cache, so a stale dist/ is never what is tested.
+ * The built package: dist/ when it is newer than every source, else a build
+ * of the current sources (tsc and the key script, as `npm run build` does)
+ * under node_modules/.cache (inside the package, so bare imports resolve),
+ * named by the sources' time: test files running in parallel share it, and
+ * a stale dist/ is never what is tested.
  */
 export function builtDist(root: string): string {
   const dist = join(root, 'dist');
   const stamp = join(dist, 'runtime', 'key.js');
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(root, 'src'))) return dist;
-  // Inside the package (bare imports resolve from its node_modules), one per
-  // process: test files run in parallel.
+  const newest = newestSource(join(root, 'src'));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return dist;
   const cache = join(root, 'node_modules', '.cache');
+  const name = `wasm2es-dist-${Math.floor(newest).toString(36)}`;
+  const built = join(cache, name, 'dist');
+  if (existsSync(join(built, 'runtime', 'key.js'))) return built;
   mkdirSync(cache, { recursive: true });
-  const tmp = mkdtempSync(join(cache, 'wasm2es-dist-'));
-  process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-  const out = join(tmp, 'dist');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'pipe' });
-  execFileSync(process.execPath, [join(root, 'scripts', 'runtime-key.mjs'), out], { stdio: 'pipe' });
-  return out;
+  const tmp = mkdtempSync(join(cache, 'wasm2es-build-'));
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', join(tmp, 'dist')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'runtime-key.mjs'), join(tmp, 'dist')], { stdio: 'pipe' });
+    try {
+      renameSync(tmp, join(cache, name));
+    } catch {
+      // Another test file finished the same build first: use that one.
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  // Builds of older sources are of no use any more.
+  for (const e of readdirSync(cache)) if (e.startsWith('wasm2es-dist-') && e !== name) rmSync(join(cache, e), { recursive: true, force: true });
+  return built;
 }
-
