@@ -62,6 +62,19 @@ describe('runner logic (native WebAssembly engine)', () => {
     expect(r.passed).toBe(1); // the first module
   });
 
+  it('checks NaN results and arguments by their bits, as the spec harness does (nan-bits.wast)', () => {
+    const r = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', nativeEngine(), { spectest: nativeSpectest() });
+    // The verdicts the file's comments give, line by line.
+    const want = data('nan-bits.wast').toString().split('\n').flatMap((l, i) => {
+      const m = /;; (pass|fail)/.exec(l);
+      return m ? [`${i + 1} ${m[1]}`] : [];
+    });
+    expect(want.length).toBe(17);
+    expect(r.results.slice(1).map((a) => `${a.line} ${a.status}`)).toEqual(want);
+    expect(r.results.find((a) => a.line === 18)?.reason).toBe('expected f32 nan:arithmetic, got 0x7fa00000');
+    expect(r.results.find((a) => a.line === 30)?.reason).toBe('result 0: expected f32 nan:arithmetic, got 0x7fa00000');
+  });
+
   it('skips everything that depends on a module with an unsupported feature', () => {
     const engine = nativeEngine();
     const skipping: Engine = {
@@ -128,6 +141,12 @@ describe.skipIf(!realEngine)(`runner with the real compiler${realEngine ? '' : `
     const r = runWastSource(src, 'traps.wast', realEngine!);
     expect(r.results.map((a) => `${a.line} ${a.status}`)).toEqual(['2 pass', '5 pass', '6 pass', '7 pass', '8 pass', '9 fail', '10 fail', '11 pass', '12 fail']);
     expect(r.results[5].reason).toBe('expected trap "uninitialized element", got RuntimeError: unreachable');
+  });
+
+  it('checks NaN bits of nan-bits.wast as with the native engine', () => {
+    const r = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', realEngine!);
+    const native = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', nativeEngine(), { spectest: nativeSpectest() });
+    expect(r.results.map((a) => `${a.line} ${a.status} ${a.reason ?? ''}`)).toEqual(native.results.map((a) => `${a.line} ${a.status} ${a.reason ?? ''}`));
   });
 
   it('fails failing.wast where it should', () => {

@@ -17,7 +17,8 @@ import { runtime } from '../runtime/index.js';
 import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from './sexpr.js';
 import { makeSpectest } from './spectest.js';
 import { moduleTextFromList, moduleTextFromQuote, watToBinary, type ModuleText } from './text.js';
-import { argValue, boxedArray, expectedValue, ExternRefs, Fail, mismatch, show, Skip } from './values.js';
+import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
+import { BitsRunner } from './bits.js';
 
 export interface Engine {
   compile(bytes: Uint8Array): { js: string };
@@ -141,6 +142,8 @@ export class WastRunner {
   private readonly registry = new Map<string, ModuleState>();
   private current: ModuleState | undefined;
   private readonly externs = new ExternRefs();
+  /** Float-carrying assertions run in Wasm (bits.ts), wrappers compiled by the engine under test. */
+  private readonly bits: BitsRunner;
 
   private readonly baseDir: string;
   private readonly preload: PreloadedModule[];
@@ -153,6 +156,7 @@ export class WastRunner {
     this.registry.set('spectest', { kind: 'ok', exports: options.spectest ?? makeSpectest() });
     this.baseDir = options.baseDir ?? process.cwd();
     this.preload = options.preload ?? [];
+    this.bits = new BitsRunner((bytes) => engine.load(engine.compile(bytes).js));
   }
 
   run(): AssertionResult[] {
@@ -466,8 +470,8 @@ export class WastRunner {
 
   // ---- actions and assertions -----------------------------------------------
 
-  /** Prepares an `(invoke ...)` / `(get ...)` action; the returned thunk performs it. */
-  private action(node: SNode | undefined): () => unknown {
+  /** What an `(invoke ...)` / `(get ...)` action names: its kind, the export, the argument nodes. */
+  private actionTarget(node: SNode | undefined): { kind: string | undefined; target: unknown; field: string; args: SNode[] } {
     if (node?.kind !== 'list') throw new Fail('missing action');
     const kind = head(node);
     const it = node.items;
@@ -481,26 +485,31 @@ export class WastRunner {
     if (nameNode?.kind !== 'string') throw new Fail(`malformed ${kind}`);
     const field = stringTextStrict(nameNode);
     if (field === undefined) throw new Fail('export name is not valid UTF-8');
-    if (kind === 'invoke') {
+    if (kind !== 'invoke' && kind !== 'get') throw new Fail(`unknown action ${kind}`);
+    const args = it.slice(i);
+    const exports = this.moduleExports(modName, node.line);
+    return { kind, target: exports[field], field, args };
+  }
+
+  /** Prepares an `(invoke ...)` / `(get ...)` action; the returned thunk performs it. */
+  private action(node: SNode | undefined): () => unknown {
+    const a = this.actionTarget(node);
+    if (a.kind === 'invoke') {
       const args = boxedArray();
-      for (const a of it.slice(i)) args.push(argValue(a, this.externs));
-      const exports = this.moduleExports(modName, node.line);
-      const fn = exports[field];
-      if (typeof fn !== 'function') throw new Fail(`no exported function "${field}"`);
+      for (const n of a.args) args.push(argValue(n, this.externs));
+      const fn = a.target;
+      if (typeof fn !== 'function') throw new Fail(`no exported function "${a.field}"`);
       return () => (fn as (...a: unknown[]) => unknown)(...args);
     }
-    if (kind === 'get') {
-      const exports = this.moduleExports(modName, node.line);
-      const g = exports[field];
-      if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${field}"`);
-      return () => (g as { value: unknown }).value;
-    }
-    throw new Fail(`unknown action ${kind}`);
+    const g = a.target;
+    if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${a.field}"`);
+    return () => (g as { value: unknown }).value;
   }
 
   private assertReturn(list: SList): void {
     const run = this.action(list.items[1]);
     const expected = list.items.slice(2).map((n) => expectedValue(n, this.externs));
+    if (this.assertReturnBits(list.items[1], expected)) return;
     let result: unknown;
     try {
       result = run();
@@ -525,6 +534,44 @@ export class WastRunner {
       const m = mismatch(expected[k], values[k]);
       if (m) throw new Fail(expected.length > 1 ? `result ${k}: ${m}` : m);
     }
+  }
+
+  /**
+   * assert_return with floats among only numeric values: performed in Wasm
+   * and checked by bits (bits.ts), as the spec's JS harness does. False when
+   * the assertion is not of that kind.
+   */
+  private assertReturnBits(node: SNode | undefined, expected: Expected[]): boolean {
+    const rs = expected.map(expectedType);
+    if (rs.some((t) => t === undefined)) return false;
+    const types = rs as NonNullable<(typeof rs)[number]>[];
+    const a = this.actionTarget(node);
+    const isFloat = (t: string) => t === 'f32' || t === 'f64';
+    let got;
+    if (a.kind === 'invoke') {
+      const args = argBits(a.args);
+      if (!args || ![...args.types, ...types].some(isFloat)) return false;
+      if (typeof a.target !== 'function') throw new Fail(`no exported function "${a.field}"`);
+      try {
+        got = this.bits.call(a.target, args.types, types, args.bits);
+      } catch (e) {
+        throw new Fail(`unexpected ${errText(e)}`);
+      }
+    } else {
+      if (types.length !== 1 || !isFloat(types[0])) return false;
+      const g = a.target;
+      if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${a.field}"`);
+      try {
+        got = [this.bits.get(g, types[0])];
+      } catch (e) {
+        throw new Fail(`unexpected ${errText(e)}`);
+      }
+    }
+    for (let k = 0; k < expected.length; k++) {
+      const m = bitsMismatch(expected[k], got[k]);
+      if (m) throw new Fail(expected.length > 1 ? `result ${k}: ${m}` : m);
+    }
+    return true;
   }
 
   private assertTrap(list: SList): void {
