@@ -47,7 +47,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     let body = decodeBody(m, f);
     // Small recursive functions call a copy of themselves (codegen/inline.ts).
     // Errors are found in the body as written; the copy is validated again.
-    const inlined = options.inline === false ? null : inlineSelfCalls(m.types[f.typeIdx], f, body);
+    const inlined = options.inline === false ? null : inlineSelfCalls(m.types, f, body);
     if (inlined) {
       validateFunction(m, f, body);
       ({ func: f, body } = inlined);
