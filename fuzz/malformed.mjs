@@ -555,7 +555,7 @@ async function loadSeeds(api) {
   const nFixtures = small.length;
   const { TESTSUITE_DIR } = await import(join(DIST, 'wast', 'paths.js'));
   if (existsSync(TESTSUITE_DIR)) {
-    const { parseSExprs, isAtom } = await import(join(DIST, 'wast', 'sexpr.js'));
+    const { parseSExprs, isAtom } = await import(join(DIST, 'text', 'sexpr.js'));
     const { initTextParsers, moduleTextFromList, moduleFieldStart, watToBinary } = await import(join(DIST, 'wast', 'text.js'));
     await initTextParsers();
     for (const name of SPEC_FILES) {
