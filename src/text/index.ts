@@ -21,6 +21,7 @@ import { isTextError, SourceText, textError, type TextCompileError, type TextPos
 import type { Writer } from './writer.js';
 
 export { isTextError, SourceText, type TextCompileError, type TextPosition };
+export { textSourceMap } from './source-map.js';
 
 export interface Assembled {
   bytes: Uint8Array;
