@@ -28,6 +28,9 @@ for (const r of OPCODES) {
   else BY_NAME.set(r.name, [r]);
 }
 
+/** Each row's opcode bytes: the opcode, or the prefix and the sub-opcode (as a LEB). */
+const ENCODING = new Map<OpInfo, number[]>(OPCODES.map((r) => [r, opEncoding(r.op)]));
+
 /** Instruction-name families of proposals wasm2es does not support. */
 const FEATURES: [RegExp, string][] = [
   [/^(?:v128|i8x16|i16x8|i32x4|i64x2|f16x8|f32x4|f64x2)\./, 'simd'],
@@ -176,9 +179,9 @@ export class CodeWriter {
 
   private op(row: OpInfo, at: number): void {
     this.w.mark(at);
-    const [first, sub] = opEncoding(row.op);
-    this.w.u8(first);
-    if (sub !== undefined) this.w.u32(sub);
+    const enc = ENCODING.get(row)!;
+    this.w.u8(enc[0]);
+    if (enc.length > 1) this.w.u32(enc[1]);
   }
 
   private immediates(c: Cursor, row: OpInfo): void {

@@ -84,10 +84,8 @@ export function assembleSections(m: ModuleAssembler, options: ModuleOptions): Wr
   };
   const vec = (id: Id, s: Section) => {
     if (s.count === 0) return;
-    const w = new Writer(s.w.length + 5);
-    w.u32(s.count);
-    w.append(s.w);
-    put(id, w);
+    out.u8(id);
+    out.appendVector(s.count, s.w);
   };
   if (m.types.entries.length) put(Id.Type, typeSection(m));
   vec(Id.Import, m.imports);

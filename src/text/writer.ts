@@ -8,13 +8,25 @@
 export class Writer {
   buf: Uint8Array;
   length = 0;
-  /** Byte offsets of the marks, ascending. */
-  private markAt: number[] = [];
-  /** Text offsets of the marks. */
-  private markSrc: number[] = [];
+  /** Byte offsets of the marks, ascending; then their text offsets (typed: a big module has millions). */
+  private markAt = new Int32Array(8);
+  private markSrc = new Int32Array(8);
+  private marks = 0;
 
   constructor(capacity = 64) {
     this.buf = new Uint8Array(capacity);
+  }
+
+  private markRoom(n: number): void {
+    if (this.marks + n <= this.markAt.length) return;
+    let cap = this.markAt.length * 2;
+    while (cap < this.marks + n) cap *= 2;
+    const at = new Int32Array(cap);
+    const src = new Int32Array(cap);
+    at.set(this.markAt.subarray(0, this.marks));
+    src.set(this.markSrc.subarray(0, this.marks));
+    this.markAt = at;
+    this.markSrc = src;
   }
 
   private room(n: number): void {
@@ -28,11 +40,13 @@ export class Writer {
 
   /** The bytes written from here on come from the text at `textOffset`. */
   mark(textOffset: number): void {
-    const n = this.markAt.length;
+    const n = this.marks;
     if (n && this.markAt[n - 1] === this.length) this.markSrc[n - 1] = textOffset;
     else {
-      this.markAt.push(this.length);
-      this.markSrc.push(textOffset);
+      this.markRoom(1);
+      this.markAt[n] = this.length;
+      this.markSrc[n] = textOffset;
+      this.marks++;
     }
   }
 
@@ -113,15 +127,21 @@ export class Writer {
   append(w: Writer): void {
     const base = this.length;
     this.bytes(w.buf.subarray(0, w.length));
-    for (let i = 0; i < w.markAt.length; i++) {
-      const at = base + w.markAt[i];
-      const n = this.markAt.length;
-      if (n && this.markAt[n - 1] === at) this.markSrc[n - 1] = w.markSrc[i];
-      else {
-        this.markAt.push(at);
-        this.markSrc.push(w.markSrc[i]);
-      }
-    }
+    if (!w.marks) return;
+    // A mark of ours at the very place w's first one lands is superseded by it.
+    if (this.marks && this.markAt[this.marks - 1] === base + w.markAt[0]) this.marks--;
+    this.markRoom(w.marks);
+    this.markSrc.set(w.markSrc.subarray(0, w.marks), this.marks);
+    const at = this.markAt;
+    for (let i = 0, j = this.marks; i < w.marks; i++, j++) at[j] = base + w.markAt[i];
+    this.marks += w.marks;
+  }
+
+  /** Appends `w` as a vector: its size, the entry count, the entries. */
+  appendVector(count: number, w: Writer): void {
+    this.u32(lebSize(count) + w.length);
+    this.u32(count);
+    this.append(w);
   }
 
   /** Appends `w` preceded by its length (a section's or a body's size). */
@@ -133,8 +153,7 @@ export class Writer {
   /** Forgets everything written (the buffer is kept for reuse). */
   reset(): void {
     this.length = 0;
-    this.markAt.length = 0;
-    this.markSrc.length = 0;
+    this.marks = 0;
   }
 
   finish(): Uint8Array {
@@ -145,7 +164,7 @@ export class Writer {
   sourceOf(byteOffset: number): number {
     const a = this.markAt;
     let lo = 0;
-    let hi = a.length - 1;
+    let hi = this.marks - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
@@ -156,4 +175,14 @@ export class Writer {
     }
     return found < 0 ? -1 : this.markSrc[found];
   }
+}
+
+/** The size of a number's unsigned LEB128 encoding. */
+export function lebSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
 }
