@@ -307,6 +307,7 @@ export class CodeWriter {
 
   /** One folded instruction `( ... )`. */
   private folded(list: SList): void {
+    this.scope.deepest = list.start;
     const c = Cursor.of(this.scope.src, list, 0);
     const tok = c.next();
     const row = this.row(c, tok);

@@ -89,10 +89,19 @@ export class ModuleAssembler implements ModuleScope {
     return Cursor.of(this.src, this.list, this.first);
   }
 
+  deepest = 0;
+
   assemble(): Writer {
     this.declare();
     this.defineTypes();
-    for (let c = this.fields(), f = c.next(); f; f = c.next()) this.define(f as SList);
+    try {
+      for (let c = this.fields(), f = c.next(); f; f = c.next()) this.define(f as SList);
+    } catch (e) {
+      // Folded instructions are read recursively: thousands of levels can exhaust
+      // the stack, which is reported where it happened rather than as a RangeError.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw this.src.error(this.deepest, 'instructions nested too deeply');
+      throw e;
+    }
     return assembleSections(this, this.options);
   }
 

@@ -31,4 +31,6 @@ export interface ModuleScope {
   index(c: Cursor, n: SNode | undefined, space: Space): number;
   /** memory.init or data.drop was used: the module needs a data count section. */
   usesDataCount(): void;
+  /** Text offset of the folded instruction entered last (where running out of stack is reported). */
+  deepest: number;
 }

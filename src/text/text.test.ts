@@ -257,6 +257,13 @@ describe('errors at file:line:col', () => {
     });
   }
 
+  it('instructions nested deeper than the stack allows: an error at the innermost one reached, no RangeError', () => {
+    const n = 100_000;
+    const text = `(module (func ${'(block '.repeat(n)}${')'.repeat(n)}))`;
+    expect(error(text)).toMatch(/^test\.wat:1:\d+: instructions nested too deeply$/);
+    expect(asm(`(module (func ${'(block '.repeat(500)}${')'.repeat(500)}))`).length).toBeGreaterThan(500);
+  });
+
   it('a validation error of the compiler, located at the instruction that produced it', () => {
     const text = '(module\n  (func (param i64) (result i32)\n    (i32.add (local.get 0)\n             (i32.const 1))))';
     const a = assembleText(text, 'test.wat');
