@@ -11,12 +11,12 @@
 // through: a well-formed but invalid module must reach the validator.
 import { Cursor, describe, idBytes } from './cursor.js';
 import { parseNat } from './literals.js';
-import { CodeWriter, featureOf } from './instructions.js';
+import { CodeWriter } from './instructions.js';
 import { Names, Space, SPACE_NAMES, type ModuleScope } from './scope.js';
 import type { SAtom, SList, SNode } from './sexpr.js';
 import type { SourceText } from './source.js';
 import {
-  refType, signature, TypeTable, tryValType, typeUse, valType, writeFuncType, writeValType,
+  refType, signature, TypeTable, tryValType, typeUse, valType, writeValType,
   type TypeEntry,
 } from './types.js';
 import { Writer } from './writer.js';
@@ -682,5 +682,3 @@ function checkName(src: SourceText, at: number, name: Uint8Array): void {
     throw src.error(at, 'malformed UTF-8 encoding');
   }
 }
-
-export { featureOf };

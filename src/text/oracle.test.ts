@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { TESTSUITE_DIR, testsuiteAvailable, tier1Files } from '../wast/suite.js';
 import { moduleTextFromList, moduleTextFromQuote, wabtBinary } from '../testing/wabt-oracle.js';
 import { assembleModuleList, assembleText, SourceText } from './index.js';
-import { head, parseSExprs, type SList, type SNode } from './sexpr.js';
+import { head, parseSExprs, type SList } from './sexpr.js';
 
 /** Tier 2 scripts (SCOPE.md lists them by feature, not by file). */
 export const TIER2 = [
@@ -191,5 +191,3 @@ describe.skipIf(!testsuiteAvailable())('the encoder against wabt', () => {
     expect(compared).toBeGreaterThan(3000);
   });
 });
-
-export type { SNode };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compile.js';
 import { compileErrorClass } from '../errors.js';
-import { Imm, OPCODES, type OpInfo } from '../opcodes.js';
+import { Imm, OPCODES } from '../opcodes.js';
 import { assembleText, isTextError, locate } from './index.js';
 
 const wabt = await (await import('wabt')).default();
@@ -282,5 +282,3 @@ describe('errors at file:line:col', () => {
     expect(locate(other, a)).toBe(other);
   });
 });
-
-export type { OpInfo };
