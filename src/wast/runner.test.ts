@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWastSource, type Engine, type FileResult } from './runner.js';
 import { makeSpectest } from './spectest.js';
 import { defaultEngine } from './suite.js';
-import { initTextParsers } from './text.js';
 
 const data = (name: string) => readFileSync(fileURLToPath(new URL(`./testdata/${name}`, import.meta.url)));
 
@@ -43,10 +42,6 @@ const nativeSpectest = () =>
 function failures(r: FileResult): string[] {
   return r.results.filter((a) => a.status !== 'pass').map((a) => `${a.line} ${a.kind} ${a.status}: ${a.reason}`);
 }
-
-beforeAll(async () => {
-  await initTextParsers();
-});
 
 describe('runner logic (native WebAssembly engine)', () => {
   it('passes every assertion of basic.wast', () => {

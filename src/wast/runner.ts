@@ -14,9 +14,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompiledModule } from '../api.js';
 import { runtime } from '../runtime/index.js';
-import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from './sexpr.js';
+import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from '../text/sexpr.js';
 import { makeSpectest } from './spectest.js';
-import { moduleTextFromList, moduleTextFromQuote, watToBinary, type ModuleText } from './text.js';
+import { assembleModuleList, assembleText, SourceText, type Assembled } from '../text/index.js';
 import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
 import { BitsRunner } from './bits.js';
 
@@ -85,13 +85,18 @@ interface ModuleSource {
   definition: boolean;
   /** `(module instance $i? $def)`: the definition to instantiate. */
   instanceOf?: string;
-  /** Binary form, or text needing conversion. */
+  /** Binary form, or text to assemble (throws the text front end's CompileError). */
   binary?: Uint8Array;
-  text?: ModuleText;
+  text?: () => Assembled;
   quoted: boolean;
 }
 
 const UNSUPPORTED = /unsupported feature: ?([^()\n]*?)(?:\s*\(at byte offset \d+\))?$/m;
+
+/** `unsupported feature: X` from an error's message. */
+function unsupportedReason(e: Error): string {
+  return `unsupported feature: ${UNSUPPORTED.exec(e.message)![1].trim()}`;
+}
 
 function errText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message.split('\n')[0]}`;
@@ -147,16 +152,20 @@ export class WastRunner {
 
   private readonly baseDir: string;
   private readonly preload: PreloadedModule[];
+  /** The script as text-format source, for modules written inline. */
+  private readonly source: SourceText;
 
   constructor(
     private readonly src: Uint8Array,
     private readonly engine: Engine,
     options: ScriptOptions = {},
+    file = 'script.wast',
   ) {
     this.registry.set('spectest', { kind: 'ok', exports: options.spectest ?? makeSpectest() });
     this.baseDir = options.baseDir ?? process.cwd();
     this.preload = options.preload ?? [];
     this.bits = new BitsRunner((bytes) => engine.load(engine.compile(bytes).js));
+    this.source = new SourceText(src, file);
   }
 
   run(): AssertionResult[] {
@@ -291,10 +300,15 @@ export class WastRunner {
       }
       if (isWasmBinary(bytes)) return this.instantiate(this.compileBytes(bytes));
       if (!/\.wat$/i.test(file)) throw new ScriptError(`${file}: neither a .wasm binary nor a .wat text module`);
-      const r = watToBinary(moduleTextFromQuote(bytes));
-      // The user's own text module, not a spec corner case: not parsing is a broken input.
-      if (!r.ok) throw new ScriptError(`${file}: text module does not parse: ${r.reason}`);
-      return this.instantiate(this.compileBytes(r.bytes));
+      let asm: Assembled;
+      try {
+        asm = assembleText(bytes, file);
+      } catch (e) {
+        if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(unsupportedReason(e));
+        // The user's own text module, not a spec corner case: not parsing is a broken input.
+        throw new ScriptError(`text module does not assemble: ${(e as Error).message}`);
+      }
+      return this.instantiate(this.compileBytes(asm.bytes));
     });
   }
 
@@ -328,21 +342,28 @@ export class WastRunner {
       src.binary = concatStrings(it.slice(i + 1), list.line);
     } else if (isAtom(it[i], 'quote')) {
       src.quoted = true;
-      src.text = moduleTextFromQuote(concatStrings(it.slice(i + 1), list.line));
+      const text = concatStrings(it.slice(i + 1), list.line);
+      src.text = () => assembleText(text, `${this.source.file}:${list.line} (module quote)`);
     } else {
-      src.text = moduleTextFromList(this.src, list, i);
+      const first = i;
+      src.text = () => assembleModuleList(this.source, list, first);
     }
     return src;
   }
 
-  /** The binary of a module source; text no parser converts throws Skip. */
+  /**
+   * The binary of a module source. Text that does not assemble fails the command
+   * (the module is well-formed where a script does not say otherwise); text using a
+   * feature the text front end rejects as unsupported is skipped.
+   */
   private bytesOf(src: ModuleSource): Uint8Array {
     if (src.binary) return src.binary;
-    const r = watToBinary(src.text!);
-    // A module neither text parser can convert is skipped, not failed: the question
-    // is about our text tooling, not about the compiler.
-    if (!r.ok) throw new Skip(`no text parser could convert the module: ${r.reason}`);
-    return r.bytes;
+    try {
+      return src.text!().bytes;
+    } catch (e) {
+      if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(unsupportedReason(e));
+      throw new Fail(`text does not assemble: ${errText(e)}`);
+    }
   }
 
   /** Compiles and loads; unsupported features throw Skip, other errors Fail. */
@@ -462,9 +483,9 @@ export class WastRunner {
   }
 
   private inlineModule(): void {
-    const wrapped = concatBytes(new TextEncoder().encode('(module '), this.src, new TextEncoder().encode('\n)'));
-    const list = parseSExprs(wrapped)[0] as SList;
-    const src: ModuleSource = { definition: false, quoted: false, text: moduleTextFromList(wrapped, list, 1) };
+    const fields = parseSExprs(this.src);
+    const list: SList = { kind: 'list', items: fields, start: 0, end: this.src.length + 1, line: 1 };
+    const src: ModuleSource = { definition: false, quoted: false, text: () => assembleModuleList(this.source, list, 0) };
     this.settle(undefined, list.line, () => this.instantiate(this.compileBytes(this.bytesOf(src))));
   }
 
@@ -607,16 +628,15 @@ export class WastRunner {
     if (head(target) !== 'module') throw new Fail('expected a module');
     const src = this.moduleSource(target as SList);
     let bytes: Uint8Array;
-    let via: string | undefined;
     if (src.binary) bytes = src.binary;
     else {
-      const r = watToBinary(src.text!, malformed);
-      via = r.ok ? r.via : undefined;
-      if (!r.ok) {
+      try {
+        bytes = src.text!().bytes;
+      } catch (e) {
+        if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(`rejected as ${unsupportedReason(e)}`);
         if (malformed) return; // rejected at the text level, which is where it is malformed
-        throw new Skip(`text parsers reject this invalid module, so it cannot reach the validator: ${r.reason}`);
+        throw new Fail(`the text front end rejects this invalid (but well-formed) module: ${errText(e)}`);
       }
-      bytes = r.bytes;
     }
     let js: string;
     try {
@@ -630,16 +650,6 @@ export class WastRunner {
       throw new Fail(`expected CompileError, got ${errText(e)}`);
     }
     void js;
-    if (via === 'binaryen') {
-      // binaryen re-types code while parsing and can turn an invalid module into a
-      // valid one, so its output proves nothing here.
-      throw new Skip('module accepted, but binaryen (text fallback) may have normalized the invalid code');
-    }
-    if (malformed && src.quoted) {
-      // The malformation is textual and wabt let it through; the binary it produced is
-      // well-formed, so the compiler is right to accept it.
-      throw new Skip('text-format malformation accepted by wabt');
-    }
     throw new Fail(`module was accepted, expected ${malformed ? 'malformed' : 'invalid'}`);
   }
 
@@ -756,7 +766,7 @@ export function runWastSource(
   engine: Engine,
   options: ScriptOptions = {},
 ): FileResult {
-  const results = new WastRunner(src, engine, options).run();
+  const results = new WastRunner(src, engine, options, file).run();
   let passed = 0;
   let failed = 0;
   let skipped = 0;

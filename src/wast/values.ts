@@ -2,9 +2,9 @@
 // following the WebAssembly JS API's value mapping.
 
 import { runtime } from '../runtime/index.js';
-import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64 } from './literals.js';
+import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../text/literals.js';
 import type { Carried, NumType } from './bits.js';
-import { head, type SList, type SNode } from './sexpr.js';
+import { head, type SList, type SNode } from '../text/sexpr.js';
 
 /** Thrown to make the current assertion count as skipped. */
 export class Skip extends Error {}
