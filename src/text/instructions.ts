@@ -22,7 +22,7 @@ import type { Writer } from './writer.js';
 /** Rows by text name; `select` has two (plain and typed). */
 const BY_NAME = new Map<string, OpInfo[]>();
 for (const r of OPCODES) {
-  if (r.imm === Imm.Outline) continue;
+  if (r.imm === Imm.Outline || r.imm === Imm.Inline) continue;
   const list = BY_NAME.get(r.name);
   if (list) list.push(r);
   else BY_NAME.set(r.name, [r]);
