@@ -15,6 +15,7 @@ import { defineTable } from './table.js';
 import { defineLink } from './link.js';
 import { defineBulk } from './bulk.js';
 import { defineExceptions } from './exceptions.js';
+import { defineAtomics } from './atomics.js';
 import { BUILT_KEY, keyOf } from './key.js';
 
 /** The parts, in dependency order. Each is `(globalThis, rtSoFar) => members`. */
@@ -29,6 +30,7 @@ export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
   defineLink,
   defineBulk,
   defineExceptions,
+  defineAtomics,
 ];
 
 /** The parts' text, as compiled modules embed it. */
