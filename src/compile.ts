@@ -37,6 +37,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   ctx.memoryStable = facts.memoryStable;
   ctx.nonReentrant = facts.nonReentrant;
   const funcs: LoweredFunction[] = [];
+  const withOffsets = !!options.sourceMap;
   const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
   const progress = options.onProgress;
   progress?.(0, m.funcs.length);
@@ -58,17 +59,17 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
       if (split) {
         body = split.body;
-        for (const p of split.pieces) funcs.push(lowerFunction(ctx, decls, f, p.body, p));
+        for (const p of split.pieces) funcs.push(lowerFunction(ctx, decls, f, p.body, withOffsets, p));
         decls.outSlots = Math.max(decls.outSlots, split.outSlots);
         decls.retSlots = Math.max(decls.retSlots, split.retSlots);
       }
     } else {
       validateFunction(m, f, body);
     }
-    funcs.push(lowerFunction(ctx, decls, f, body));
+    funcs.push(lowerFunction(ctx, decls, f, body, withOffsets));
     progress?.(++done, m.funcs.length);
   }
-  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm');
+  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets);
   const result: CompileResult = { js: out.toString() };
   if (options.sourceMap) {
     const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
@@ -81,14 +82,20 @@ function localTypes(m: Module, f: Func) {
   return [...m.types[f.typeIdx].params, ...f.locals];
 }
 
-function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
+/** One function's text and, with `withOffsets` (for a source map), the Wasm offset of each of its lines. */
+function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, body: Instr[], withOffsets: boolean, piece?: Piece): LoweredFunction {
   const fl = new FunctionLowering(ctx, decls, f, body, piece);
-  const src = fl.lower();
-  const lines = src.split('\n');
+  const text = fl.lower();
+  if (!withOffsets) return { index: f.index, text, offsets: null };
+  let count = 1;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) count++;
   // lower() returns header lines, the body lines, and the closing brace.
   const bodyOffsets = fl.lineOffsets;
-  const headerCount = lines.length - 1 - bodyOffsets.length;
+  const headerCount = count - 1 - bodyOffsets.length;
   const first = piece ? body[0].offset : f.codeStart;
-  const offsets = lines.map((_, k) => (k === 0 ? first : k < headerCount ? -1 : k === lines.length - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount]));
-  return { index: f.index, lines, offsets };
+  const offsets = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    offsets[k] = k === 0 ? first : k < headerCount ? -1 : k === count - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount];
+  }
+  return { index: f.index, text, offsets };
 }
