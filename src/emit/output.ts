@@ -42,7 +42,12 @@ export class Output {
   }
 
   toString(): string {
-    return this.chunks.join('\n') + '\n';
+    // The final newline joined in, not appended: `+` would make a cons string
+    // that whoever writes it out flattens into a second copy.
+    this.chunks.push('');
+    const text = this.chunks.join('\n');
+    this.chunks.pop();
+    return text;
   }
 
   /** A source map from generated lines to Wasm byte offsets of `source` (only for an Output made with offsets). */

@@ -82,11 +82,31 @@ export class Liveness {
       watching.push(node);
       frameTry.push(node);
     };
+    /**
+     * Per instruction: 1 it writes local `local[i]` (local.set, local.tee), 2
+     * it reads it (local.get), 3 a splitter's pseudo-instruction (see compute).
+     * Kept here so the equations never read the instruction objects again.
+     */
+    const access = new Uint8Array(n);
+    const local = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       succStart.push(succ.length);
       const ins = body[i];
       const op = ins.op;
       let fallsThrough = true;
+      switch (op) {
+        case Op.LocalSet: case Op.LocalTee:
+          access[i] = 1;
+          local[i] = ins.index!;
+          break;
+        case Op.LocalGet:
+          access[i] = 2;
+          local[i] = ins.index!;
+          break;
+        case Op.OutlineCall: case Op.OutlineExit:
+          access[i] = 3;
+          break;
+      }
       switch (op) {
         case Op.Block: case Op.Loop:
           frames.push(i);
@@ -261,7 +281,27 @@ export class Liveness {
       }
       return top;
     };
+    /** Recomputes node v's set from its successors'; whether it changed. */
     const compute = (v: number): boolean => {
+      if (words === 1) {
+        // At most 32 locals, the common case: one word per set, no scratch.
+        let x = 0;
+        if (v > n) {
+          const t = v - n - 1;
+          for (const h of tryHandlers[t]) if (h >= 0) x |= sets[h];
+          if (tryOuter[t] >= 0) x |= sets[tryOuter[t]];
+        } else {
+          for (let k = succStart[v]; k < succStart[v + 1]; k++) x |= sets[succ[k]];
+          if (exc[v] >= 0) x |= sets[exc[v]];
+          const a = access[v];
+          if (a === 1) x &= ~(1 << local[v]);
+          else if (a === 2) x |= 1 << local[v];
+          else if (a === 3) x = pseudo(v, x);
+        }
+        if (sets[v] === (x >>> 0)) return false;
+        sets[v] = x;
+        return true;
+      }
       tmp.fill(0);
       if (v > n) {
         const t = v - n - 1;
@@ -270,17 +310,11 @@ export class Liveness {
       } else {
         for (let k = succStart[v]; k < succStart[v + 1]; k++) orInto(succ[k]);
         if (exc[v] >= 0) orInto(exc[v]);
-        // use/def per instruction are single locals, except for the splitter's
-        // pseudo-instructions (a piece's call reads its arguments and writes back
-        // its results; a piece's exit reads what it writes back): apply them inline.
-        const ins = body[v];
-        if (ins.op === Op.LocalSet || ins.op === Op.LocalTee) tmp[ins.index! >>> 5] &= ~(1 << (ins.index! & 31));
-        else if (ins.op === Op.LocalGet) tmp[ins.index! >>> 5] |= 1 << (ins.index! & 31);
-        else if (ins.op === Op.OutlineCall || ins.op === Op.OutlineExit) {
-          const o = ins.outline!;
-          if (ins.op === Op.OutlineCall) for (const l of o.writes!) tmp[l >>> 5] &= ~(1 << (l & 31));
-          for (const l of (ins.op === Op.OutlineCall ? o.args! : o.writes!)) tmp[l >>> 5] |= 1 << (l & 31);
-        }
+        const a = access[v];
+        const l = local[v];
+        if (a === 1) tmp[l >>> 5] &= ~(1 << (l & 31));
+        else if (a === 2) tmp[l >>> 5] |= 1 << (l & 31);
+        else if (a === 3) pseudoWide(v);
       }
       const base = v * words;
       let changed = false;
@@ -291,6 +325,22 @@ export class Liveness {
         }
       }
       return changed;
+    };
+    // use/def per instruction are single locals, except for the splitter's
+    // pseudo-instructions: a piece's call reads its arguments and writes back
+    // its results; a piece's exit reads what it writes back.
+    const pseudo = (v: number, x: number): number => {
+      const ins = body[v];
+      const o = ins.outline!;
+      if (ins.op === Op.OutlineCall) for (const l of o.writes!) x &= ~(1 << l);
+      for (const l of (ins.op === Op.OutlineCall ? o.args! : o.writes!)) x |= 1 << l;
+      return x;
+    };
+    const pseudoWide = (v: number): void => {
+      const ins = body[v];
+      const o = ins.outline!;
+      if (ins.op === Op.OutlineCall) for (const l of o.writes!) tmp[l >>> 5] &= ~(1 << (l & 31));
+      for (const l of (ins.op === Op.OutlineCall ? o.args! : o.writes!)) tmp[l >>> 5] |= 1 << (l & 31);
     };
     /** After node v (of rank r, in sweep `sweep`) changed: its predecessors are due. */
     const schedule = (v: number, r: number, sweep: number) => {
