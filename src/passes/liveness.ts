@@ -49,8 +49,9 @@ export class Liveness {
     // Successor lists, flattened: succ[succStart[i] .. succStart[i + 1]) are
     // the points instruction i continues at. Nodes n + 1 + k stand for the
     // watched tries (in order of their openers).
-    const succStart: number[] = [];
-    const succ: number[] = [];
+    const succStart = new Int32Array(n + 1);
+    let succ = new Int32Array(2 * n + 16);
+    let ns = 0;
     /** The node of the innermost watched try around instruction i, or -1. */
     const exc = new Int32Array(n).fill(-1);
     /** Per watched try: its opener, where its watched part ends, its handlers (points), the next watched try out (node or -1). */
@@ -58,20 +59,23 @@ export class Liveness {
     const tryWatchEnd: number[] = [];
     const tryHandlers: number[][] = [];
     const tryOuter: number[] = [];
-    // Enclosing frames while walking forward: opener index, or -1 for the function.
+    // Enclosing frames while walking forward: the point a branch to each
+    // continues at (after its end; a loop's start), -1 for the function's.
     const frames: number[] = [-1];
     /** Per frame (parallel to `frames` without the function's): its watched try's node, or -1. */
     const frameTry: number[] = [];
     /** Nodes of the watched tries around the current instruction, innermost last. */
     const watching: number[] = [];
     /** Program point a branch to the frame `depth` out continues at (-1: leaves the function). */
-    const target = (depth: number): number => {
-      const o = frames[frames.length - 1 - depth];
-      if (o < 0) return -1;
-      return body[o].op === Op.Loop ? o + 1 : endOf[o];
-    };
+    const target = (depth: number): number => frames[frames.length - 1 - depth];
     const add = (p: number) => {
-      if (p >= 0) succ.push(p);
+      if (p < 0) return;
+      if (ns === succ.length) {
+        const grown = new Int32Array(2 * ns);
+        grown.set(succ);
+        succ = grown;
+      }
+      succ[ns++] = p;
     };
     const watch = (i: number, handlers: number[], watchEnd: number): void => {
       const node = n + 1 + tryOpener.length;
@@ -90,7 +94,7 @@ export class Liveness {
     const access = new Uint8Array(n);
     const local = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      succStart.push(succ.length);
+      succStart[i] = ns;
       const ins = body[i];
       const op = ins.op;
       let fallsThrough = true;
@@ -103,17 +107,19 @@ export class Liveness {
           access[i] = 2;
           local[i] = ins.index!;
           break;
-        case Op.OutlineCall: case Op.OutlineExit:
+        case Op.OutlineCall:
           access[i] = 3;
           break;
-      }
-      switch (op) {
-        case Op.Block: case Op.Loop:
-          frames.push(i);
+        case Op.Block:
+          frames.push(endOf[i]);
+          frameTry.push(-1);
+          break;
+        case Op.Loop:
+          frames.push(i + 1);
           frameTry.push(-1);
           break;
         case Op.Try: {
-          frames.push(i);
+          frames.push(endOf[i]);
           // A legacy try without catches (delegate, or none) watches nothing.
           const s = seps.get(i);
           if (s) watch(i, s.map((c) => c + 1), s[0]);
@@ -121,14 +127,14 @@ export class Liveness {
           break;
         }
         case Op.TryTable: {
-          frames.push(i);
+          frames.push(endOf[i]);
           // Clause labels are relative to the frames outside the try_table.
           if (ins.catches!.length > 0) watch(i, ins.catches!.map((c) => target(c.depth + 1)), endOf[i]);
           else frameTry.push(-1);
           break;
         }
         case Op.If: {
-          frames.push(i);
+          frames.push(endOf[i]);
           frameTry.push(-1);
           const els = seps.get(i);
           add(els ? els[0] + 1 : endOf[i]);
@@ -137,8 +143,7 @@ export class Liveness {
         case Op.Else: case Op.Catch: case Op.CatchAll: {
           // Reached by falling off the previous arm: continue after the frame.
           // A catch arm of a legacy try is no longer watched by that try's handlers.
-          const o = frames[frames.length - 1];
-          add(endOf[o]);
+          add(frames[frames.length - 1]);
           fallsThrough = false;
           if (op !== Op.Else && frameTry[frameTry.length - 1] >= 0) {
             frameTry[frameTry.length - 1] = -1;
@@ -167,6 +172,9 @@ export class Liveness {
           fallsThrough = false;
           break;
         case Op.OutlineExit: // returns from the piece (split.ts)
+          access[i] = 3;
+          fallsThrough = false;
+          break;
         case Op.Unreachable: case Op.Return: case Op.Throw: case Op.Rethrow: case Op.ThrowRef:
         case Op.ReturnCall: case Op.ReturnCallIndirect: case Op.ReturnCallRef:
           fallsThrough = false;
@@ -176,7 +184,7 @@ export class Liveness {
       // Exceptional edges: to every handler of every enclosing watched try.
       if (watching.length > 0) exc[i] = watching[watching.length - 1];
     }
-    succStart.push(succ.length);
+    succStart[n] = ns;
     const tries = tryOpener.length;
     const nodes = n + 1 + tries;
 
@@ -184,7 +192,7 @@ export class Liveness {
     // if every instruction had an edge to each handler of each enclosing
     // watched try: those of try t are the instructions [opener, watch end)).
     const preds = new Uint32Array(n + 1);
-    for (const p of succ) preds[p]++;
+    for (let k = 0; k < ns; k++) preds[succ[k]]++;
     for (let t = 0; t < tries; t++) {
       const covered = tryWatchEnd[t] - tryOpener[t];
       for (const h of tryHandlers[t]) if (h >= 0) preds[h] += covered;
