@@ -154,6 +154,8 @@ export function splitFunction(
   const replaced: { start: number; end: number; stub: Instr[] }[] = [];
   let outSlots = 0;
   let live: Liveness | null = null;
+  /** Scratch for outline(): the index in the current piece of each local it uses. */
+  const pieceLocal = new Int32Array(localTypes.length);
   const acc = new Reach();
 
   /** Whether the units [from, to) of `s` can be outlined together. */
@@ -242,7 +244,9 @@ export function splitFunction(
     const used = [...s.used].sort((a, b) => a - b);
     const args = used.filter((l) => lv.liveAt(start, l));
     const others = used.filter((l) => !lv.liveAt(start, l));
-    const map = new Map([...args, ...others].map((l, i) => [l, i]));
+    // The piece's local index of each used local.
+    args.forEach((l, i) => (pieceLocal[l] = i));
+    others.forEach((l, i) => (pieceLocal[l] = args.length + i));
     const exitPoints: number[] = [];
     if (heights[end] >= 0) exitPoints.push(end);
     for (const a of s.targets.keys()) {
@@ -293,13 +297,14 @@ export function splitFunction(
           pb.push({ op: Op.Br, offset: ins.offset, depth: nest + retCode });
           break;
         case Op.LocalGet: case Op.LocalSet: case Op.LocalTee:
-          pb.push({ ...ins, index: map.get(ins.index!)! });
+          // Their only immediate is the index.
+          pb.push({ op: ins.op, offset: ins.offset, index: pieceLocal[ins.index!] });
           break;
         default:
           pb.push(ins);
       }
     }
-    const exitWrites = writes.map((l) => map.get(l)!);
+    const exitWrites = writes.map((l) => pieceLocal[l]);
     for (let c = 0; c < exits; c++) {
       pb.push({ op: Op.End, offset: at });
       pb.push({ op: Op.OutlineExit, offset: at, outline: { code: c, writes: exitWrites, exits } });
