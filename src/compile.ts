@@ -58,14 +58,14 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
       const heights = new Int32Array(body.length);
       validateFunction(m, f, body, heights);
-      const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
+      const func = f;
+      const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
+        funcs.push(lowerFunction(ctx, decls, func, p.body, withOffsets, p));
+        p.body.length = 0;
+      });
       if (split) {
         body = split.body;
         arrays.push(body);
-        for (const p of split.pieces) {
-          funcs.push(lowerFunction(ctx, decls, f, p.body, withOffsets, p));
-          p.body.length = 0;
-        }
         decls.outSlots = Math.max(decls.outSlots, split.outSlots);
         decls.retSlots = Math.max(decls.retSlots, split.retSlots);
       }

@@ -112,6 +112,7 @@ interface Sequence {
 
 export interface SplitResult {
   body: Instr[];
+  /** The pieces, in the order they were made; empty when they were handed to `onPiece` instead. */
   pieces: Piece[];
   /** Most `$o` slots and `$r` slots any piece uses. */
   outSlots: number;
@@ -121,11 +122,14 @@ export interface SplitResult {
 /**
  * Splits a validated body. `heights` is what validateFunction recorded;
  * `localTypes` are the params followed by the declared locals. Returns null
- * when nothing was outlined.
+ * when nothing was outlined. With `onPiece`, each piece is handed over as soon
+ * as it is made (and not kept in the result): compile.ts lowers it at once, so
+ * the pieces of a big body are not all alive together (they were copied
+ * through every scavenge while the rest of the body was split).
  */
 export function splitFunction(
   body: Instr[], heights: Int32Array, type: FuncType, localTypes: ValType[], baseName: string,
-  sizes: SplitSizes = DEFAULT_SPLIT,
+  sizes: SplitSizes = DEFAULT_SPLIT, onPiece?: (piece: Piece) => void,
 ): SplitResult | null {
   const PIECE_TARGET = sizes.target;
   const PIECE_MIN = sizes.min;
@@ -150,6 +154,7 @@ export function splitFunction(
   const frameArity: number[] = [-1];
   const framePoint: number[] = [-1];
   const pieces: Piece[] = [];
+  let made = 0;
   /** Outlined regions [start, end) of the original body and their stubs. */
   const replaced: { start: number; end: number; stub: Instr[] }[] = [];
   let outSlots = 0;
@@ -256,7 +261,7 @@ export function splitFunction(
     const writes = [...s.written].filter((l) => exitPoints.some((p) => lv.liveAt(p, l))).sort((a, b) => a - b);
     const retCode = s.hasReturn ? s.targets.size + 1 : -1;
     const exits = 1 + s.targets.size + (s.hasReturn ? 1 : 0);
-    const name = `${baseName}$${pieces.length}`;
+    const name = `${baseName}$${made++}`;
     if (writes.length > outSlots) outSlots = writes.length;
 
     // The piece: exit blocks around the renumbered region.
@@ -310,12 +315,14 @@ export function splitFunction(
       pb.push({ op: Op.OutlineExit, offset: at, outline: { code: c, writes: exitWrites, exits } });
     }
     pb.push({ op: Op.End, offset: at });
-    pieces.push({
+    const piece: Piece = {
       name,
       type: { params: args.map((l) => localTypes[l]), results: exits > 1 ? [ValType.I32] : [] },
       locals: others.map((l) => localTypes[l]),
       body: pb,
-    });
+    };
+    if (onPiece) onPiece(piece);
+    else pieces.push(piece);
 
     // The stub.
     const call: Instr = { op: Op.OutlineCall, offset: at, outline: { name, args, writes, exits } };
@@ -520,7 +527,7 @@ export function splitFunction(
     p.next = end + 1;
   }
 
-  if (pieces.length === 0) return null;
+  if (made === 0) return null;
   replaced.sort((a, b) => a.start - b.start);
   const out: Instr[] = [];
   let i = 0;
