@@ -184,16 +184,27 @@ export function deepTryTables(depth) {
   const [x, acc, exn] = [0, 1, 2];
   const [T0, T1, T2] = [0, 1, 2]; // tags: (i32), (i32), ()
   b.get(x).set(acc);
-  // Labels from the outside in, to compute relative depths by name.
+  // Labels from the outside in, to compute relative depths by name (the
+  // position of each name's innermost occurrence, so lookups stay O(1)).
   const labels = [];
-  const depthOf = (name, extra = 0) => labels.length - 1 - labels.lastIndexOf(name) + extra;
-  b.push(0x02, I32); labels.push('R'); // catch T0 lands here with its payload
-  b.push(0x02, I32); labels.push('S'); // catch T1
-  b.push(0x02, EXNREF); labels.push('E'); // catch_all_ref, catch_ref T2
-  b.push(0x02, VOID); labels.push('N'); // catch_all
+  const at = new Map();
+  const push = (name) => {
+    labels.push([name, at.get(name)]);
+    at.set(name, labels.length - 1);
+  };
+  const pop = () => {
+    const [name, prev] = labels.pop();
+    if (prev === undefined) at.delete(name);
+    else at.set(name, prev);
+  };
+  const depthOf = (name) => labels.length - 1 - at.get(name);
+  b.push(0x02, I32); push('R'); // catch T0 lands here with its payload
+  b.push(0x02, I32); push('S'); // catch T1
+  b.push(0x02, EXNREF); push('E'); // catch_all_ref, catch_ref T2
+  b.push(0x02, VOID); push('N'); // catch_all
   for (let level = 0; level < depth; level++) {
     const own = level % 1000 === 500;
-    if (own) { b.push(0x02, I32); labels.push('own'); }
+    if (own) { b.push(0x02, I32); push('own'); }
     // Catch labels are resolved outside the try_table being opened.
     const clauses = [];
     switch (own ? -1 : level % 8) {
@@ -207,14 +218,14 @@ export function deepTryTables(depth) {
     }
     b.push(0x1f, VOID).uleb(clauses.length);
     for (const c of clauses) for (const v of c) b.uleb(v);
-    labels.push('try');
+    push('try');
   }
   b.get(x).i32(0).op(0x48).push(0x04, VOID, 0x08, T2, 0x0b); // if (x < 0) throw T2
   for (let level = depth - 1; level >= 0; level--) {
-    b.u8(0x0b); labels.pop(); // end of try_table `level`
+    b.u8(0x0b); pop(); // end of try_table `level`
     if (level % 1000 === 500) {
       // Normal completion brings the accumulator, a catch the payload.
-      b.get(acc).u8(0x0b).i32(level).op(0x73).set(acc); labels.pop();
+      b.get(acc).u8(0x0b).i32(level).op(0x73).set(acc); pop();
     }
     b.mix(acc, level);
     const tag = [T0, T1, T2][level % 3];
@@ -223,16 +234,16 @@ export function deepTryTables(depth) {
     b.push(0x08, tag, 0x0b);
   }
   b.get(acc).u8(0x0f); // nothing thrown: return acc
-  b.u8(0x0b); labels.pop(); // end of N: caught by catch_all
+  b.u8(0x0b); pop(); // end of N: caught by catch_all
   b.get(x).i32(-2).op(0x46).push(0x04, VOID).get(acc).push(0x08, T1, 0x0b);
   b.get(acc).i32(5).op(0x6c).i32(1).op(0x6a).u8(0x0f);
-  b.u8(0x0b); labels.pop(); // end of E: an exnref
+  b.u8(0x0b); pop(); // end of E: an exnref
   b.set(exn).get(acc).i32(0x77).op(0x73).set(acc);
   b.get(x).i32(-2).op(0x46).push(0x04, VOID).get(exn).push(0x0a, 0x0b); // throw_ref
   b.get(acc).u8(0x0f);
-  b.u8(0x0b); labels.pop(); // end of S: T1's payload
+  b.u8(0x0b); pop(); // end of S: T1's payload
   b.i32(0x1000).op(0x6a).u8(0x0f);
-  b.u8(0x0b); labels.pop(); // end of R: T0's payload
+  b.u8(0x0b); pop(); // end of R: T0's payload
   b.get(acc).op(0x73).u8(0x0b);
   const args = [-1, -2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 499, 500, 501, 1500, depth - 2, depth - 1, depth];
   return module(b, [[1, I32], [1, EXNREF]], depth + 5, args, [1, 1, 2]);
