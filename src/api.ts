@@ -44,14 +44,26 @@ export interface CompileOptions {
    * so it should be cheap and decide itself how often to show anything.
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Also produce TypeScript declarations of the compiled module (`dts`): the
+   * types of `instantiate(imports)`, of `instance.exports` and of the
+   * descriptors, from the module's imports and exports (emit/dts.ts). The
+   * text is what a `.d.mts` beside an `.mjs` output holds.
+   */
+  dts?: boolean;
 }
 
 export const INDENT_MAX_CODE = 256 << 10;
+
+/** The values `format` takes (anything else is a TypeError). */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['esm', 'factory'];
 
 export interface CompileResult {
   js: string;
   /** Source map JSON when `sourceMap` was set. */
   map?: string;
+  /** TypeScript declarations when `dts` was set. */
+  dts?: string;
 }
 
 import type { ExportDescriptor, ImportDescriptor, OutputFormat } from './emit/module.js';
