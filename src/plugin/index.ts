@@ -9,7 +9,7 @@
 // of Vite's own Wasm plugin (which would otherwise load `.wasm` for native
 // instantiation); ids with a query (`x.wasm?init`, `?url`, `?raw`) are left to
 // Vite, so its explicit forms keep working.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createFilter } from '@rollup/pluginutils';
@@ -33,6 +33,21 @@ export interface Wasm2esPluginOptions {
    * its own source maps are on.
    */
   sourceMap?: boolean;
+  /**
+   * Write TypeScript declarations of each compiled module beside its file
+   * (default true): `lib.wasm` gets `lib.d.wasm.ts`, `lib.wat` gets
+   * `lib.d.wat.ts`, which TypeScript reads for `import ... from './lib.wasm'`
+   * with `allowArbitraryExtensions`; without it, `wasm2es/client` declares every
+   * `*.wasm` / `*.wat` import with general types. A file is rewritten only when
+   * its text changes.
+   */
+  dts?: boolean;
+}
+
+/** Where the declarations of module file `id` go: lib.wasm -> lib.d.wasm.ts. */
+export function declarationsFile(id: string): string {
+  const dot = id.lastIndexOf('.');
+  return `${id.slice(0, dot)}.d${id.slice(dot)}.ts`;
 }
 
 /** What the plugin has done so far; read by the tests through `plugin.api`. */
@@ -47,6 +62,7 @@ export interface Wasm2esPluginStats {
 interface LoadContext {
   addWatchFile(id: string): void;
   error(error: PluginError | string): never;
+  warn?(warning: string): void;
 }
 
 interface PluginError {
@@ -77,6 +93,7 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
   const filter = createFilter(options.include ?? DEFAULT_INCLUDE, options.exclude);
   const sourceMap = options.sourceMap ?? true;
+  const dts = options.dts ?? true;
   // One entry per module id, replaced when its bytes change: in watch mode and in
   // Vite's dev server a rebuild reloads every module, and an unchanged .wasm must
   // not be compiled again. Keyed by id as well as content because the source map
@@ -107,15 +124,31 @@ export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
         stats.cacheHits++;
         return { ...hit.result };
       }
-      const result = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap);
+      const { result, declarations } = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap, dts);
       stats.compiles.set(id, (stats.compiles.get(id) ?? 0) + 1);
       cache.set(id, { hash, result });
+      if (declarations !== undefined) await writeDeclarations(this, id, declarations);
       return result;
     },
   };
 }
 
-async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean): Promise<LoadResult> {
+/**
+ * Writes the declarations beside the module file unless the same text is there
+ * already (so watchers see no change). A folder that cannot be written is a
+ * warning: the build does not need the file.
+ */
+async function writeDeclarations(ctx: LoadContext, id: string, text: string): Promise<void> {
+  const file = declarationsFile(id);
+  try {
+    if ((await readFile(file, 'utf8').catch(() => null)) === text) return;
+    await writeFile(file, text);
+  } catch (e) {
+    ctx.warn?.(`${basename(file)}: declarations not written: ${(e as Error).message}`);
+  }
+}
+
+async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean, dts: boolean): Promise<{ result: LoadResult; declarations?: string }> {
   const name = basename(id);
   // As on the command line, a file that starts with the Wasm magic number is a
   // binary whatever its name.
@@ -131,11 +164,11 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   }
   let out;
   try {
-    out = compile(wasm, { filename: name, sourceMap, format: 'esm' });
+    out = compile(wasm, { filename: name, sourceMap, format: 'esm', dts });
   } catch (e) {
     return ctx.error(binaryError(id, isText, e));
   }
-  if (!out.map) return { code: out.js, map: { mappings: '' } };
+  if (!out.map) return { result: { code: out.js, map: { mappings: '' } }, declarations: out.dts };
   // Rollup resolves a load map's sources against the module's directory. A binary
   // is its own source; for text the offsets are in the binary wabt assembles from
   // it, which exists nowhere on disk, so it gets a name of its own rather than
@@ -144,7 +177,7 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   const map = JSON.parse(out.map);
   map.sources = [isText ? `${name}.wasm` : name];
   map.file = name;
-  return { code: out.js, map: JSON.stringify(map) };
+  return { result: { code: out.js, map: JSON.stringify(map) }, declarations: out.dts };
 }
 
 /** The CompileError's message without the offset suffix the compiler adds. */
