@@ -227,13 +227,17 @@ describe.skipIf(!built).concurrent('wasm2es compile: inputs, outputs and exit st
 
   it('creates missing folders on the way to the output', async () => {
     const out = join(dir, 'new', 'deeper', 'out.mjs');
-    const r = await runAsync(['compile', wasm, '-o', out, '--source-map', '--dts']);
+    const input = join(dir, 'my lib #1.wasm');
+    writeFileSync(input, wasmBytes);
+    const r = await runAsync(['compile', input, '-o', out, '--source-map', '--dts']);
     expect(r.code, r.err).toBe(0);
     expect(isOutput(out)).toBe(true);
     expect(existsSync(out + '.map')).toBe(true);
     expect(existsSync(join(dir, 'new', 'deeper', 'out.d.mts'))).toBe(true);
-    // The map's source is relative to the map's folder.
-    expect(JSON.parse(readFileSync(out + '.map', 'utf8')).sources).toEqual(['../../demo.wasm']);
+    // The map's source is relative to the map's folder, a URL resolving to the input.
+    const map = JSON.parse(readFileSync(out + '.map', 'utf8'));
+    expect(map.sources).toEqual(['../../my%20lib%20%231.wasm']);
+    expect(fileURLToPath(new URL(map.sources[0], pathToFileURL(out + '.map')))).toBe(input);
   });
 
   it('reports each input or output problem in one line naming the path, exit 2, and writes nothing', async () => {

@@ -115,8 +115,9 @@ class ProgressDisplay {
 
 /** `sources` of a source map: the module, relative to `from` (the map's folder); text input's assembled binary is `<file>.wasm`. */
 function mapSource(input: string, text: boolean, from: string): string {
-  const name = input === '-' ? 'stdin.wasm' : relative(from, resolve(input)).split('\\').join('/');
-  return text && input !== '-' ? `${name}.wasm` : name;
+  const name = input === '-' ? 'stdin.wasm' : relative(from, resolve(input)).split('\\').join('/') + (text ? '.wasm' : '');
+  // A URL: each segment escaped, so that `#`, `?`, `%` or a space in a name stay part of it.
+  return name.split('/').map(encodeURIComponent).join('/');
 }
 
 async function compileCommand(input: string, opts: CompileCliOptions): Promise<number> {

@@ -47,6 +47,7 @@ export interface Wasm2esPluginOptions {
 /** Where the declarations of module file `id` go: lib.wasm -> lib.d.wasm.ts. */
 export function declarationsFile(id: string): string {
   const dot = id.lastIndexOf('.');
+  if (dot <= Math.max(id.lastIndexOf('/'), id.lastIndexOf('\\')) + 1) return `${id}.d.ts`; // no extension
   return `${id.slice(0, dot)}.d${id.slice(dot)}.ts`;
 }
 
