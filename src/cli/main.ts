@@ -6,7 +6,7 @@ import { compile } from '../compile.js';
 import { OUTPUT_FORMATS } from '../api.js';
 import { CliError, planOutput, readInput, removeStale, sameFile, writeOutputs, type Target } from './files.js';
 import { VERSION } from '../version.js';
-import { watToWasm } from './wat.js';
+import { assembleText, isTextError, locate, textSourceMap, type Assembled } from '../text/index.js';
 import { addWastCommand } from './wast-command.js';
 
 /** Whether the bytes start with the Wasm magic number (then they are a binary, whatever the file's name). */
@@ -19,11 +19,25 @@ function isText(input: string, bytes: Uint8Array): boolean {
   return !isBinary(bytes) && (input === '-' || /\.(wat|wast)$/i.test(input));
 }
 
-/** The module's binary: `data` as it is, or assembled from text. */
-export async function readModuleBytes(input: string, data: Buffer): Promise<Uint8Array> {
+/** A module read from a file: its binary, and the assembled text when it was text. */
+export interface ModuleInput {
+  bytes: Uint8Array;
+  text?: Assembled;
+}
+
+/**
+ * The module in `data` (read from `input`): a binary as it is, or a .wat (or
+ * single-module .wast) assembled. Bytes that start with the Wasm magic number
+ * are a binary whatever the file's name. Text errors are CompileErrors reading
+ * `file:line:col: message`.
+ */
+export function readModule(input: string, data: Buffer): ModuleInput {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (isText(input, bytes)) return watToWasm(data.toString('utf8'), input === '-' ? '<stdin>' : input);
-  return bytes;
+  if (isText(input, bytes)) {
+    const text = assembleText(bytes, input === '-' ? '<stdin>' : input);
+    return { bytes: text.bytes, text };
+  }
+  return { bytes };
 }
 
 /**
@@ -113,9 +127,13 @@ class ProgressDisplay {
   }
 }
 
-/** `sources` of a source map: the module, relative to `from` (the map's folder); text input's assembled binary is `<file>.wasm`. */
+/**
+ * `sources` of a source map: the input relative to `from` (the map's folder).
+ * For text the map points into the text (its lines and columns), which the map
+ * also carries as sourcesContent, so standard input is named `stdin.wat`.
+ */
 function mapSource(input: string, text: boolean, from: string): string {
-  const name = input === '-' ? 'stdin.wasm' : relative(from, resolve(input)).split('\\').join('/') + (text ? '.wasm' : '');
+  const name = input === '-' ? (text ? 'stdin.wat' : 'stdin.wasm') : relative(from, resolve(input)).split('\\').join('/');
   // A URL: each segment escaped, so that `#`, `?`, `%` or a space in a name stay part of it.
   return name.split('/').map(encodeURIComponent).join('/');
 }
@@ -142,9 +160,11 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
 
   let result;
   let progress: ProgressDisplay | null = null;
-  const text = isText(input, data);
+  let text: Assembled | undefined;
   try {
-    const bytes = await readModuleBytes(input, data);
+    const module = readModule(input, data);
+    const bytes = module.bytes;
+    text = module.text;
     const tty = !!process.stderr.isTTY;
     if (!opts.quiet && (opts.progress || (tty && codeSectionSize(bytes) > PROGRESS_MIN_CODE))) {
       progress = new ProgressDisplay(name, tty);
@@ -154,7 +174,12 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
     });
   } catch (e) {
     progress?.clear();
-    const err = e as Error & { offset?: number };
+    const err = (text ? locate(e, text) : e) as Error & { offset?: number };
+    // Text: `file:line:col: message`, at the construct the error is about.
+    if (isTextError(err)) {
+      console.error(err.message);
+      return 1;
+    }
     if (typeof err.offset === 'number') {
       // `file:offset: message`, the message without its own offset suffix.
       console.error(`${name}:${err.offset}: ${err.message.replace(/ \(at byte offset \d+\)$/, '')}`);
@@ -166,17 +191,18 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
   let js = result.js;
   const outputs: { target: Target; text: string }[] = [];
   if (result.map) {
-    const map = JSON.parse(result.map);
+    // For text, the map points into the .wat itself (which it carries as sourcesContent).
+    const map = JSON.parse(text ? textSourceMap(result.map, text, '', data.toString('utf8')) : result.map);
     if (mapTarget) {
       // Beside the output; `sources` relative to the map's folder, as devtools resolve it.
       map.file = basename(outName);
-      map.sources = [mapSource(input, text, dirname(resolve(mapName)))];
+      map.sources = [mapSource(input, !!text, dirname(resolve(mapName)))];
       outputs.push({ target: mapTarget, text: JSON.stringify(map) });
       js += `//# sourceMappingURL=${encodeURI(basename(outName))}.map\n`;
     } else {
       // Standard output or a device: the map goes inside, its source relative to the current folder.
       delete map.file;
-      map.sources = [mapSource(input, text, process.cwd())];
+      map.sources = [mapSource(input, !!text, process.cwd())];
       js += `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
     }
   }
