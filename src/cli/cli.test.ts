@@ -358,6 +358,25 @@ describe.skipIf(!built).concurrent('wasm2es compile: inputs, outputs and exit st
     }
   });
 
+  it('--runtime: embed (the parts it uses, importing nothing) or import (wasm2es/runtime); anything else, or with factory, exit 2', async () => {
+    const IMPORT = "import { runtime as $runtime } from 'wasm2es/runtime';";
+    const embed = await runAsync(['compile', wasm, '-o', '-']);
+    expect(embed.code, embed.err).toBe(0);
+    expect(embed.out).not.toContain('wasm2es/runtime');
+    expect(embed.out).not.toMatch(/^import /m);
+    const imported = await runAsync(['compile', wasm, '-o', '-', '--runtime', 'import']);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out.split('\n')[1]).toBe(IMPORT);
+    // The same module apart from where the runtime comes from.
+    expect(imported.out.slice(imported.out.indexOf('const $compiled'))).toBe(embed.out.slice(embed.out.indexOf('const $compiled')));
+    expect(imported.out.length).toBeLessThan(embed.out.length);
+    oneLine(await runAsync(['compile', wasm, '-o', join(dir, 'rt.mjs'), '--runtime', 'bundle']), 2, /^error: option '--runtime <mode>' argument 'bundle' is invalid/);
+    oneLine(await runAsync(['compile', wasm, '-o', join(dir, 'rt.mjs'), '--runtime', 'import', '--format', 'factory']), 2, /^--runtime is for the ES module output/);
+    expect(existsSync(join(dir, 'rt.mjs'))).toBe(false);
+    expect(() => compile(new Uint8Array(wasmBytes), { runtime: 'bundle' as 'import' })).toThrow(TypeError);
+    expect(() => compile(new Uint8Array(wasmBytes), { runtime: 'import', format: 'factory' })).toThrow(TypeError);
+  });
+
   it('usage errors exit 2 for compile as for wast, with a hint for the wasm2js form', async () => {
     oneLine(await runAsync(['compile', wasm, '--bogus']), 2, /^error: unknown option '--bogus'/);
     oneLine(await runAsync(['compile']), 2, /^error: missing required argument 'input'/);

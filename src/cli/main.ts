@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, basename, relative, resolve } from 'node:path';
 import { compile } from '../compile.js';
-import { OUTPUT_FORMATS } from '../api.js';
+import { OUTPUT_FORMATS, RUNTIME_MODES, type RuntimeMode } from '../api.js';
 import { CliError, planOutput, readInput, removeStale, sameFile, writeOutputs, type Target } from './files.js';
 import { VERSION } from '../version.js';
 import { assembleText, isTextError, locate, textSourceMap, type Assembled } from '../text/index.js';
@@ -60,6 +60,7 @@ interface CompileCliOptions {
   output?: string;
   sourceMap?: boolean;
   format?: 'esm' | 'factory';
+  runtime?: RuntimeMode;
   dts?: boolean;
   indent?: boolean;
   progress?: boolean;
@@ -142,6 +143,7 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
   const format = opts.format ?? 'esm';
   const outName = opts.output ?? (input === '-' ? '-' : input.replace(/\.(wasm|wat|wast)$/i, '') + '.mjs');
   if (opts.dts && format !== 'esm') throw new CliError('--dts describes the ES module output: not with --format factory');
+  if (opts.runtime && format !== 'esm') throw new CliError('--runtime is for the ES module output: a factory is given its runtime');
   const data = readInput(input);
   // Every output is checked before anything is compiled or written.
   const jsTarget = planOutput(outName);
@@ -170,7 +172,7 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
       progress = new ProgressDisplay(name, tty);
     }
     result = compile(bytes, {
-      filename: input === '-' ? 'stdin.wasm' : input, sourceMap: !!opts.sourceMap, format, indent: opts.indent, onProgress: progress?.update, dts: !!opts.dts,
+      filename: input === '-' ? 'stdin.wasm' : input, sourceMap: !!opts.sourceMap, format, runtime: opts.runtime, indent: opts.indent, onProgress: progress?.update, dts: !!opts.dts,
     });
   } catch (e) {
     progress?.clear();
@@ -244,6 +246,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--source-map', 'also write <output>.map, mapping JS lines to Wasm byte offsets (inline with -o -)')
     .option('--dts', 'also write TypeScript declarations beside the output (out.mjs -> out.d.mts)')
     .addOption(new Option('--format <format>', "'esm' (an ES module) or 'factory' (one JS expression, for run-time loading)").choices(OUTPUT_FORMATS).default('esm'))
+    .addOption(new Option('--runtime <mode>', "'embed' (the runtime parts the module uses, inside it) or 'import' (from wasm2es/runtime)").choices(RUNTIME_MODES))
     .option('--indent', 'indent function bodies (default for modules with up to 256 KiB of code)')
     .option('--no-indent', 'do not indent function bodies (default above 256 KiB of code: smaller gzipped output)')
     .option('--progress', 'print progress (functions compiled) to stderr; default only on a terminal, for modules with over 1 MiB of code')

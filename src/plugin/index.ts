@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createFilter } from '@rollup/pluginutils';
 import { compile } from '../compile.js';
+import { RUNTIME_MODES, type RuntimeMode } from '../api.js';
 import { assembleText, isTextError, locate, textSourceMap, type Assembled, type TextCompileError } from '../text/index.js';
 
 /** A picomatch glob or RegExp, or a list of them (the usual Rollup plugin filter). */
@@ -42,6 +43,13 @@ export interface Wasm2esPluginOptions {
    * its text changes.
    */
   dts?: boolean;
+  /**
+   * 'embed' (default): each compiled module carries the runtime parts it uses.
+   * 'import': each imports the runtime from `wasm2es/runtime`, so the bundle
+   * holds one copy of all of it however many modules it has (smaller from
+   * about two modules on, docs/performance.md "Output size").
+   */
+  runtime?: RuntimeMode;
 }
 
 /** Where the declarations of module file `id` go: lib.wasm -> lib.d.wasm.ts. */
@@ -95,6 +103,8 @@ export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
   const filter = createFilter(options.include ?? DEFAULT_INCLUDE, options.exclude);
   const sourceMap = options.sourceMap ?? true;
   const dts = options.dts ?? true;
+  const runtime = options.runtime ?? 'embed';
+  if (!RUNTIME_MODES.includes(runtime)) throw new TypeError(`wasm2es plugin: runtime must be one of ${RUNTIME_MODES.join(', ')}, got ${JSON.stringify(String(runtime))}`);
   // One entry per module id, replaced when its bytes change: in watch mode and in
   // Vite's dev server a rebuild reloads every module, and an unchanged .wasm must
   // not be compiled again. Keyed by id as well as content because the source map
@@ -125,7 +135,7 @@ export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
         stats.cacheHits++;
         return { ...hit.result };
       }
-      const { result, declarations } = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap, dts);
+      const { result, declarations } = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap, dts, runtime);
       stats.compiles.set(id, (stats.compiles.get(id) ?? 0) + 1);
       cache.set(id, { hash, result });
       if (declarations !== undefined) await writeDeclarations(this, id, declarations);
@@ -149,7 +159,9 @@ async function writeDeclarations(ctx: LoadContext, id: string, text: string): Pr
   }
 }
 
-async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean, dts: boolean): Promise<{ result: LoadResult; declarations?: string }> {
+async function compileFile(
+  ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean, dts: boolean, runtime: RuntimeMode,
+): Promise<{ result: LoadResult; declarations?: string }> {
   const name = basename(id);
   // As on the command line, a file that starts with the Wasm magic number is a
   // binary whatever its name.
@@ -166,7 +178,7 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   }
   let out;
   try {
-    out = compile(wasm, { filename: name, sourceMap, format: 'esm', dts });
+    out = compile(wasm, { filename: name, sourceMap, format: 'esm', dts, runtime });
   } catch (e) {
     // An error in a module assembled from text is located in the text.
     const located = text ? locate(e, text) : e;

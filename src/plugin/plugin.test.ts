@@ -15,6 +15,7 @@ import { wat } from '../testing/wasm-bytes.js';
 import { codeRanges } from '../testing/code-ranges.js';
 import { diagnostics, program, ts } from '../testing/typescript.js';
 import { moduleTextFromQuote, wabtBinary } from '../testing/wabt-oracle.js';
+import { builtDist } from '../testing/dist.js';
 // @ts-expect-error: a plain JS module of the example app, without types
 import { EXPECTED_REPORT } from '../../fixtures/plugin-app/expected.js';
 
@@ -70,6 +71,27 @@ describe('the example app (fixtures/plugin-app)', () => {
     expect(output[0].type === 'chunk' && output[0].imports).toEqual([]);
     expect(runNode(join(out, 'main.mjs'), ['--noexpose-wasm'])).toBe(EXPECTED_REPORT);
   });
+});
+
+describe('runtime: import', () => {
+  it('compiled modules import wasm2es/runtime; the bundle runs without WebAssembly; a bad value is a TypeError', async () => {
+    const runtimeJs = join(builtDist(root), 'runtime', 'index.js');
+    let asked = 0;
+    // wasm2es/runtime as an installed wasm2es resolves it: the built package's runtime.
+    const resolveRuntime = { name: 'resolve-runtime', resolveId: (id: string) => (id === 'wasm2es/runtime' ? (asked++, runtimeJs) : null) };
+    const bundle = await rollup({ input: join(app, 'main.js'), plugins: [wasm2es({ runtime: 'import', dts: false }), resolveRuntime] });
+    const out = join(dir, 'app-import');
+    const { output } = await bundle.write({ dir: out, format: 'es', entryFileNames: 'main.mjs' });
+    await bundle.close();
+    expect(asked).toBeGreaterThan(0);
+    expect(output).toHaveLength(1);
+    // The library's runtime (every part, installed by installRuntime), not embedded parts.
+    const code = output[0].type === 'chunk' ? output[0].code : '';
+    expect(code).not.toMatch(/p\.errors \|\|/);
+    expect(code).toMatch(/function defineExceptions\(/);
+    expect(runNode(join(out, 'main.mjs'), ['--noexpose-wasm'])).toBe(EXPECTED_REPORT);
+    expect(() => wasm2es({ runtime: 'bundle' as 'import' })).toThrow(TypeError);
+  }, 180_000);
 });
 
 describe('source maps', () => {

@@ -109,6 +109,16 @@ await step('npx wasm2es compile (--dts, --source-map): the output runs under nod
   assert.equal(run.out.trim(), 'undefined 105 1234567890123', run.all);
 });
 
+await step('npx wasm2es compile --runtime import: the output imports wasm2es/runtime from the installed package', () => {
+  const r = sh(node, [npmCli, 'exec', '--', 'wasm2es', 'compile', 'add.wat', '-o', 'out/add-import.mjs', '--runtime', 'import'], { cwd: app });
+  assert.equal(r.code, 0, r.all);
+  const js = readFileSync(join(app, 'out/add-import.mjs'), 'utf8');
+  assert.match(js, /^import \{ runtime as \$runtime \} from 'wasm2es\/runtime';$/m);
+  const run = sh(node, ['--noexpose-wasm', '--input-type=module', '-e',
+    "import { instantiate } from './out/add-import.mjs'; import { runtime, Memory } from 'wasm2es/runtime'; const { instance } = await instantiate({ env: { k: 100 } }); console.log(instance.exports.add(2, 3), Object.keys(runtime.installed).length, typeof Memory);"], { cwd: app });
+  assert.equal(run.out.trim(), '105 11 function', run.all);
+});
+
 await step('npx wasm2es wast: runs a script; --tier1 without the spec testsuite fails loudly (exit 2)', () => {
   writeFileSync(join(app, 'mine.wast'), '(module (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))\n(assert_return (invoke "sq" (i32.const 12)) (i32.const 144))\n');
   const r = sh(node, [npmCli, 'exec', '--', 'wasm2es', 'wast', 'mine.wast'], { cwd: app });
