@@ -19,7 +19,7 @@ import { makeSpectest } from './spectest.js';
 import { assembleModuleList, assembleText, SourceText, type Assembled } from '../text/index.js';
 import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
 import { BitsRunner } from './bits.js';
-import { startThread, type SharedModule, type Thread } from './threads.js';
+import { sharedMemories, startThread, threadScript, type SharedModule, type Thread } from './threads.js';
 
 export interface Engine {
   compile(bytes: Uint8Array): { js: string };
@@ -352,10 +352,7 @@ export class WastRunner {
       if (st.kind === 'fail') throw new Fail(`shared module failed at line ${st.line}`);
       shared.push({ id: mid, memories: sharedMemories(st.exports) });
     }
-    const cmds = it.slice(i);
-    const text = cmds.length ? this.src.subarray(cmds[0].start, cmds[cmds.length - 1].end) : new Uint8Array(0);
-    const pad = new Uint8Array(cmds.length ? cmds[0].line - 1 : 0).fill(10);
-    this.threads.set(id, startThread(concatBytes(pad, text), this.file, this.baseDir, shared));
+    this.threads.set(id, startThread(threadScript(this.src, it.slice(i)), this.file, this.baseDir, shared));
   }
 
   /** Joins a thread: its commands' results become this script's. */
@@ -787,16 +784,6 @@ export function renderNode(node: SNode, budget = MAX_NAME): string {
  * its module, then its expected message, e.g. `assert_trap (invoke "div" (i32.const 1)
  * (i32.const 0)) "integer divide by zero"`. Module bodies are left out.
  */
-/** The shared memories among a module's exports: what a thread can receive of it. */
-function sharedMemories(exports: Record<string, unknown>): SharedModule['memories'] {
-  const out: SharedModule['memories'] = [];
-  for (const [name, v] of Object.entries(exports)) {
-    const m = v as { _shared?: boolean; _cap?: SharedArrayBuffer; _max?: number | null };
-    if (runtime.isMemory(v) && m._shared) out.push({ name, buffer: m._cap!, maximum: m._max ?? null });
-  }
-  return out;
-}
-
 export function commandName(cmd: SList): string {
   const kind = head(cmd) ?? '?';
   const moduleHeader = (m: SList): string => {

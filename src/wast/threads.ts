@@ -10,6 +10,8 @@
 // SharedArrayBuffer when it is done (Atomics.wait / notify), and its results
 // are taken from a MessageChannel with receiveMessageOnPort.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { runtime } from '../runtime/index.js';
+import type { SNode } from '../text/sexpr.js';
 import type { AssertionResult } from './runner.js';
 
 /** A module passed into a thread: its shared memory exports. */
@@ -26,6 +28,25 @@ export interface ThreadData {
   shared: SharedModule[];
   done: Int32Array;
   port: MessagePort;
+}
+
+/** The shared memories among a module's exports: what a thread can receive of it. */
+export function sharedMemories(exports: Record<string, unknown>): SharedModule['memories'] {
+  const out: SharedModule['memories'] = [];
+  for (const [name, v] of Object.entries(exports)) {
+    const m = v as { _shared?: boolean; _cap?: SharedArrayBuffer; _max?: number | null };
+    if (runtime.isMemory(v) && m._shared) out.push({ name, buffer: m._cap!, maximum: m._max ?? null });
+  }
+  return out;
+}
+
+/** A thread's commands as a script of their own, padded with newlines so that line numbers stay the script's. */
+export function threadScript(src: Uint8Array, cmds: SNode[]): Uint8Array {
+  if (!cmds.length) return new Uint8Array(0);
+  const text = src.subarray(cmds[0].start, cmds[cmds.length - 1].end);
+  const out = new Uint8Array(cmds[0].line - 1 + text.length).fill(10);
+  out.set(text, cmds[0].line - 1);
+  return out;
 }
 
 /** One running thread block. */
