@@ -28,6 +28,8 @@ export interface FuncType {
 export interface Limits {
   min: number;
   max: number | null;
+  /** A shared memory (threads proposal); absent for unshared memories and tables. */
+  shared?: boolean;
 }
 
 export interface TableType {

@@ -7,7 +7,7 @@ import { Imm, Op, OPCODES, OP_INFO, opEncoding, type OpInfo } from './opcodes.js
 const wabt = await (await import('wabt')).default();
 const FEATURES = {
   exceptions: true, multi_memory: true, extended_const: true, tail_call: true,
-  function_references: true, reference_types: true, bulk_memory: true,
+  function_references: true, reference_types: true, bulk_memory: true, threads: true,
 } as Record<string, boolean>;
 
 /** Enum keys whose name is not the PascalCase of the text name. */
@@ -47,7 +47,7 @@ describe('opcode table', () => {
       [Imm.Tag]: ' $e', [Imm.TryTable]: ' end', [Imm.MemArg]: '', [Imm.Memory]: '', [Imm.Table]: ' 0',
       [Imm.I32]: ' 0', [Imm.I64]: ' 0', [Imm.F32]: ' 0', [Imm.F64]: ' 0', [Imm.SelectTypes]: ' (result i32)',
       [Imm.HeapType]: ' func', [Imm.MemoryInit]: ' 0', [Imm.Data]: ' 0', [Imm.MemoryCopy]: '',
-      [Imm.TableInit]: ' 0', [Imm.Elem]: ' 0', [Imm.TableCopy]: '',
+      [Imm.TableInit]: ' 0', [Imm.Elem]: ' 0', [Imm.TableCopy]: '', [Imm.AtomicFence]: '',
     };
     return [r.name + imm[r.imm], 0];
   }

@@ -232,6 +232,75 @@ export const enum Op {
   TableSize = 0x1010,
   TableFill = 0x1011,
 
+  // 0xfe prefix (threads): PREFIX_BASE[0xfe] + sub-opcode.
+  MemoryAtomicNotify = 0x3000,
+  MemoryAtomicWait32 = 0x3001,
+  MemoryAtomicWait64 = 0x3002,
+  AtomicFence = 0x3003,
+  I32AtomicLoad = 0x3010,
+  I64AtomicLoad = 0x3011,
+  I32AtomicLoad8U = 0x3012,
+  I32AtomicLoad16U = 0x3013,
+  I64AtomicLoad8U = 0x3014,
+  I64AtomicLoad16U = 0x3015,
+  I64AtomicLoad32U = 0x3016,
+  I32AtomicStore = 0x3017,
+  I64AtomicStore = 0x3018,
+  I32AtomicStore8 = 0x3019,
+  I32AtomicStore16 = 0x301a,
+  I64AtomicStore8 = 0x301b,
+  I64AtomicStore16 = 0x301c,
+  I64AtomicStore32 = 0x301d,
+  I32AtomicRmwAdd = 0x301e,
+  I64AtomicRmwAdd = 0x301f,
+  I32AtomicRmw8AddU = 0x3020,
+  I32AtomicRmw16AddU = 0x3021,
+  I64AtomicRmw8AddU = 0x3022,
+  I64AtomicRmw16AddU = 0x3023,
+  I64AtomicRmw32AddU = 0x3024,
+  I32AtomicRmwSub = 0x3025,
+  I64AtomicRmwSub = 0x3026,
+  I32AtomicRmw8SubU = 0x3027,
+  I32AtomicRmw16SubU = 0x3028,
+  I64AtomicRmw8SubU = 0x3029,
+  I64AtomicRmw16SubU = 0x302a,
+  I64AtomicRmw32SubU = 0x302b,
+  I32AtomicRmwAnd = 0x302c,
+  I64AtomicRmwAnd = 0x302d,
+  I32AtomicRmw8AndU = 0x302e,
+  I32AtomicRmw16AndU = 0x302f,
+  I64AtomicRmw8AndU = 0x3030,
+  I64AtomicRmw16AndU = 0x3031,
+  I64AtomicRmw32AndU = 0x3032,
+  I32AtomicRmwOr = 0x3033,
+  I64AtomicRmwOr = 0x3034,
+  I32AtomicRmw8OrU = 0x3035,
+  I32AtomicRmw16OrU = 0x3036,
+  I64AtomicRmw8OrU = 0x3037,
+  I64AtomicRmw16OrU = 0x3038,
+  I64AtomicRmw32OrU = 0x3039,
+  I32AtomicRmwXor = 0x303a,
+  I64AtomicRmwXor = 0x303b,
+  I32AtomicRmw8XorU = 0x303c,
+  I32AtomicRmw16XorU = 0x303d,
+  I64AtomicRmw8XorU = 0x303e,
+  I64AtomicRmw16XorU = 0x303f,
+  I64AtomicRmw32XorU = 0x3040,
+  I32AtomicRmwXchg = 0x3041,
+  I64AtomicRmwXchg = 0x3042,
+  I32AtomicRmw8XchgU = 0x3043,
+  I32AtomicRmw16XchgU = 0x3044,
+  I64AtomicRmw8XchgU = 0x3045,
+  I64AtomicRmw16XchgU = 0x3046,
+  I64AtomicRmw32XchgU = 0x3047,
+  I32AtomicRmwCmpxchg = 0x3048,
+  I64AtomicRmwCmpxchg = 0x3049,
+  I32AtomicRmw8CmpxchgU = 0x304a,
+  I32AtomicRmw16CmpxchgU = 0x304b,
+  I64AtomicRmw8CmpxchgU = 0x304c,
+  I64AtomicRmw16CmpxchgU = 0x304d,
+  I64AtomicRmw32CmpxchgU = 0x304e,
+
   // Pseudo-instructions of split functions (passes/split.ts); never decoded.
   OutlineCall = 0x4000,
   OutlineExit = 0x4001,
@@ -253,7 +322,7 @@ export const PREFIX_BASE: Readonly<Record<number, number>> = { 0xfc: 0x1000, 0xf
  * the decoder reports `unsupported feature: <name>` for them instead of an
  * illegal opcode.
  */
-export const UNSUPPORTED_BYTES: Readonly<Record<number, string>> = { 0xd3: 'gc', 0xfb: 'gc', 0xfd: 'simd', 0xfe: 'threads' };
+export const UNSUPPORTED_BYTES: Readonly<Record<number, string>> = { 0xd3: 'gc', 0xfb: 'gc', 0xfd: 'simd' };
 
 /** How an instruction's immediates are encoded (and which Instr fields they fill). */
 export const enum Imm {
@@ -309,6 +378,8 @@ export const enum Imm {
   Outline,
   /** Pseudo-instructions of inlined copies (validated): a table (mem) and a type index (index). */
   Inline,
+  /** atomic.fence: one reserved zero byte. */
+  AtomicFence,
 }
 
 export interface Sig {
@@ -333,6 +404,11 @@ export interface OpInfo {
   /** The operand signature when it is fixed (numeric instructions; loads and stores with their address). */
   readonly sig?: Sig;
   readonly access?: Access;
+  /**
+   * An atomic instruction with a memarg (threads): its access width. Not an
+   * `access`: those are the plain loads and stores, whose alignment is a hint.
+   */
+  readonly atomic?: { readonly bytes: number; readonly naturalAlign: number };
   /** Opens a frame closed by `end` (or, for try, by delegate). */
   readonly opens?: boolean;
   /** Separates the parts of a frame (else, catch, catch_all). */
@@ -502,6 +578,77 @@ for (const [op, name] of [
   const t = name.slice(0, 3);
   ROWS.push([op, name, Imm.None, `${t} -> ${t}`]);
 }
+
+// Threads: atomic memory instructions (0xfe prefix), typed with their address.
+ROWS.push(
+  [Op.MemoryAtomicNotify, 'memory.atomic.notify', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.MemoryAtomicWait32, 'memory.atomic.wait32', Imm.MemArg, 'i32 i32 i64 -> i32'],
+  [Op.MemoryAtomicWait64, 'memory.atomic.wait64', Imm.MemArg, 'i32 i64 i64 -> i32'],
+  [Op.AtomicFence, 'atomic.fence', Imm.AtomicFence],
+  [Op.I32AtomicLoad, 'i32.atomic.load', Imm.MemArg, 'i32 -> i32'],
+  [Op.I64AtomicLoad, 'i64.atomic.load', Imm.MemArg, 'i32 -> i64'],
+  [Op.I32AtomicLoad8U, 'i32.atomic.load8_u', Imm.MemArg, 'i32 -> i32'],
+  [Op.I32AtomicLoad16U, 'i32.atomic.load16_u', Imm.MemArg, 'i32 -> i32'],
+  [Op.I64AtomicLoad8U, 'i64.atomic.load8_u', Imm.MemArg, 'i32 -> i64'],
+  [Op.I64AtomicLoad16U, 'i64.atomic.load16_u', Imm.MemArg, 'i32 -> i64'],
+  [Op.I64AtomicLoad32U, 'i64.atomic.load32_u', Imm.MemArg, 'i32 -> i64'],
+  [Op.I32AtomicStore, 'i32.atomic.store', Imm.MemArg, 'i32 i32 ->'],
+  [Op.I64AtomicStore, 'i64.atomic.store', Imm.MemArg, 'i32 i64 ->'],
+  [Op.I32AtomicStore8, 'i32.atomic.store8', Imm.MemArg, 'i32 i32 ->'],
+  [Op.I32AtomicStore16, 'i32.atomic.store16', Imm.MemArg, 'i32 i32 ->'],
+  [Op.I64AtomicStore8, 'i64.atomic.store8', Imm.MemArg, 'i32 i64 ->'],
+  [Op.I64AtomicStore16, 'i64.atomic.store16', Imm.MemArg, 'i32 i64 ->'],
+  [Op.I64AtomicStore32, 'i64.atomic.store32', Imm.MemArg, 'i32 i64 ->'],
+  [Op.I32AtomicRmwAdd, 'i32.atomic.rmw.add', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwAdd, 'i64.atomic.rmw.add', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8AddU, 'i32.atomic.rmw8.add_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16AddU, 'i32.atomic.rmw16.add_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8AddU, 'i64.atomic.rmw8.add_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16AddU, 'i64.atomic.rmw16.add_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32AddU, 'i64.atomic.rmw32.add_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwSub, 'i32.atomic.rmw.sub', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwSub, 'i64.atomic.rmw.sub', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8SubU, 'i32.atomic.rmw8.sub_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16SubU, 'i32.atomic.rmw16.sub_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8SubU, 'i64.atomic.rmw8.sub_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16SubU, 'i64.atomic.rmw16.sub_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32SubU, 'i64.atomic.rmw32.sub_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwAnd, 'i32.atomic.rmw.and', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwAnd, 'i64.atomic.rmw.and', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8AndU, 'i32.atomic.rmw8.and_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16AndU, 'i32.atomic.rmw16.and_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8AndU, 'i64.atomic.rmw8.and_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16AndU, 'i64.atomic.rmw16.and_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32AndU, 'i64.atomic.rmw32.and_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwOr, 'i32.atomic.rmw.or', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwOr, 'i64.atomic.rmw.or', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8OrU, 'i32.atomic.rmw8.or_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16OrU, 'i32.atomic.rmw16.or_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8OrU, 'i64.atomic.rmw8.or_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16OrU, 'i64.atomic.rmw16.or_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32OrU, 'i64.atomic.rmw32.or_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwXor, 'i32.atomic.rmw.xor', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwXor, 'i64.atomic.rmw.xor', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8XorU, 'i32.atomic.rmw8.xor_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16XorU, 'i32.atomic.rmw16.xor_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8XorU, 'i64.atomic.rmw8.xor_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16XorU, 'i64.atomic.rmw16.xor_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32XorU, 'i64.atomic.rmw32.xor_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwXchg, 'i32.atomic.rmw.xchg', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmwXchg, 'i64.atomic.rmw.xchg', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmw8XchgU, 'i32.atomic.rmw8.xchg_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I32AtomicRmw16XchgU, 'i32.atomic.rmw16.xchg_u', Imm.MemArg, 'i32 i32 -> i32'],
+  [Op.I64AtomicRmw8XchgU, 'i64.atomic.rmw8.xchg_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw16XchgU, 'i64.atomic.rmw16.xchg_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I64AtomicRmw32XchgU, 'i64.atomic.rmw32.xchg_u', Imm.MemArg, 'i32 i64 -> i64'],
+  [Op.I32AtomicRmwCmpxchg, 'i32.atomic.rmw.cmpxchg', Imm.MemArg, 'i32 i32 i32 -> i32'],
+  [Op.I64AtomicRmwCmpxchg, 'i64.atomic.rmw.cmpxchg', Imm.MemArg, 'i32 i64 i64 -> i64'],
+  [Op.I32AtomicRmw8CmpxchgU, 'i32.atomic.rmw8.cmpxchg_u', Imm.MemArg, 'i32 i32 i32 -> i32'],
+  [Op.I32AtomicRmw16CmpxchgU, 'i32.atomic.rmw16.cmpxchg_u', Imm.MemArg, 'i32 i32 i32 -> i32'],
+  [Op.I64AtomicRmw8CmpxchgU, 'i64.atomic.rmw8.cmpxchg_u', Imm.MemArg, 'i32 i64 i64 -> i64'],
+  [Op.I64AtomicRmw16CmpxchgU, 'i64.atomic.rmw16.cmpxchg_u', Imm.MemArg, 'i32 i64 i64 -> i64'],
+  [Op.I64AtomicRmw32CmpxchgU, 'i64.atomic.rmw32.cmpxchg_u', Imm.MemArg, 'i32 i64 i64 -> i64'],
+);
 // The splitter's pseudo-instructions.
 ROWS.push(
   [Op.OutlineCall, 'wasm2es.outline_call', Imm.Outline],
@@ -519,7 +666,13 @@ const CLOSERS = new Set<Op>([Op.End, Op.Delegate]);
 function info([op, name, imm, sig]: Row): OpInfo {
   const s = sig === undefined ? undefined : parseSig(sig);
   let access: Access | undefined;
-  if (imm === Imm.MemArg && s) {
+  let atomic: OpInfo['atomic'];
+  if (imm === Imm.MemArg && s && /^(memory|i32|i64)\.atomic\./.test(name)) {
+    // notify and wait32 access 4 bytes, wait64 8; the others by their width or type.
+    const width = /(?:load|store|rmw|wait)(8|16|32|64)/.exec(name);
+    const bytes = width ? Number(width[1]) / 8 : name.startsWith('i64.') ? 8 : 4;
+    atomic = { bytes, naturalAlign: Math.log2(bytes) };
+  } else if (imm === Imm.MemArg && s) {
     const store = s.results.length === 0;
     const type = store ? s.params[1] : s.results[0];
     const width = /(\d+)(?:_[su])?$/.exec(name.split('.')[1]);
@@ -527,7 +680,7 @@ function info([op, name, imm, sig]: Row): OpInfo {
     access = { type, bytes, naturalAlign: Math.log2(bytes), store };
   }
   return {
-    op, name, imm, sig: s, access,
+    op, name, imm, sig: s, access, atomic,
     opens: OPENERS.has(op) || undefined,
     separates: SEPARATORS.has(op) || undefined,
     closes: CLOSERS.has(op) || undefined,

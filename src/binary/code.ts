@@ -132,6 +132,12 @@ function immediates(m: Module, r: Reader, op: number, offset: number, imm: Imm |
       // The offset is a u64 in Wasm 3.0; the validator bounds it for 32-bit memories.
       return { op, offset, mem, align: flags, memOffset: r.u64() };
     }
+    case Imm.AtomicFence: {
+      // One reserved byte (a future memory-order immediate), zero today.
+      const at = r.pos;
+      if (r.u8() !== 0) throw compileError(at, 'malformed atomic.fence: reserved byte must be zero');
+      return { op, offset };
+    }
     case Imm.Memory:
     case Imm.Table:
       return { op, offset, mem: r.u32() };

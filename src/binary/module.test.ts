@@ -203,10 +203,12 @@ describe('decodeModule', () => {
     expect(error(() => decodeModule(mod(section(11, vec([[3]]))))).message).toContain('malformed data segment kind');
   });
 
-  it('decodes limits flags and rejects 64-bit and shared ones as unsupported', () => {
+  it('decodes limits flags (shared memories too) and rejects 64-bit ones as unsupported', () => {
     expect(decodeModule(mod(section(5, vec([[1, 1, 2]])))).memories[0].limits).toEqual({ min: 1, max: 2 });
     expect(error(() => decodeModule(mod(section(5, vec([[4, 1]]))))).message).toContain('unsupported feature: memory64');
-    expect(error(() => decodeModule(mod(section(5, vec([[3, 1, 1]]))))).message).toContain('unsupported feature: threads');
+    expect(decodeModule(mod(section(5, vec([[3, 1, 1]])))).memories[0].limits).toEqual({ min: 1, max: 1, shared: true });
+    // Shared without a maximum decodes; the validator rejects it.
+    expect(decodeModule(mod(section(5, vec([[2, 1]])))).memories[0].limits).toEqual({ min: 1, max: null, shared: true });
     expect(error(() => decodeModule(mod(section(4, vec([[0x70, 4, 1]]))))).message).toContain('unsupported feature: memory64');
     expect(error(() => decodeModule(mod(section(5, vec([[8, 1]]))))).message).toContain('malformed limits flags');
     expect(error(() => decodeModule(mod(section(4, vec([[0x70, 2, 1, 1]]))))).message).toContain('malformed limits flags');

@@ -277,11 +277,11 @@ function readLimits(r: Reader, isMemory: boolean): Limits {
   const flags = r.u8();
   if (flags > 7 || (!isMemory && flags & 2)) throw compileError(at, 'malformed limits flags');
   if (flags & 4) throw unsupported(at, 'memory64');
-  if (flags & 2) throw unsupported(at, 'threads');
   // u64 in Wasm 3.0 (for 64-bit address types); the validator bounds them.
   const min = r.u64();
   const max = flags & 1 ? r.u64() : null;
-  return { min, max };
+  // Bit 1: a shared memory (threads); the validator requires its maximum.
+  return flags & 2 ? { min, max, shared: true } : { min, max };
 }
 
 function readTableType(m: Module, r: Reader): TableType {

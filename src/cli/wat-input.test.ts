@@ -94,11 +94,9 @@ describe.skipIf(!built)('.wat errors on the command line', () => {
   // What each needs, at the construct that needs it.
   const UNSUPPORTED: [feature: string, text: string, at: string][] = [
     ['gc', '(module\n  (type $p (struct (field i32)))\n  (func))\n', '(struct'],
-    ['threads', '(module (memory 1)\n  (func (result i32)\n    (i32.atomic.load (i32.const 0))))\n', 'i32.atomic.load'],
     ['simd', '(module\n  (func (drop\n    (v128.const i32x4 1 2 3 4))))\n', 'v128.const'],
     ['simd', '(module\n  (func (param i32)\n    (param v128)))\n', 'v128'],
     ['memory64', '(module\n  (memory i64 1))\n', '(memory'],
-    ['threads', '(module\n  (memory 1 2 shared))\n', '(memory'],
   ];
   for (const [feature, text, at] of UNSUPPORTED) {
     it(`unsupported feature: ${feature} (${at})`, () => {

@@ -13,6 +13,7 @@ import { exceptionHandlers } from './exceptions.js';
 import { legacyHandlers } from './legacy.js';
 import { tailCallHandlers } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
+import { atomicHandlers } from './atomics.js';
 
 export { needsTailBlock } from './tailcalls.js';
 
@@ -21,7 +22,7 @@ export const HANDLERS: readonly (Handler | undefined)[] = (() => {
   const table: (Handler | undefined)[] = new Array(OP_LIMIT).fill(undefined);
   const concerns: [Op, Handler][][] = [
     controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers,
-    tableHandlers, exceptionHandlers, legacyHandlers, tailCallHandlers, outlineHandlers,
+    tableHandlers, exceptionHandlers, legacyHandlers, tailCallHandlers, outlineHandlers, atomicHandlers,
   ];
   for (const list of concerns) {
     for (const [op, h] of list) {

@@ -169,7 +169,7 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       case 'memory': {
         const i = mi++;
         const mt = m.memories[i];
-        body.line(`  const m${i} = $rt.importMemory(${w}, ${limitsArgs(mt.limits.min, mt.limits.max)});`, im.offset);
+        body.line(`  const m${i} = $rt.importMemory(${w}, ${limitsArgs(mt.limits.min, mt.limits.max)}${mt.limits.shared ? ', true' : ''});`, im.offset);
         break;
       }
       case 'global': {
@@ -193,13 +193,13 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   for (let i = 0; i < m.memories.length; i++) {
     if (i >= m.numImportedMemories) {
       const l = m.memories[i].limits;
-      body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
+      body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`}${l.shared ? ', shared: true' : ''} });`);
     }
     // Typed views the functions use (codegen/memory.ts), named v<memory>_<kind>.
     const views = [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
-    const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b);`).join('');
+    const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b, m${i}._len);`).join('');
     body.line(`  let d${i}, u${i}${views.map((k) => `, v${k}`).join('')};`);
-    body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b);${typed} };`);
+    body.line(`  const $refresh${i} = () => { const b = m${i}._cap; d${i} = new DataView(b, 0, m${i}._len); u${i} = new Uint8Array(b, 0, m${i}._len);${typed} };`);
     body.line(`  $refresh${i}(); m${i}._l.push($refresh${i});`);
   }
   // Defined tables (a Wasm 3.0 table may have an initializer; it may read imported globals).

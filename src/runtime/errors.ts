@@ -103,6 +103,10 @@ export function defineErrors(g: any): ErrorClasses {
         nativeMemories.splice(i--, 1);
         continue;
       }
+      if (m._shared) {
+        m._sync();
+        continue;
+      }
       const b = m.native.buffer;
       if (b !== m._seen) {
         m._seen = b;

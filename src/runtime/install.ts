@@ -24,6 +24,7 @@ import { defineTable } from './table.js';
 import { defineLink } from './link.js';
 import { defineBulk } from './bulk.js';
 import { defineExceptions } from './exceptions.js';
+import { defineAtomics } from './atomics.js';
 import { BUILT_KEY, keyOf } from './key.js';
 
 export interface RuntimePart {
@@ -61,7 +62,7 @@ export const RUNTIME_PARTS: RuntimePart[] = [
       'i32TruncS', 'i32TruncU', 'i64TruncS', 'i64TruncU', 'i32TruncSatS', 'i32TruncSatU', 'i64TruncSatS', 'i64TruncSatU',
     ],
   },
-  { name: 'memory', define: defineMemory, needs: ['errors', 'values'], members: ['Memory', 'isMemory', 'adoptNativeMemory', 'memoryView', 'PAGE'] },
+  { name: 'memory', define: defineMemory, needs: ['errors', 'values'], members: ['Memory', 'isMemory', 'adoptNativeMemory', 'memoryView', 'sharedMemoryOf', 'PAGE'] },
   {
     name: 'table', define: defineTable, needs: ['errors', 'types', 'values', 'funcs'],
     members: ['Table', 'Global', 'isTable', 'isGlobal', 'newTable', 'globalCell', 'adoptNativeGlobal', 'adoptNativeTable', 'valueChar', 'elemChar'],
@@ -80,6 +81,9 @@ export const RUNTIME_PARTS: RuntimePart[] = [
   {
     name: 'exceptions', define: defineExceptions, needs: ['errors', 'types', 'values', 'native', 'funcs', 'link'],
     members: ['uncatchable', 'Tag', 'Exception', 'JSTag', 'newTag', 'importTag', 'isTag', 'tagTypes', 'exn', 'exnref', 'rethrowable', 'payloadOf', 'toHost', 'HostExn'],
+  },  {
+    name: 'atomics', define: defineAtomics, needs: ['errors'],
+    members: ['atomicLoad', 'atomicStore', 'atomicRmw', 'atomicCmpxchg', 'atomicWait', 'atomicNotify', 'atomicFence'],
   },
 ];
 

@@ -60,7 +60,7 @@ export function defineLink(g: any, rt: any) {
     return true;
   }
 
-  function importMemory(imports: any, mod: string, name: string, min: number, max: number | null): any {
+  function importMemory(imports: any, mod: string, name: string, min: number, max: number | null, shared = false): any {
     const v = lookup(imports, mod, name);
     let m: any;
     if (isMemory(v)) m = v;
@@ -71,12 +71,12 @@ export function defineLink(g: any, rt: any) {
       }
       m = adopt(v, () => adoptNativeMemory(v));
     } else throw new LinkError(`${where(mod, name)}: memory import requires a WebAssembly.Memory`);
-    // Compiled modules only declare unshared memories (threads are unsupported):
-    // a shared one does not match, as the JS API's import matching says.
-    if (typeof g.SharedArrayBuffer === 'function' && m._buf instanceof g.SharedArrayBuffer) {
-      throw new LinkError(`${where(mod, name)}: memory import requires an unshared memory`);
+    // Shared and unshared memories do not match each other (the JS API's import matching).
+    const isShared = m.native ? typeof g.SharedArrayBuffer === 'function' && m._cap instanceof g.SharedArrayBuffer : m._shared;
+    if (isShared !== shared) {
+      throw new LinkError(`${where(mod, name)}: memory import requires ${shared ? 'a shared' : 'an unshared'} memory`);
     }
-    const pages = m._buf.byteLength / 65536;
+    const pages = m._len / 65536;
     if (!m.native && !limitsFit(pages, m._max, min, max)) {
       throw new LinkError(`${where(mod, name)}: memory import has incompatible limits`);
     }

@@ -34,7 +34,6 @@ const ENCODING = new Map<OpInfo, number[]>(OPCODES.map((r) => [r, opEncoding(r.o
 /** Instruction-name families of proposals wasm2es does not support. */
 const FEATURES: [RegExp, string][] = [
   [/^(?:v128|i8x16|i16x8|i32x4|i64x2|f16x8|f32x4|f64x2)\./, 'simd'],
-  [/\.atomic\.|^atomic\.fence$/, 'threads'],
   [/^(?:struct|array|i31|any|extern\.convert_any|ref\.(?:i31|test|cast|eq)$|br_on_cast)/, 'gc'],
   [/^i64\.(?:add128|sub128|mul_wide_[su])$/, 'wide-arithmetic'],
   [/^(?:cont\.|resume|suspend$|switch$)/, 'stack-switching'],
@@ -85,6 +84,7 @@ const IMM: Partial<Record<Imm, ImmReader>> = {
     e.w.u32(table);
   },
   [Imm.MemArg]: (e, c, row) => e.memArg(c, row),
+  [Imm.AtomicFence]: (e) => e.w.u8(0),
   [Imm.Memory]: (e, c) => e.w.u32(c.peekIndex() ? e.scope.index(c, c.next(), Space.Memory) : 0),
   [Imm.Table]: (e, c) => e.w.u32(c.peekIndex() ? e.scope.index(c, c.next(), Space.Table) : 0),
   [Imm.I32]: (e, c) => e.w.s32(Number(BigInt.asIntN(32, literal(c, (t) => parseIntBits(t, 32))))),
@@ -456,7 +456,7 @@ export class CodeWriter {
   /** `memidx? offset=N? align=N?`: flags (alignment, bit 6 for a memory index), memory, offset. */
   memArg(c: Cursor, row: OpInfo): void {
     const mem = c.peekIndex() ? this.scope.index(c, c.next(), Space.Memory) : 0;
-    let align = row.access?.naturalAlign ?? 0;
+    let align = row.access?.naturalAlign ?? row.atomic?.naturalAlign ?? 0;
     const opt = (key: string, check?: (x: bigint) => string | undefined): bigint | undefined => {
       const v = c.peekAtom();
       if (!v?.startsWith(key)) return undefined;

@@ -12,7 +12,7 @@ const wabt = await (await import('wabt')).default();
 const binaryen = (await import('binaryen')).default;
 const FEATURES = {
   exceptions: true, multi_memory: true, extended_const: true, tail_call: true,
-  function_references: true, reference_types: true, bulk_memory: true,
+  function_references: true, reference_types: true, bulk_memory: true, threads: true,
 } as Record<string, boolean>;
 
 const asm = (text: string) => assembleText(text, 'test.wat', { names: false }).bytes;
@@ -72,7 +72,7 @@ describe('every instruction of the opcode table', () => {
     [Imm.Type]: '$t', [Imm.CallIndirect]: '(type $t)', [Imm.Tag]: '$e', [Imm.MemArg]: 'offset=4 align=2',
     [Imm.Memory]: '', [Imm.Table]: '', [Imm.I32]: '-7', [Imm.I64]: '-0x8000_0000_0000_0000', [Imm.F32]: '0x1.8p-3',
     [Imm.F64]: '-nan:0x4', [Imm.SelectTypes]: '(result i32)', [Imm.HeapType]: 'func', [Imm.MemoryInit]: '0',
-    [Imm.Data]: '0', [Imm.MemoryCopy]: '', [Imm.TableInit]: '0', [Imm.Elem]: '0', [Imm.TableCopy]: '',
+    [Imm.Data]: '0', [Imm.MemoryCopy]: '', [Imm.TableInit]: '0', [Imm.Elem]: '0', [Imm.TableCopy]: '', [Imm.AtomicFence]: '',
   };
   const rows = OPCODES.filter((r) => r.imm !== Imm.Outline && r.imm !== Imm.Inline && !r.opens && !r.separates && !r.closes);
   const module = (instr: string) => `(module (type $t (func)) (memory 1) (table 1 funcref) (tag $e)
@@ -245,7 +245,6 @@ describe('errors at file:line:col', () => {
     ['(module (type $t (func (param i32))) (func (type $t) (param i64)))', '(type $t) (param', 'inline function type does not match the type it names'],
     ['(module (func (struct.new $s)))', 'struct.new', 'unsupported feature: gc'],
     ['(module (func (drop (i8x16.add (local.get 0) (local.get 0)))))', 'i8x16.add', 'unsupported feature: simd'],
-    ['(module (memory 1)\n (func (memory.atomic.notify (i32.const 0) (i32.const 1))))', 'memory.atomic.notify', 'unsupported feature: threads'],
     ['(module (func (i32.trunc_s/f32)))', 'i32.trunc_s/f32', 'unknown operator i32.trunc_s/f32'],
     ['(module (func $x"y"))', '$x"y"', 'unexpected token $x"y"'],
     ['(module\n  (func\n', '(func', 'unclosed ('],

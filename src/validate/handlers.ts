@@ -21,7 +21,7 @@ import { memoryHandlers } from './memory.js';
  */
 export const FIXED: readonly (Sig | undefined)[] = (() => {
   const t: (Sig | undefined)[] = new Array(OP_LIMIT).fill(undefined);
-  for (const r of OPCODES) if (r.sig && !r.access) t[r.op] = r.sig;
+  for (const r of OPCODES) if (r.sig && !r.access && !r.atomic) t[r.op] = r.sig;
   return t;
 })();
 

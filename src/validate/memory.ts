@@ -70,7 +70,27 @@ function memoryFill(v: Validator, ins: Instr): void {
   v.popVals(I32_X3);
 }
 
+/**
+ * An atomic instruction (threads): an existing memory, shared or not; the
+ * alignment exactly natural (it is a hint for plain accesses, a requirement
+ * here); a 32-bit offset; then the row's signature, operands popped last first.
+ */
+function atomic(row: OpInfo): Handler {
+  const natural = row.atomic!.naturalAlign;
+  const { params, results } = row.sig!;
+  return (v, ins) => {
+    v.memory(ins.mem!);
+    if (ins.align! > natural) throw v.error('alignment must not be larger than natural');
+    if (ins.align! < natural) throw v.error('atomic alignment must be natural');
+    if (ins.memOffset! > 0xffffffff) throw v.error('offset out of range');
+    v.popVals(params);
+    for (const t of results) v.push(t);
+  };
+}
+
 const handlers: { [op: number]: Handler } = {
+  // atomic.fence: no operands, no memory needed.
+  [Op.AtomicFence]: () => {},
   [Op.MemorySize]: memorySize,
   [Op.MemoryGrow]: memoryGrow,
   [Op.MemoryInit]: memoryInit,
@@ -80,6 +100,7 @@ const handlers: { [op: number]: Handler } = {
 };
 for (const row of OPCODES) {
   if (row.access) handlers[row.op] = row.access.store ? store(row) : load(row);
+  if (row.atomic) handlers[row.op] = atomic(row);
 }
 
 export const memoryHandlers: Handlers = handlers;

@@ -123,6 +123,7 @@ function checkMemoryLimits(l: Limits, at: number): void {
   if (l.min > MAX_PAGES || (l.max !== null && l.max > MAX_PAGES)) {
     throw compileError(at, 'memory size must be at most 65536 pages (4GiB)');
   }
+  if (l.shared && l.max === null) throw compileError(at, 'shared memory must have maximum');
   checkLimits(l, at);
 }
 

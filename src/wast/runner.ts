@@ -19,6 +19,7 @@ import { makeSpectest } from './spectest.js';
 import { assembleModuleList, assembleText, SourceText, type Assembled } from '../text/index.js';
 import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
 import { BitsRunner } from './bits.js';
+import { sharedMemories, startThread, threadScript, type SharedModule, type Thread } from './threads.js';
 
 export interface Engine {
   compile(bytes: Uint8Array): { js: string };
@@ -63,6 +64,8 @@ export interface ScriptOptions {
   /** Directory that relative `(input "file")` paths are resolved against. */
   baseDir?: string;
   preload?: PreloadedModule[];
+  /** Modules a `thread` block received with `(shared (module $M))` (threads.ts). */
+  shared?: { id: string; exports: Record<string, unknown> }[];
 }
 
 /** The test input itself is broken; reported as `error`, never as a failure. */
@@ -113,7 +116,7 @@ function isInstance(e: unknown, C: unknown): boolean {
  * not a script at all, and an error (a misspelt assertion must not pass silently).
  */
 const KNOWN_UNSUPPORTED = new Set([
-  'script', 'output', 'thread', 'wait', 'assert_suspension',
+  'script', 'output', 'assert_suspension',
   'assert_malformed_custom', 'assert_invalid_custom',
   'assert_return_canonical_nan', 'assert_return_arithmetic_nan',
 ]);
@@ -147,6 +150,8 @@ export class WastRunner {
   private readonly registry = new Map<string, ModuleState>();
   private current: ModuleState | undefined;
   private readonly externs = new ExternRefs();
+  /** Thread blocks started and not yet joined, by name. */
+  private readonly threads = new Map<string, Thread>();
   /** Float-carrying assertions run in Wasm (bits.ts), wrappers compiled by the engine under test. */
   private readonly bits: BitsRunner;
 
@@ -166,7 +171,11 @@ export class WastRunner {
     this.preload = options.preload ?? [];
     this.bits = new BitsRunner((bytes) => engine.load(engine.compile(bytes).js));
     this.source = new SourceText(src, file);
+    this.file = file;
+    for (const m of options.shared ?? []) this.named.set(m.id, { kind: 'ok', exports: m.exports });
   }
+
+  private readonly file: string;
 
   run(): AssertionResult[] {
     let commands: SNode[];
@@ -185,6 +194,8 @@ export class WastRunner {
       return this.results;
     }
     for (const cmd of commands) this.command(cmd);
+    // Threads nobody waited for still finish, and report, before the script ends.
+    for (const [id, t] of this.threads) this.joinThread(id, t, 0);
     return this.results;
   }
 
@@ -251,6 +262,17 @@ export class WastRunner {
       case 'assert_unlinkable':
         this.guarded(cmd, kind, name, () => this.assertInstantiationError(cmd, 'LinkError', runtime.LinkError));
         return;
+      case 'thread':
+        this.guarded(cmd, kind, name, () => this.threadCommand(cmd));
+        return;
+      case 'wait':
+        this.guarded(cmd, kind, name, () => {
+          const id = isAtom(cmd.items[1]) ? (cmd.items[1] as { value: string }).value : '';
+          const t = this.threads.get(id);
+          if (!t) throw new ScriptError(`wait for an unknown thread ${id}`);
+          this.joinThread(id, t, cmd.line);
+        });
+        return;
       case 'assert_uninstantiable':
         this.guarded(cmd, kind, name, () => this.assertInstantiationError(cmd, 'RuntimeError', runtime.RuntimeError, true));
         return;
@@ -310,6 +332,33 @@ export class WastRunner {
       }
       return this.instantiate(this.compileBytes(asm.bytes));
     });
+  }
+
+  // ---- threads (threads.ts) ------------------------------------------------
+
+  /** `(thread $T (shared (module $M))* cmd*)`: starts the commands in a worker. */
+  private threadCommand(list: SList): void {
+    const it = list.items;
+    const id = isAtom(it[1]) ? (it[1] as { value: string }).value : '';
+    if (!id.startsWith('$')) throw new ScriptError('malformed thread: expected (thread $name ...)');
+    let i = 2;
+    const shared: SharedModule[] = [];
+    for (; head(it[i]) === 'shared'; i++) {
+      const m = (it[i] as SList).items[1];
+      const mid = m && head(m) === 'module' && isAtom((m as SList).items[1]) ? ((m as SList).items[1] as { value: string }).value : '';
+      const st = this.named.get(mid);
+      if (!st) throw new Fail(`unknown module ${mid}`);
+      if (st.kind === 'skip') throw new Skip(st.reason);
+      if (st.kind === 'fail') throw new Fail(`shared module failed at line ${st.line}`);
+      shared.push({ id: mid, memories: sharedMemories(st.exports) });
+    }
+    this.threads.set(id, startThread(threadScript(this.src, it.slice(i)), this.file, this.baseDir, shared));
+  }
+
+  /** Joins a thread: its commands' results become this script's. */
+  private joinThread(id: string, t: Thread, line: number): void {
+    this.threads.delete(id);
+    this.results.push(...t.join(line));
   }
 
   // ---- modules ------------------------------------------------------------
