@@ -81,11 +81,12 @@ function child(node: string, flags: string[], mode: string, file: string, args: 
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    // Generous: in V8 each exception caught in a function costs time that grows
-    // with the function's size (measured on the legacy-try chain: 0.43 / 0.96 /
-    // 1.7 ms per catch at 2,500 / 5,000 / 10,000 levels, not in our routing,
-    // which runs a linear number of steps), so the 20,000-level case's throwing
-    // call takes ~20 s of CPU, minutes of wall time on a loaded machine.
+    // Generous: in V8's baseline tier (Sparkplug) each exception caught in a
+    // function costs time that grows with the function's size (the legacy-try
+    // chain: 0.43 / 0.96 / 1.7 ms per catch at 2,500 / 5,000 / 10,000 levels;
+    // 2 ms in all at 5,000 levels with --no-sparkplug; our routing runs a
+    // linear number of steps), so the 20,000-level case's throwing call takes
+    // ~20 s of CPU, minutes of wall time on a loaded machine.
     const timer = setTimeout(() => p.kill('SIGKILL'), 300_000);
     p.on('close', (code, signal) => {
       clearTimeout(timer);
