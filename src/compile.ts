@@ -9,11 +9,13 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { ModuleDeclarations } from './codegen/declarations.js';
 import { FunctionLowering } from './codegen/function.js';
+import { Op } from './opcodes.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
 import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
 import { inlineSelfCalls } from './passes/inline.js';
-import type { Func, Instr, Module } from './ir.js';
+import { lowerModuleTypes, lowerSimd, moduleHasV128, needsSimdLowering } from './passes/simd.js';
+import { ValType, type Func, type FuncType, type Instr, type Module } from './ir.js';
 
 /**
  * Decodes and validates a whole module without lowering it (what
@@ -29,7 +31,10 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
   const m = decodeModule(bytes);
   validateModule(m);
-  const ctx = new ModuleContext(m);
+  // v128 values are lowered to lanes (passes/simd.ts): codegen sees function
+  // types with four i32s per v128.
+  const simd = moduleHasV128(m);
+  const ctx = new ModuleContext(m, simd ? lowerModuleTypes(m) : m);
   const decls = new ModuleDeclarations();
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
@@ -59,12 +64,21 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
       if (split) {
         body = split.body;
-        for (const p of split.pieces) funcs.push(lowerFunction(ctx, decls, f, p.body, p));
+        const results = m.types[f.typeIdx].results;
+        for (const p of split.pieces) {
+          const s = simdLowered(m, simd, p.type, p.locals, p.body, decls, results);
+          funcs.push(lowerFunction(ctx, decls, f, s ? s.body : p.body, s ? { ...p, type: s.type, locals: s.locals, body: s.body } : p));
+        }
         decls.outSlots = Math.max(decls.outSlots, split.outSlots);
         decls.retSlots = Math.max(decls.retSlots, split.retSlots);
       }
     } else {
       validateFunction(m, f, body);
+    }
+    const s = simdLowered(m, simd, m.types[f.typeIdx], f.locals, body, decls);
+    if (s) {
+      f = { ...f, locals: s.locals };
+      body = s.body;
     }
     funcs.push(lowerFunction(ctx, decls, f, body));
     progress?.(++done, m.funcs.length);
@@ -76,6 +90,19 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
   }
   return result;
+}
+
+/**
+ * The body with its v128 values lowered to lanes (passes/simd.ts), or null
+ * when it has none. The split functions' slots grow to the lowered lists.
+ */
+function simdLowered(m: Module, simd: boolean, type: FuncType, locals: ValType[], body: Instr[], decls: ModuleDeclarations, functionResults?: readonly ValType[]) {
+  const v128Results = simd && functionResults?.includes(ValType.V128) && body.some((ins) => ins.op === Op.ReturnStore || ins.op === Op.ReturnLoad);
+  if (!v128Results && !needsSimdLowering(m, type, locals, body)) return null;
+  const s = lowerSimd(m, type, locals, body, { functionResults });
+  decls.outSlots = Math.max(decls.outSlots, s.outSlots);
+  decls.retSlots = Math.max(decls.retSlots, s.retSlots);
+  return s;
 }
 
 function localTypes(m: Module, f: Func) {

@@ -164,6 +164,16 @@ function immediates(m: Module, r: Reader, op: number, offset: number, imm: Imm |
       return { op, offset, selectTypes: readValTypes(r, m.types.length) };
     case Imm.HeapType:
       return { op, offset, refType: readHeapType(r, m.types.length) };
+    case Imm.V128Const:
+    case Imm.Shuffle:
+      return { op, offset, bytes: r.bytes(16) };
+    case Imm.Lane:
+      return { op, offset, lane: r.u8() };
+    case Imm.MemArgLane: {
+      const ins = immediates(m, r, op, offset, Imm.MemArg, inBody);
+      ins.lane = r.u8();
+      return ins;
+    }
     case First.Unsupported:
       throw unsupported(offset, UNSUPPORTED_BYTES[op]);
     default:

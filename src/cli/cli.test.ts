@@ -66,12 +66,27 @@ describe.skipIf(!built)('wasm2es CLI', () => {
     expect(readFileSync(out, 'utf8')).toBe('// previous output\n');
   });
 
-  it('names an unsupported feature (SIMD) with its offset', () => {
-    const src = join(dir, 'simd.wat');
-    writeFileSync(src, '(module (func (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))');
-    const r = run(['compile', src, '-o', join(dir, 'simd.mjs')]);
+  it('names an unsupported feature (threads) with its offset', () => {
+    const src = join(dir, 'atomic.wasm');
+    // (module (memory 1) (func (drop (i32.atomic.load (i32.const 0))))): the 0xfe prefix at byte 0x22.
+    writeFileSync(src, Uint8Array.from([
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1,
+      10, 11, 1, 9, 0, 0x41, 0, 0xfe, 0x10, 2, 0, 0x1a, 0x0b,
+    ]));
+    const r = run(['compile', src, '-o', join(dir, 'atomic.mjs')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/simd\.wat:\d+: unsupported feature: simd/);
+    expect(r.err).toMatch(/atomic\.wasm:0x22: unsupported feature: threads/);
+  });
+
+  it('compiles SIMD text (relaxed SIMD included)', () => {
+    const src = join(dir, 'simd.wat');
+    writeFileSync(src, `(module (func (export "f") (result i32)
+      (i32x4.extract_lane 1 (i32x4.relaxed_laneselect (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (v128.const i32x4 0 -1 0 0)))))`);
+    const out = join(dir, 'simd.mjs');
+    const r = run(['compile', src, '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const script = `import(${JSON.stringify(pathToFileURL(out).href)}).then((m) => console.log(m.instantiateSync().instance.exports.f()))`;
+    expect(execFileSync(process.execPath, ['--noexpose-wasm', '-e', script], { encoding: 'utf8' }).trim()).toBe('2');
   });
 
   it('prints its version and help for every command', () => {

@@ -8,7 +8,7 @@ let wabtPromise: Promise<Wabt> | null = null;
 /** Every proposal wabt knows that wasm2es accepts (validation is ours, not wabt's). */
 export const WABT_FEATURES = {
   exceptions: true, mutable_globals: true, sat_float_to_int: true, sign_extension: true,
-  simd: true, multi_value: true, bulk_memory: true, reference_types: true,
+  simd: true, relaxed_simd: true, multi_value: true, bulk_memory: true, reference_types: true,
   multi_memory: true, extended_const: true, tail_call: true,
 };
 

@@ -116,8 +116,13 @@ export class ModuleContext {
   /** Frames with more levels of frames inside them are flattened (dispatch.ts FLAT_HEIGHT). */
   flatHeight = FLAT_HEIGHT;
 
-  constructor(m: Module) {
-    this.module = m;
+  /**
+   * `lowered`: the module functions are lowered against when it differs from
+   * `m` (SIMD: v128 in function types as four i32 lanes, passes/simd.ts);
+   * signature strings always describe `m`'s types.
+   */
+  constructor(m: Module, lowered: Module = m) {
+    this.module = lowered;
     this.memoryStable = new Uint8Array(m.funcTypes.length);
     this.nonReentrant = new Uint8Array(m.funcTypes.length);
     this.typeSigs = canonicalTypes(m);

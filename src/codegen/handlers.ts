@@ -13,6 +13,11 @@ import { exceptionHandlers } from './exceptions.js';
 import { legacyHandlers } from './legacy.js';
 import { tailCallHandlers } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
+import { simdIntHandlers } from './simd-int.js';
+import { simdI64Handlers } from './simd-i64.js';
+import { simdFloatHandlers } from './simd-float.js';
+import { simdMemoryHandlers } from './simd-memory.js';
+import { simdMiscHandlers } from './simd-misc.js';
 
 export { needsTailBlock } from './tailcalls.js';
 
@@ -22,6 +27,7 @@ export const HANDLERS: readonly (Handler | undefined)[] = (() => {
   const concerns: [Op, Handler][][] = [
     controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers,
     tableHandlers, exceptionHandlers, legacyHandlers, tailCallHandlers, outlineHandlers,
+    simdIntHandlers, simdI64Handlers, simdFloatHandlers, simdMemoryHandlers, simdMiscHandlers,
   ];
   for (const list of concerns) {
     for (const [op, h] of list) {

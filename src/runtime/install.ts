@@ -12,6 +12,7 @@ import { defineTable } from './table.js';
 import { defineLink } from './link.js';
 import { defineBulk } from './bulk.js';
 import { defineExceptions } from './exceptions.js';
+import { defineSimd } from './simd.js';
 
 /** The parts, in dependency order. Each is `(globalThis, rtSoFar) => members`. */
 export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
@@ -24,10 +25,11 @@ export const RUNTIME_PARTS: ((g: any, rt: any) => object)[] = [
   defineLink,
   defineBulk,
   defineExceptions,
+  defineSimd,
 ];
 
 /** Bumped whenever the runtime's internal interface changes. */
-export const RUNTIME_KEY = 'wasm2es.runtime.4';
+export const RUNTIME_KEY = 'wasm2es.runtime.5';
 
 export function installRuntime(g: any): any {
   const key = Symbol.for(RUNTIME_KEY);

@@ -1,0 +1,87 @@
+// Lane representations of v128 values (ir.ts SimdRep) and, per SIMD
+// instruction, the representation it computes in: what passes/simd.ts uses to
+// choose where values live, and codegen/simd*.ts to know the lanes it is given.
+//
+// A representation is only a question of speed: every instruction accepts its
+// operands in any representation (the lowering converts them first), so the
+// table below says which one avoids conversions.
+import { SimdRep, ValType } from '../ir.js';
+import { OPCODES, OP_INFO } from '../opcodes.js';
+
+/** Lanes per representation. */
+export const LANES: readonly number[] = [4, 4, 2, 8, 16];
+
+/** The value type of one lane of a representation (8- and 16-bit lanes are i32s). */
+export function laneType(r: SimdRep): ValType {
+  return r === SimdRep.F32 ? ValType.F32 : r === SimdRep.F64 ? ValType.F64 : ValType.I32;
+}
+
+/** The representation of a shape's lanes: i8x16 I8, i16x8 I16, i32x4 and i64x2 I32, f32x4 F32, f64x2 F64. */
+export function shapeRep(shape: string): SimdRep {
+  switch (shape) {
+    case 'i8x16': return SimdRep.I8;
+    case 'i16x8': return SimdRep.I16;
+    case 'f32x4': return SimdRep.F32;
+    case 'f64x2': return SimdRep.F64;
+    default: return SimdRep.I32;
+  }
+}
+
+/** Output kind `FLEX`: the instruction produces whatever integer representation (or, for loads and constants, any) is asked. */
+export const FLEX = -1;
+
+export interface OpReps {
+  /** The representation each v128 operand is computed in (null: any, as given). */
+  readonly ins: readonly (SimdRep | null)[];
+  /** The representation of the v128 result: a SimdRep, FLEX, or undefined (no v128 result). */
+  readonly out?: SimdRep | typeof FLEX;
+}
+
+function repsOf(name: string, v128Params: number, v128Result: boolean): OpReps {
+  const [shape, op] = name.split('.');
+  const r = shapeRep(shape);
+  const all = (x: SimdRep | null): (SimdRep | null)[] => new Array(v128Params).fill(x);
+  const out = v128Result ? r : undefined;
+  const src = /_(i8x16|i16x8|i32x4|f32x4|f64x2)/.exec(op);
+  const srcRep = src ? shapeRep(src[1]) : r;
+  if (shape === 'v128') {
+    if (op === 'load' || op === 'const') return { ins: [], out: FLEX };
+    if (/^load(8x8)/.test(op)) return { ins: [], out: SimdRep.I16 };
+    if (/^load(16x4|32x2|32_zero|64_zero|32_splat|64_splat)/.test(op)) return { ins: [], out: SimdRep.I32 };
+    if (op === 'load8_splat') return { ins: [], out: SimdRep.I8 };
+    if (op === 'load16_splat') return { ins: [], out: SimdRep.I16 };
+    const lane = /^(load|store)(8|16|32|64)_lane$/.exec(op);
+    if (lane) {
+      const lr = lane[2] === '8' ? SimdRep.I8 : lane[2] === '16' ? SimdRep.I16 : SimdRep.I32;
+      return { ins: [lr], out: lane[1] === 'load' ? lr : undefined };
+    }
+    if (op === 'store' || op === 'any_true') return { ins: [null] };
+    // not, and, andnot, or, xor, bitselect
+    return { ins: all(null), out: FLEX };
+  }
+  if (op === 'shuffle') return { ins: [SimdRep.I8, SimdRep.I8], out: SimdRep.I8 };
+  if (op === 'swizzle' || op === 'relaxed_swizzle') return { ins: [SimdRep.I32, SimdRep.I8], out: SimdRep.I8 };
+  if (op === 'relaxed_laneselect') return { ins: all(null), out: FLEX };
+  if (/^(eq|ne|[lg][te](_[su])?)$/.test(op)) return { ins: all(r), out: r === SimdRep.F32 || r === SimdRep.F64 ? SimdRep.I32 : r };
+  if (/^(extend|extmul|extadd|narrow|convert|trunc|relaxed_trunc|demote|promote)/.test(op)) return { ins: all(srcRep), out };
+  if (op === 'dot_i16x8_s') return { ins: all(SimdRep.I16), out };
+  if (op === 'relaxed_dot_i8x16_i7x16_s') return { ins: all(SimdRep.I8), out };
+  if (op === 'relaxed_dot_i8x16_i7x16_add_s') return { ins: [SimdRep.I8, SimdRep.I8, SimdRep.I32], out };
+  return { ins: all(r), out };
+}
+
+/** The representations of every SIMD instruction, by Op. */
+export const OP_REPS: readonly (OpReps | undefined)[] = (() => {
+  const t: (OpReps | undefined)[] = [];
+  for (const row of OPCODES) {
+    if (row.op < 0x2000 || row.op >= 0x3000 || !row.sig) continue;
+    const v = row.sig.params.filter((p) => p === ValType.V128).length;
+    t[row.op] = repsOf(row.name, v, row.sig.results[0] === ValType.V128);
+  }
+  return t;
+})();
+
+/** Whether `op` is a SIMD instruction (the 0xfd prefix). */
+export function isSimdOp(op: number): boolean {
+  return op >= 0x2000 && op < 0x3000 && OP_INFO[op] !== undefined;
+}
