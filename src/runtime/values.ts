@@ -91,6 +91,7 @@ export function defineValues(_g: any, rt: any) {
     if (t === 'r') return funcToJS(v);
     if (t.length === 1) {
       if (t === 'x') throw new TypeError('an exnref cannot be passed to JavaScript');
+      if (t === 'v') throw new TypeError('a v128 cannot be passed to JavaScript');
       return v;
     }
     const ref = refInfo(t);
