@@ -232,8 +232,10 @@ export interface SimdOp {
   in: SimdRep[];
   /** The representation of the v128 result (if any). */
   out?: SimdRep;
-  /** Global index (global.get/set), lane count (select), etc. */
+  /** Global index (global.get/set). */
   index?: number;
+  /** A load whose consumer gives the same result for every NaN (f32 lanes need no bit-exact path). */
+  fast?: boolean;
 }
 
 /**

@@ -65,12 +65,15 @@ function minMax(rep: SimdRep, helper: string): Handler {
 }
 
 /**
- * ceil, floor, trunc, nearest. A NaN gives the canonical NaN: Math.ceil and
- * friends may return a signaling NaN operand unchanged, which is no
- * arithmetic NaN (measured: ceil of nan:0x200000 came back as 0x7fa00000).
+ * ceil, floor, trunc, nearest. A NaN comes out quieted with its payload, as
+ * the hardware's rounding instructions give it: Math.ceil and friends may
+ * return a signaling NaN operand unchanged, which is no arithmetic NaN
+ * (measured: ceil of nan:0x200000 came back as 0x7fa00000), so a NaN goes
+ * through an arithmetic operation instead (the f32 conversion, or + 0).
  */
 function rounding(rep: SimdRep, ceil: Op, nearest: Op, trunc: Op, floor: Op): [Op, Handler][] {
-  const round = (f: (a: string) => string) => lanewise(rep, ([a]) => `(${a} !== ${a} ? NaN : ${f(a)})`, true);
+  const quiet = (a: string) => (rep === F32 ? fr(a) : `${a} + 0`);
+  const round = (f: (a: string) => string) => lanewise(rep, ([a]) => `(${a} !== ${a} ? ${quiet(a)} : ${f(a)})`, true);
   return [
     [ceil, round((a) => `Math.ceil(${a})`)],
     [floor, round((a) => `Math.floor(${a})`)],

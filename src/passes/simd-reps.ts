@@ -5,8 +5,8 @@
 // A representation is only a question of speed: every instruction accepts its
 // operands in any representation (the lowering converts them first), so the
 // table below says which one avoids conversions.
-import { SimdRep, ValType } from '../ir.js';
-import { OPCODES, OP_INFO } from '../opcodes.js';
+import { SimdRep, ValType, type Instr } from '../ir.js';
+import { OPCODES, OP_INFO, Op } from '../opcodes.js';
 
 /** Lanes per representation. */
 export const LANES: readonly number[] = [4, 4, 2, 8, 16];
@@ -81,7 +81,51 @@ export const OP_REPS: readonly (OpReps | undefined)[] = (() => {
   return t;
 })();
 
+/**
+ * Float instructions whose result is the same for every NaN bit pattern of
+ * their operands (arithmetic, comparisons, conversions): a load feeding one
+ * may read f32 lanes without the bit-exact NaN path (codegen/simd-memory.ts).
+ */
+export const NAN_FREE: ReadonlySet<number> = new Set(OPCODES.filter((r) =>
+  /^(f32x4|f64x2)\.(add|sub|mul|div|sqrt|min|max|ceil|floor|trunc|nearest|eq|ne|lt|gt|le|ge|relaxed_madd|relaxed_nmadd|relaxed_min|relaxed_max|demote_f64x2_zero|promote_low_f32x4)$/.test(r.name)
+  || /^i32x4\.(trunc_sat|relaxed_trunc)_f/.test(r.name)).map((r) => r.op));
+
 /** Whether `op` is a SIMD instruction (the 0xfd prefix). */
 export function isSimdOp(op: number): boolean {
   return op >= 0x2000 && op < 0x3000 && OP_INFO[op] !== undefined;
+}
+
+/** Bytes of one lane of each representation. */
+export const LANE_BYTES: readonly number[] = [4, 4, 8, 2, 1];
+
+/**
+ * What a lowered SIMD instruction (one with `simd`, or a pseudo-instruction
+ * of passes/simd.ts) does to the operand stack of lanes: values popped and
+ * pushed. For a load or store also the access unit: the bytes each lane's
+ * access reads or writes (the address is the first operand), so an address
+ * that is a multiple of it can index a typed view (codegen/simd-memory.ts).
+ */
+export function laneEffect(ins: Instr): { pops: number; pushes: number; unit?: number } {
+  const s = ins.simd!;
+  switch (ins.op) {
+    case Op.V128Convert: return { pops: LANES[s.in[0]], pushes: LANES[s.out!] };
+    case Op.V128Select: return { pops: LANES[s.in[0]] + LANES[s.in[1]] + 1, pushes: LANES[s.in[0]] };
+    case Op.V128GlobalGet: return { pops: 0, pushes: 4 };
+    case Op.V128GlobalSet: return { pops: 4, pushes: 0 };
+  }
+  const row = OP_INFO[ins.op]!;
+  let pops = 0;
+  let v = 0;
+  for (const t of row.sig!.params) pops += t === ValType.V128 ? LANES[s.in[v++]] : 1;
+  let pushes = 0;
+  for (const t of row.sig!.results) pushes += t === ValType.V128 ? LANES[s.out!] : 1;
+  const a = row.access;
+  if (!a) return { pops, pushes };
+  let unit: number;
+  if (ins.op === Op.V128Load) unit = LANE_BYTES[s.out!];
+  else if (ins.op === Op.V128Store) unit = s.in[0] === SimdRep.F32 ? 4 : LANE_BYTES[s.in[0]];
+  else if (ins.op === Op.V128Load8x8S || ins.op === Op.V128Load8x8U) unit = 1;
+  else if (ins.op === Op.V128Load16x4S || ins.op === Op.V128Load16x4U) unit = 2;
+  else unit = Math.min(a.bytes, 4);
+  return { pops, pushes, unit };
 }

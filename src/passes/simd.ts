@@ -34,7 +34,7 @@
 // Unreachable code is dropped (codegen skips it anyway).
 import { ValType, SimdRep, type FuncType, type Instr, type Module, type OutlineOp } from '../ir.js';
 import { Op, OP_INFO, isOpener } from '../opcodes.js';
-import { FLEX, LANES, OP_REPS, isSimdOp, laneType } from './simd-reps.js';
+import { FLEX, LANES, NAN_FREE, OP_REPS, isSimdOp, laneType } from './simd-reps.js';
 import { structureOf } from './structure.js';
 
 // ---------------------------------------------------------------- types
@@ -135,7 +135,7 @@ interface Frame {
 }
 
 /** Who consumes a value a flexible instruction (a load, a constant, a bitwise operation) produces. */
-type Consumer = { rep: SimdRep } | { local: number };
+type Consumer = { rep: SimdRep; nanFree?: boolean } | { local: number };
 
 const I32 = SimdRep.I32;
 
@@ -651,17 +651,20 @@ class Walker {
       const at = h - params.length + k;
       if (params[k] !== ValType.V128) continue;
       const want = reps.ins[v++] ?? null;
-      this.consumed(this.srcs[at], want === null ? null : { rep: want });
+      this.consumed(this.srcs[at], want === null ? null : { rep: want, nanFree: NAN_FREE.has(ins.op) });
       inReps.push(this.reps[at]);
     }
     let out: SimdRep | undefined;
+    let fast: boolean | undefined;
     if (reps.out === FLEX) {
       const loadOrConst = ins.op === Op.V128Load || ins.op === Op.V128Const;
       out = this.flexRep(i, !loadOrConst);
+      const c = this.consumers.get(i);
+      if (ins.op === Op.V128Load && c && 'rep' in c && c.nanFree) fast = true;
     } else {
       out = reps.out;
     }
-    this.put({ ...ins, simd: { op: ins.op, in: inReps, out } });
+    this.put({ ...ins, simd: { op: ins.op, in: inReps, out, fast } });
     this.pop(params.length);
     for (const t of row.sig!.results) this.push(t, out ?? I32, i);
   }
