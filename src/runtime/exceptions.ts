@@ -222,8 +222,13 @@ export function defineExceptions(g: any, rt: any) {
       if (!isTag(tag)) throw new TypeError('Exception.getArg: first argument must be a WebAssembly.Tag');
       const i = rt.enforceU32(index, 'Exception.getArg: index');
       if (tag !== this.tag) throw new TypeError('Exception.getArg: tag does not match');
-      if (i >= this.payload.length) throw new RangeError('Exception.getArg: index out of range');
-      return toJS(paramsOf(tagTypes.get(tag)!)[i], this.payload[i]);
+      const types = paramsOf(tagTypes.get(tag)!);
+      if (i >= types.length) throw new RangeError('Exception.getArg: index out of range');
+      if (types[i] === 'v') throw new TypeError('Exception.getArg: a v128 cannot be passed to JavaScript');
+      // A v128 is four values of the payload (compiled code's lanes, passes/simd.ts).
+      let p = i;
+      for (let j = 0; j < i; j++) if (types[j] === 'v') p += 3;
+      return toJS(types[i], this.payload[p]);
     }
   }
   rt.webidl(Exception, 2, 'WebAssembly.Exception');

@@ -166,7 +166,7 @@ export function defineValues(_g: any, rt: any) {
     // A method, not a plain function: exported functions are not constructors.
     const w = {
       exported(this: unknown) {
-      if (!crosses) throw new TypeError('an exported function with exnref in its type cannot be called from JavaScript');
+      if (!crosses) throw new TypeError('an exported function with v128 or exnref in its type cannot be called from JavaScript');
       // Up to three arguments go in directly: building an argument array and
       // spreading it was most of the cost of a call from JS (measured ~37 ns
       // against ~5 natively for one i32).
@@ -254,9 +254,9 @@ export function defineValues(_g: any, rt: any) {
   function hostFunc(v: Function, t: string): any {
     const { params: ps, results: rs } = sigParts(t);
     if (!ps.every(crossesJS) || !rs.every(crossesJS)) {
-      // exnref cannot cross to JS: calling such an import is a TypeError, before the call.
+      // v128 and exnref cannot cross to JS: calling such an import is a TypeError, before the call.
       const fn: any = function () {
-        throw new TypeError('an imported function with exnref in its type cannot be called');
+        throw new TypeError('an imported function with v128 or exnref in its type cannot be called');
       };
       fn.t = t;
       return fn;
