@@ -236,6 +236,12 @@ export interface SimdOp {
   index?: number;
   /** A load whose consumer gives the same result for every NaN (f32 lanes need no bit-exact path). */
   fast?: boolean;
+  /**
+   * bitselect / relaxed_laneselect whose mask is a comparison's result: its
+   * lanes of this many bytes are all ones or all zeros, so a lane-wise choice
+   * in the data's representation (`out`) is exact.
+   */
+  mask?: number;
 }
 
 /**

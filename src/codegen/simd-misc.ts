@@ -51,10 +51,15 @@ function replace(rep: SimdRep, i64 = false): Handler {
   };
 }
 
+/** Shuffles move whole lanes of the representation passes/simd.ts chose (ins.simd.out: bytes, or wider lanes). */
 const shuffle: Handler = (lw, ins) => {
+  const rep = ins.simd!.out!;
+  const w = 16 / LANES[rep];
   const t = take(lw, ins, true);
-  const all = [...lanesAs(lw, t, 0, I8), ...lanesAs(lw, t, 1, I8)];
-  pushLanes(lw, t, [...ins.bytes!].map((s) => all[s]), true);
+  const all = [...lanesAs(lw, t, 0, rep), ...lanesAs(lw, t, 1, rep)];
+  const out: string[] = [];
+  for (let j = 0; j < 16; j += w) out.push(all[ins.bytes![j] / w]);
+  pushLanes(lw, t, out, true);
 };
 
 const swizzle: Handler = (lw, ins) => {
@@ -68,6 +73,18 @@ const swizzle: Handler = (lw, ins) => {
 /** A bitwise operation in the integer representation the lowering chose (ins.simd.out). */
 function bitwise(f: (xs: string[]) => string, multi = false): Handler {
   return (lw, ins) => lanewise(ins.simd!.out!, (xs) => f(xs), multi)(lw, ins);
+}
+
+/** bitselect / laneselect: by a comparison's lane mask, a choice per lane in the data's representation. */
+function select(f: (xs: string[]) => string): Handler {
+  return (lw, ins) => {
+    const s = ins.simd!;
+    if (!s.mask) return bitwise(f, true)(lw, ins);
+    const t = take(lw, ins, true);
+    const a = lanesAs(lw, t, 0, s.out!), b = lanesAs(lw, t, 1, s.out!), m = lanesAs(lw, t, 2, I32);
+    const step = s.mask / 4;
+    pushLanes(lw, t, a.map((x, k) => `(${m[k * step]} !== 0 ? ${x} : ${b[k]})`));
+  };
 }
 
 const anyTrue: Handler = (lw, ins) => {
@@ -142,11 +159,11 @@ export const simdMiscHandlers: [Op, Handler][] = [
   [Op.V128Andnot, bitwise(([a, b]) => `${a} & ~${b}`)],
   [Op.V128Or, bitwise(([a, b]) => `${a} | ${b}`)],
   [Op.V128Xor, bitwise(([a, b]) => `${a} ^ ${b}`)],
-  [Op.V128Bitselect, bitwise(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`, true)],
-  [Op.I8x16RelaxedLaneselect, bitwise(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`, true)],
-  [Op.I16x8RelaxedLaneselect, bitwise(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`, true)],
-  [Op.I32x4RelaxedLaneselect, bitwise(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`, true)],
-  [Op.I64x2RelaxedLaneselect, bitwise(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`, true)],
+  [Op.V128Bitselect, select(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`)],
+  [Op.I8x16RelaxedLaneselect, select(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`)],
+  [Op.I16x8RelaxedLaneselect, select(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`)],
+  [Op.I32x4RelaxedLaneselect, select(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`)],
+  [Op.I64x2RelaxedLaneselect, select(([a, b, c]) => `(${a} & ${c}) | (${b} & ~${c})`)],
   [Op.V128AnyTrue, anyTrue],
   [Op.V128Convert, convertHandler],
   [Op.V128Select, selectHandler],

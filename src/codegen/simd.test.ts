@@ -401,3 +401,41 @@ describe('SIMD loads and stores against the native engine', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('shuffles and selects in the representation of their data', () => {
+  // passes/simd.ts moves whole f32 / f64 / i16 lanes through a shuffle whose
+  // bytes group into aligned lanes, and selects float lanes with a ternary
+  // where bitselect's mask is a comparison; these compositions hit those paths
+  // (width: which lanes may hold any arithmetic NaN; 0 = bit-exact).
+  const [A, B, C] = [16, 32, 48].map((at) => `(v128.load (i32.const ${at}))`);
+  const bytes = (lanes: number[], w: number) => lanes.flatMap((l) => [...Array(w).keys()].map((k) => l * w + k)).join(' ');
+  const CASES: [string, number][] = [
+    [`(i8x16.shuffle ${bytes([1, 4, 0, 7], 4)} (f32x4.add ${A} ${B}) (f32x4.mul ${A} ${C}))`, 4],
+    [`(i8x16.shuffle ${bytes([3, 3, 6, 0], 4)} (f32x4.abs ${A}) ${C})`, 0],
+    [`(i8x16.shuffle ${bytes([1, 2], 8)} (f64x2.add ${A} ${B}) (f64x2.sub ${A} ${C}))`, 8],
+    [`(i8x16.shuffle ${bytes([0, 9, 2, 11, 15, 5, 6, 8], 2)} (i16x8.add ${A} ${B}) (i16x8.mul ${A} ${C}))`, 0],
+    [`(i8x16.shuffle ${bytes([1, 4, 0, 7], 4)} (f32x4.neg ${A}) (i8x16.add ${B} ${C}))`, 0],
+    [`(v128.bitselect (f32x4.add ${A} ${B}) (f32x4.mul ${A} ${B}) (f32x4.lt ${A} ${B}))`, 4],
+    [`(v128.bitselect (f32x4.abs ${A}) ${C} (f32x4.eq ${A} ${B}))`, 0],
+    [`(v128.bitselect ${C} (f32x4.neg ${B}) (f32x4.ge ${A} ${C}))`, 0],
+    [`(v128.bitselect (f64x2.add ${A} ${B}) (f64x2.sub ${A} ${B}) (f64x2.lt ${A} ${B}))`, 8],
+    [`(v128.bitselect (f64x2.abs ${A}) ${C} (i64x2.eq ${A} ${B}))`, 0],
+    [`(v128.bitselect (f32x4.abs ${A}) ${C} (i8x16.eq ${A} ${B}))`, 0],
+    [`(v128.bitselect (f32x4.abs ${A}) ${C} (f64x2.gt ${A} ${B}))`, 0],
+    [`(f32x4.relaxed_laneselect (f32x4.abs ${A}) (f32x4.neg ${C}) (f32x4.ne ${A} ${B}))`, 0],
+    [`(i64x2.relaxed_laneselect (f64x2.neg ${A}) (f64x2.abs ${C}) (f64x2.le ${A} ${B}))`, 0],
+  ].map(([e, w]) => [String(e).replace('f32x4.relaxed_laneselect', 'i32x4.relaxed_laneselect'), Number(w)]);
+  // This Node's V8 runs no relaxed SIMD: natively a laneselect is the bitselect it equals for a mask of whole lanes.
+  const mod = (f: (e: string) => string) =>
+    `(module (memory (export "mem") 1) ${CASES.map(([e], i) => `(func (export "s${i}") (v128.store (i32.const 0) ${f(e)}))`).join('\n')})`;
+  const e = engines(mod((x) => x.replace(/i(32x4|64x2)\.relaxed_laneselect/, 'v128.bitselect')), mod((x) => x));
+
+  it('compute as the native engine does', () => {
+    const bad: string[] = [];
+    CASES.forEach(([expr, w], i) => {
+      const d = differ(e, `s${i}`, combos(['v', 'v', 'v'], FEW), w);
+      if (d) bad.push(`${expr}: ${d}`);
+    });
+    expect(bad).toEqual([]);
+  });
+});

@@ -59,7 +59,8 @@ function repsOf(name: string, v128Params: number, v128Result: boolean): OpReps {
     // not, and, andnot, or, xor, bitselect
     return { ins: all(null), out: FLEX };
   }
-  if (op === 'shuffle') return { ins: [SimdRep.I8, SimdRep.I8], out: SimdRep.I8 };
+  // Their representation depends on the immediates and operands: passes/simd.ts.
+  if (op === 'shuffle') return { ins: [null, null], out: SimdRep.I8 };
   if (op === 'swizzle' || op === 'relaxed_swizzle') return { ins: [SimdRep.I32, SimdRep.I8], out: SimdRep.I8 };
   if (op === 'relaxed_laneselect') return { ins: all(null), out: FLEX };
   if (/^(eq|ne|[lg][te](_[su])?)$/.test(op)) return { ins: all(r), out: r === SimdRep.F32 || r === SimdRep.F64 ? SimdRep.I32 : r };
@@ -128,4 +129,28 @@ export function laneEffect(ins: Instr): { pops: number; pushes: number; unit?: n
   else if (ins.op === Op.V128Load16x4S || ins.op === Op.V128Load16x4U) unit = 2;
   else unit = Math.min(a.bytes, 4);
   return { pops, pushes, unit };
+}
+
+/**
+ * The widest lane width (8, 4 or 2 bytes; else 1) at which a shuffle moves
+ * whole lanes: every group of that many result bytes copies one aligned lane.
+ * A shuffle of f32 data by words then just renames f32 lanes.
+ */
+export function shuffleGrain(bytes: Uint8Array): number {
+  for (const g of [8, 4, 2]) {
+    let ok = true;
+    for (let j = 0; j < 16 && ok; j += g) {
+      if (bytes[j] % g !== 0) ok = false;
+      for (let t = 1; t < g && ok; t++) if (bytes[j + t] !== bytes[j] + t) ok = false;
+    }
+    if (ok) return g;
+  }
+  return 1;
+}
+
+/** Bytes per lane of the comparison `op` (its result lanes are all ones or all zeros), or 0: no comparison. */
+export function maskLaneBytes(op: number): number {
+  const name = OP_INFO[op]?.name ?? '';
+  const m = /^([if])(8x16|16x8|32x4|64x2)\.(eq|ne|[lg][te](_[su])?)$/.exec(name);
+  return m ? 16 / Number(m[2].split('x')[1]) : 0;
 }

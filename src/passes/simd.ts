@@ -34,7 +34,7 @@
 // Unreachable code is dropped (codegen skips it anyway).
 import { ValType, SimdRep, type FuncType, type Instr, type Module, type OutlineOp } from '../ir.js';
 import { Op, OP_INFO, isOpener } from '../opcodes.js';
-import { FLEX, LANES, NAN_FREE, OP_REPS, isSimdOp, laneType } from './simd-reps.js';
+import { FLEX, LANES, LANE_BYTES, NAN_FREE, OP_REPS, isSimdOp, laneType, maskLaneBytes, shuffleGrain } from './simd-reps.js';
 import { structureOf } from './structure.js';
 
 // ---------------------------------------------------------------- types
@@ -656,7 +656,24 @@ class Walker {
     }
     let out: SimdRep | undefined;
     let fast: boolean | undefined;
-    if (reps.out === FLEX) {
+    let mask: number | undefined;
+    const floatIn = (r: SimdRep) => inReps.includes(r);
+    if (ins.op === Op.I8x16Shuffle) {
+      // Moving whole lanes, in the representation of the data where it can.
+      const g = shuffleGrain(ins.bytes!);
+      out = g === 8 && floatIn(SimdRep.F64) ? SimdRep.F64 : g >= 4 ? (floatIn(SimdRep.F32) ? SimdRep.F32 : I32) : g === 2 ? SimdRep.I16 : SimdRep.I8;
+    } else if ((ins.op === Op.V128Bitselect || (ins.op >= Op.I8x16RelaxedLaneselect && ins.op <= Op.I64x2RelaxedLaneselect))
+      && this.srcs[h - 1] >= 0 && maskLaneBytes(this.body[this.srcs[h - 1]].op) > 0) {
+      // A select by a comparison's lane mask (a ternary): float data stays float.
+      const b = maskLaneBytes(this.body[this.srcs[h - 1]].op);
+      const f = b === 4 && floatIn(SimdRep.F32) ? SimdRep.F32 : b === 8 && floatIn(SimdRep.F64) ? SimdRep.F64 : undefined;
+      if (f !== undefined && LANE_BYTES[f] === b) {
+        out = f;
+        mask = b;
+      } else {
+        out = this.flexRep(i, true);
+      }
+    } else if (reps.out === FLEX) {
       const loadOrConst = ins.op === Op.V128Load || ins.op === Op.V128Const;
       out = this.flexRep(i, !loadOrConst);
       const c = this.consumers.get(i);
@@ -664,7 +681,7 @@ class Walker {
     } else {
       out = reps.out;
     }
-    this.put({ ...ins, simd: { op: ins.op, in: inReps, out, fast } });
+    this.put({ ...ins, simd: { op: ins.op, in: inReps, out, fast, mask } });
     this.pop(params.length);
     for (const t of row.sig!.results) this.push(t, out ?? I32, i);
   }
