@@ -297,11 +297,14 @@ export const enum Op {
   OutlineExit = 0x4001,
   ReturnStore = 0x4002,
   ReturnLoad = 0x4003,
+  // Pseudo-instructions of inlined copies (passes/inline.ts); never decoded.
+  CalleeGuard = 0x4010,
+  CallGuarded = 0x4011,
   // Pseudo-instructions of the SIMD lowering (passes/simd.ts); never decoded.
-  V128Convert = 0x4010,
-  V128Select = 0x4011,
-  V128GlobalGet = 0x4012,
-  V128GlobalSet = 0x4013,
+  V128Convert = 0x4020,
+  V128Select = 0x4021,
+  V128GlobalGet = 0x4022,
+  V128GlobalSet = 0x4023,
 }
 
 /** Ops are below this: tables indexed by Op are dense arrays of this length. */
@@ -369,6 +372,8 @@ export const enum Imm {
   TableCopy,
   /** Pseudo-instructions, never decoded: Instr.outline (split functions), Instr.simd (the SIMD lowering). */
   Outline,
+  /** Pseudo-instructions of inlined copies (validated): a table (mem) and a type index (index). */
+  Inline,
   /** v128.const: 16 bytes (Instr.bytes). */
   V128Const,
   /** i8x16.shuffle: 16 lane indices (Instr.bytes). */
@@ -584,6 +589,8 @@ ROWS.push(
   [Op.OutlineExit, 'wasm2es.outline_exit', Imm.Outline],
   [Op.ReturnStore, 'wasm2es.return_store', Imm.Outline],
   [Op.ReturnLoad, 'wasm2es.return_load', Imm.Outline],
+  [Op.CalleeGuard, 'wasm2es.callee_guard', Imm.Inline],
+  [Op.CallGuarded, 'wasm2es.call_guarded', Imm.Inline],
   [Op.V128Convert, 'wasm2es.v128_convert', Imm.Outline],
   [Op.V128Select, 'wasm2es.v128_select', Imm.Outline],
   [Op.V128GlobalGet, 'wasm2es.v128_global_get', Imm.Outline],

@@ -18,7 +18,7 @@ import {
   tier1Files,
   writeExpectFail,
 } from '../wast/suite.js';
-import { watToWasm } from './wat.js';
+import { assembleText } from '../text/index.js';
 
 interface WastOptions {
   tier1?: boolean;
@@ -122,10 +122,10 @@ async function preloadModules(specs: string[]): Promise<PreloadedModule[]> {
     if (!isBinary) {
       if (!/\.wat$/i.test(path)) throw new InputError(`${path}: neither a .wasm binary nor a .wat text module`);
       try {
-        bytes = await watToWasm(data.toString('utf8'), path);
+        bytes = assembleText(bytes, path).bytes;
       } catch (e) {
-        const err = e as Error & { offset?: number };
-        throw new InputError(`${path}:${err.offset ?? 0}: ${err.message.replace(/ \(at byte offset \d+\)$/, '')}`);
+        // `path:line:col: message`
+        throw new InputError((e as Error).message);
       }
     }
     out.push({ name, bytes, source: path });

@@ -207,6 +207,19 @@ export class FunctionLowering implements Lowering {
     return [`function ${this.name}(${this.paramNames().join(', ')}) {`, ...this.header(), ...st.lines, '}'].join('\n');
   }
 
+  /** The locals some instruction of the body reads or writes. */
+  private usedLocals(): Set<number> {
+    const used = new Set<number>();
+    for (const ins of this.body) {
+      if (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) used.add(ins.index!);
+      else if (ins.outline) {
+        for (const l of ins.outline.args ?? []) used.add(l);
+        for (const l of ins.outline.writes ?? []) used.add(l);
+      }
+    }
+    return used;
+  }
+
   /** The start of the dispatch loop of a function with flattened frames (dispatch.ts). */
   private openDispatch(d: Dispatch): void {
     const st = this.stack;
@@ -280,8 +293,12 @@ export class FunctionLowering implements Lowering {
     const paramCode = (i: number) => (this.wideParam(i) ? this.decls.wideSlot(i) : 'l' + i);
     const decls: string[] = [];
     for (let i = 0; i < np; i++) if (this.wideParam(i) && !slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
+    // A declared local no instruction touches is not declared in JS: every
+    // binding is a slot of the interpreter's frame, and frames bound how deep
+    // a recursion goes.
+    const used = this.usedLocals();
     for (let i = np; i < np + this.declared.length; i++) {
-      if (!slots.has(i)) decls.push(`l${i} = ${zeroOf(this.locals.type(i))}`);
+      if (!slots.has(i) && used.has(i)) decls.push(`l${i} = ${zeroOf(this.locals.type(i))}`);
     }
     for (const slot of this.locals.forwardSlots) decls.push('$F' + slot);
     for (let k = 0; k <= this.stack.maxSlotUsed; k++) decls.push('s' + k);

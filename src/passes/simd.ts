@@ -87,7 +87,7 @@ export function needsSimdLowering(m: Module, type: FuncType, locals: readonly Va
       case Op.Call: case Op.ReturnCall:
         if (typeHas(m.types[m.funcTypes[ins.index!]])) return true;
         break;
-      case Op.CallIndirect: case Op.ReturnCallIndirect: case Op.CallRef: case Op.ReturnCallRef:
+      case Op.CallIndirect: case Op.ReturnCallIndirect: case Op.CallRef: case Op.ReturnCallRef: case Op.CallGuarded:
         if (typeHas(m.types[ins.index!])) return true;
         break;
       case Op.Throw: case Op.Catch:
@@ -517,6 +517,21 @@ class Walker {
         this.pop(t.params.length + (direct ? 0 : 1));
         if (op === Op.ReturnCall || op === Op.ReturnCallIndirect || op === Op.ReturnCallRef) this.unreachableNow();
         else this.pushTypes(t.results);
+        return;
+      }
+      case Op.CalleeGuard:
+        // The inliner's guard (passes/inline.ts): the table index in, a condition out; the arguments stay below.
+        this.put(ins);
+        this.pop();
+        this.push(ValType.I32);
+        return;
+      case Op.CallGuarded: {
+        // The call of what the guard looked up: call_indirect's arguments, without the index.
+        const t = m.types[ins.index!];
+        this.coerce(this.canonical(t.params));
+        this.put(ins);
+        this.pop(t.params.length);
+        this.pushTypes(t.results);
         return;
       }
       case Op.Drop: {

@@ -38,6 +38,13 @@ function tailCall(v: Validator, t: FuncType): void {
 }
 
 export const callHandlers: Handlers = {
+  // The inliner's guarded call_indirect (passes/inline.ts): the table check and
+  // the index, giving a condition; then the call of what the guard looked up.
+  [Op.CalleeGuard]: (v, ins) => {
+    callIndirectType(v, ins);
+    v.push(ValType.I32);
+  },
+  [Op.CallGuarded]: (v, ins) => call(v, v.typeAt(ins.index!)),
   [Op.Call]: (v, ins) => call(v, v.funcType(ins.index!)),
   [Op.CallIndirect]: (v, ins) => call(v, callIndirectType(v, ins)),
   // call_ref $t: [t1* (ref null $t)] -> [t2*]
