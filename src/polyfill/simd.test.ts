@@ -114,4 +114,16 @@ describe('v128 at the JS API boundary', () => {
     expect(W.validate(bad)).toBe(false);
     expect(NATIVE.validate(bad)).toBe(false);
   });
+
+  it('validate is true for the probes feature-detection libraries use (wasm-feature-detect\'s simd and relaxedSimd modules)', () => {
+    // () -> v128: i8x16.popcnt (i8x16.splat (i32.const 0)).
+    const simd = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11);
+    // () -> v128: i8x16.relaxed_swizzle (i8x16.splat (i32.const 1)) (i8x16.splat (i32.const 2)).
+    const relaxed = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11);
+    expect(NATIVE.validate(simd)).toBe(true);
+    expect(W.validate(simd)).toBe(true);
+    expect(W.validate(relaxed)).toBe(true);
+    const r = spawnSync(NODE24, ['-e', `console.log(WebAssembly.validate(Buffer.from(process.argv[1], 'base64')))`, Buffer.from(relaxed).toString('base64')], { encoding: 'utf8' });
+    expect(r.stdout.trim(), r.stderr).toBe('true');
+  });
 });
