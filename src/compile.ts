@@ -12,7 +12,8 @@ import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
 import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
-import { inlineSelfCalls } from './passes/inline.js';
+import { inlineCyclePartner, inlineSelfCalls } from './passes/inline.js';
+import { coalesceLocals } from './passes/coalesce.js';
 import { lowerModuleTypes, lowerSimd, moduleHasV128, needsSimdLowering } from './passes/simd.js';
 import { Op } from './opcodes.js';
 import { ValType, type Func, type FuncType, type Instr, type Module } from './ir.js';
@@ -54,7 +55,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     const arrays = [body];
     // Small recursive functions call a copy of themselves (codegen/inline.ts).
     // Errors are found in the body as written; the copy is validated again.
-    const inlined = options.inline === false ? null : inlineSelfCalls(m.types, f, body);
+    const inlined = options.inline === false ? null : inlineRecursion(m, f, body);
     if (inlined) {
       validateFunction(m, f, body);
       ({ func: f, body } = inlined);
@@ -64,6 +65,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
       const heights = new Int32Array(body.length);
       validateFunction(m, f, body, heights);
+      ({ func: f, body } = coalesce(m, f, body, options, arrays));
       const func = f;
       const results = m.types[f.typeIdx].results;
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
@@ -79,6 +81,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       }
     } else {
       validateFunction(m, f, body);
+      ({ func: f, body } = coalesce(m, f, body, options, arrays));
     }
     const s = simdLowered(m, simd, m.types[f.typeIdx], f.locals, body, decls);
     if (s) {
@@ -122,6 +125,42 @@ function simdLowered(m: Module, simd: boolean, type: FuncType, locals: ValType[]
  */
 function release(arrays: unknown[][]): void {
   for (const a of arrays) a.length = 0;
+}
+
+/** Bodies longer than this (instructions) keep their locals apart: liveness grows with body x locals. */
+const COALESCE_MAX_BODY = 50_000;
+
+/** `f` with its locals coalesced (passes/coalesce.ts), or as it is; `body` must be valid. */
+function coalesce(m: Module, f: Func, body: Instr[], options: CompileOptions, arrays: unknown[][]): { func: Func; body: Instr[] } {
+  if (options.coalesce === false || body.length > COALESCE_MAX_BODY) return { func: f, body };
+  const merged = coalesceLocals(m.types[f.typeIdx], f, body);
+  if (!merged) return { func: f, body };
+  arrays.push(merged.body);
+  return merged;
+}
+
+/** Bodies of at most this many bytes are decoded to be considered as a mutual-recursion partner. */
+const PARTNER_BYTES = 512;
+
+/**
+ * `f` with its recursion inlined (passes/inline.ts): first a partner it
+ * recurses with (f -> g -> f), then its self-calls; null when neither applies.
+ * The partner is validated before it is copied, after `f` itself, so the
+ * first invalid body is still the one reported.
+ */
+function inlineRecursion(m: Module, f: Func, body: Instr[]): { func: Func; body: Instr[] } | null {
+  let validated = false;
+  const partnered = inlineCyclePartner(m.types, f, body, (index) => {
+    const g = m.funcs[index - m.numImportedFuncs];
+    if (!g || g.codeEnd - g.codeStart > PARTNER_BYTES) return null;
+    if (!validated) validateFunction(m, f, body);
+    validated = true;
+    const gBody = decodeBody(m, g);
+    validateFunction(m, g, gBody);
+    return { func: g, body: gBody };
+  });
+  const start = partnered ?? { func: f, body };
+  return inlineSelfCalls(m.types, start.func, start.body) ?? partnered;
 }
 
 function localTypes(m: Module, f: Func) {
