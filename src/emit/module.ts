@@ -268,11 +268,26 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       body.line(`  ES[${k}] = $rt.noElems;`, el.offset);
     }
   });
-  m.datas.forEach((d, k) => {
-    if (d.mode === 'active') {
+  // Consecutive active segments of one memory at i32.const offsets are one
+  // line: Go's output has ~100,000 segments (esbuild-wasm: a line each was
+  // 8.6 MB of its output).
+  const constOffset = (d: (typeof m.datas)[number]): number | null =>
+    d.mode === 'active' && d.offsetExpr!.length === 1 && d.offsetExpr![0].op === Op.I32Const ? d.offsetExpr![0].i32! : null;
+  for (let k = 0; k < m.datas.length; k++) {
+    const d = m.datas[k];
+    if (d.mode !== 'active') continue;
+    let end = k + 1;
+    if (constOffset(d) !== null) {
+      while (end < m.datas.length && m.datas[end].memory === d.memory && constOffset(m.datas[end]) !== null) end++;
+    }
+    if (end - k >= 2) {
+      const offsets = m.datas.slice(k, end).map((s) => numberLiteral(constOffset(s)!));
+      body.line(`  $rt.dataInit(u${d.memory}, DS, ${k}, [${offsets.join(', ')}]);`, d.offset);
+      k = end - 1;
+    } else {
       body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
     }
-  });
+  }
   // The start function runs as if called from JS, through its exported-function
   // wrapper: an exception leaving it is what JS expects, and the count of
   // running JS calls starts afresh (runtime/errors.ts: hostCalls).
@@ -284,7 +299,19 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   out.line('"use strict";');
   for (const h of [...decls.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
   for (const c of decls.constants) out.line(c);
-  out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+  // Several segments are one base64 string cut by lengths (Go's ~100,000
+  // segments cost a `$rt.bytes("…")` and base64 padding each).
+  if (m.datas.length >= 2) {
+    const all = new Uint8Array(m.datas.reduce((n, d) => n + d.bytes.length, 0));
+    let at = 0;
+    for (const d of m.datas) {
+      all.set(d.bytes, at);
+      at += d.bytes.length;
+    }
+    out.line(`const DATA = $rt.segments(${q(base64(all))}, [${m.datas.map((d) => d.bytes.length).join(', ')}]);`);
+  } else {
+    out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+  }
   out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
   out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
   out.line('const $module = Object.freeze({ imports: $imports, exports: $exports });');

@@ -74,8 +74,8 @@ export const RUNTIME_PARTS: RuntimePart[] = [
   {
     name: 'bulk', define: defineBulk, needs: ['errors'],
     members: [
-      'oob', 'oobTable', 'noBytes', 'noElems', 'memoryInit', 'memoryCopy', 'memoryFill',
-      'tableGet', 'tableSet', 'tableInit', 'tableCopy', 'tableGrow', 'tableFill', 'callee', 'nonNullFunc', 'nonNull', 'bytes',
+      'oob', 'oobTable', 'noBytes', 'noElems', 'memoryInit', 'dataInit', 'memoryCopy', 'memoryFill',
+      'tableGet', 'tableSet', 'tableInit', 'tableCopy', 'tableGrow', 'tableFill', 'callee', 'nonNullFunc', 'nonNull', 'bytes', 'segments',
     ],
   },
   {
