@@ -5,7 +5,8 @@
 //   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]] [--no-sqljs]
 //
 // --only matches kernel names (fib, nbody, ...), EH scenarios (throw, rethrow,
-// nothrow, jsthrow), or the groups `kernels`, `eh`, `sqljs`.
+// nothrow, jsthrow), SIMD kernels (simd:dot, simd:saxpy, ...: bench/simd.mjs),
+// or the groups `kernels`, `eh`, `simd`, `sqljs`.
 // Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   BENCH_DIR, OUT_DIR, NODE24, ensureOut, median, loadCompiler, instantiateNative,
   instantiateWasm2es, runWasm2js, loadWasm2js, fmt, table, writeJson, sameValue, nodeWarning,
 } from './lib.mjs';
+import { SIMD_KERNELS, runSimd, simdTable } from './simd.mjs';
 
 const argv = process.argv.slice(2);
 const opt = {
@@ -332,6 +334,15 @@ async function main() {
   if (kernelNames.some((k) => selected(k, 'kernels'))) {
     results.kernels = await runKernels(compiler);
     if (results.kernels.length) console.log('Kernels (C, clang-19 -O2)\n' + kernelTable(results.kernels) + '\n');
+  }
+
+  const simdOnly = opt.only?.filter((s) => s === 'simd' || s.startsWith('simd:')).map((s) => s.replace(/^simd:/, ''));
+  if (!opt.only || simdOnly.length) {
+    results.simd = runSimd(compiler, { rounds: ROUNDS, warmup: WARMUP, scale: SCALE, only: opt.only ? simdOnly : null });
+    if (results.simd.length) {
+      console.log('SIMD kernels (C, clang-19 -O2, built with and without -msimd128; median ms; "simd/scalar wasm2es" is the\n' +
+        `SIMD build's time over the scalar build's, both through wasm2es: ${Object.keys(SIMD_KERNELS).length} kernels, bench/simd.mjs)\n` + simdTable(results.simd) + '\n');
+    }
   }
 
   if (Object.values(EH_GROUP).some((g) => selected(g, 'eh'))) {

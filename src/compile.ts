@@ -15,7 +15,9 @@ import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
 import { inlineCyclePartner, inlineSelfCalls } from './passes/inline.js';
 import { coalesceLocals } from './passes/coalesce.js';
-import type { Func, Instr, Module } from './ir.js';
+import { lowerModuleTypes, lowerSimd, moduleHasV128, needsSimdLowering } from './passes/simd.js';
+import { Op } from './opcodes.js';
+import { ValType, type Func, type FuncType, type Instr, type Module } from './ir.js';
 
 /**
  * Decodes and validates a whole module without lowering it (what
@@ -38,7 +40,10 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   if (options.runtime !== undefined && options.format === 'factory') throw new TypeError("compile: runtime is for format 'esm' (a factory is given its runtime)");
   const m = decodeModule(bytes);
   validateModule(m);
-  const ctx = new ModuleContext(m);
+  // v128 values are lowered to lanes (passes/simd.ts): codegen sees function
+  // types with four i32s per v128.
+  const simd = moduleHasV128(m);
+  const ctx = new ModuleContext(m, simd ? lowerModuleTypes(m) : m);
   const decls = new ModuleDeclarations();
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
@@ -70,8 +75,10 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       validateFunction(m, f, body, heights);
       ({ func: f, body } = coalesce(m, f, body, options, arrays));
       const func = f;
+      const results = m.types[f.typeIdx].results;
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
-        funcs.push(lowerFunction(ctx, decls, func, p.body, withOffsets, p));
+        const s = simdLowered(m, simd, p.type, p.locals, p.body, decls, results);
+        funcs.push(lowerFunction(ctx, decls, func, s ? s.body : p.body, withOffsets, s ? { ...p, type: s.type, locals: s.locals, body: s.body } : p));
         p.body.length = 0;
       });
       if (split) {
@@ -83,6 +90,12 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     } else {
       validateFunction(m, f, body);
       ({ func: f, body } = coalesce(m, f, body, options, arrays));
+    }
+    const s = simdLowered(m, simd, m.types[f.typeIdx], f.locals, body, decls);
+    if (s) {
+      f = { ...f, locals: s.locals };
+      body = s.body;
+      arrays.push(body);
     }
     funcs.push(lowerFunction(ctx, decls, f, body, withOffsets));
     release(arrays);
@@ -96,6 +109,19 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
   }
   return result;
+}
+
+/**
+ * The body with its v128 values lowered to lanes (passes/simd.ts), or null
+ * when it has none. The split functions' slots grow to the lowered lists.
+ */
+function simdLowered(m: Module, simd: boolean, type: FuncType, locals: ValType[], body: Instr[], decls: ModuleDeclarations, functionResults?: readonly ValType[]) {
+  const v128Results = simd && functionResults?.includes(ValType.V128) && body.some((ins) => ins.op === Op.ReturnStore || ins.op === Op.ReturnLoad);
+  if (!v128Results && !needsSimdLowering(m, type, locals, body)) return null;
+  const s = lowerSimd(m, type, locals, body, { functionResults });
+  decls.outSlots = Math.max(decls.outSlots, s.outSlots);
+  decls.retSlots = Math.max(decls.retSlots, s.retSlots);
+  return s;
 }
 
 /**

@@ -213,6 +213,50 @@ export interface Instr {
   catches?: CatchClause[];
   /** Pseudo-instructions of split functions (passes/split.ts). */
   outline?: OutlineOp;
+  /** v128.const: the 16 bytes of the value (little endian); i8x16.shuffle: the 16 lane indices. */
+  bytes?: Uint8Array;
+  /** extract_lane, replace_lane, v128.load*_lane, v128.store*_lane: the lane index. */
+  lane?: number;
+  /** The SIMD lowering's pseudo-instructions (passes/simd.ts). */
+  simd?: SimdOp;
+}
+
+/**
+ * Immediates of the pseudo-instructions passes/simd.ts makes of SIMD code: a
+ * v128 value is lowered to lanes (several scalar values on the operand stack)
+ * in one of the representations `SimdRep`, and the SIMD instructions become
+ * instructions on lanes.
+ */
+export interface SimdOp {
+  /** The SIMD instruction (an Op), or a conversion / move (see passes/simd.ts). */
+  op: number;
+  /** The representation of each v128 operand, in operand order. */
+  in: SimdRep[];
+  /** The representation of the v128 result (if any). */
+  out?: SimdRep;
+  /** Global index (global.get/set). */
+  index?: number;
+  /** A load whose consumer gives the same result for every NaN (f32 lanes need no bit-exact path). */
+  fast?: boolean;
+  /**
+   * bitselect / relaxed_laneselect whose mask is a comparison's result: its
+   * lanes of this many bytes are all ones or all zeros, so a lane-wise choice
+   * in the data's representation (`out`) is exact.
+   */
+  mask?: number;
+}
+
+/**
+ * How a v128 value is held as lanes (codegen/simd*.ts): four int32 (bit patterns),
+ * four f32 values, two f64 values, eight 16-bit or sixteen 8-bit lanes in int32s
+ * whose low bits are the lane (the high bits are arbitrary).
+ */
+export const enum SimdRep {
+  I32 = 0,
+  F32 = 1,
+  F64 = 2,
+  I16 = 3,
+  I8 = 4,
 }
 
 /**

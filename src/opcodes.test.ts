@@ -7,7 +7,7 @@ import { Imm, Op, OPCODES, OP_INFO, opEncoding, type OpInfo } from './opcodes.js
 const wabt = await (await import('wabt')).default();
 const FEATURES = {
   exceptions: true, multi_memory: true, extended_const: true, tail_call: true,
-  function_references: true, reference_types: true, bulk_memory: true, threads: true,
+  function_references: true, reference_types: true, bulk_memory: true, threads: true, simd: true, relaxed_simd: true,
 } as Record<string, boolean>;
 
 /** Enum keys whose name is not the PascalCase of the text name. */
@@ -48,6 +48,8 @@ describe('opcode table', () => {
       [Imm.I32]: ' 0', [Imm.I64]: ' 0', [Imm.F32]: ' 0', [Imm.F64]: ' 0', [Imm.SelectTypes]: ' (result i32)',
       [Imm.HeapType]: ' func', [Imm.MemoryInit]: ' 0', [Imm.Data]: ' 0', [Imm.MemoryCopy]: '',
       [Imm.TableInit]: ' 0', [Imm.Elem]: ' 0', [Imm.TableCopy]: '', [Imm.AtomicFence]: '',
+      [Imm.V128Const]: ' i32x4 0 0 0 0', [Imm.Shuffle]: ' 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15', [Imm.Lane]: ' 0',
+      [Imm.MemArgLane]: ' 0',
     };
     return [r.name + imm[r.imm], 0];
   }
@@ -119,5 +121,11 @@ describe('opcode table', () => {
     expect(OP_INFO[Op.F64Store]!.access).toMatchObject({ bytes: 8, naturalAlign: 3, store: true });
     expect(OP_INFO[Op.I32TruncSatF64U]!.sig).toEqual({ params: [0x7c], results: [0x7f] });
     expect(OP_INFO[Op.I64ExtendI32U]!.sig).toEqual({ params: [0x7f], results: [0x7e] });
+    expect(OP_INFO[Op.V128Load]!.access).toMatchObject({ bytes: 16, naturalAlign: 4, store: false });
+    expect(OP_INFO[Op.V128Load8x8S]!.access).toMatchObject({ bytes: 8, naturalAlign: 3 });
+    expect(OP_INFO[Op.V128Load16Splat]!.access).toMatchObject({ bytes: 2, naturalAlign: 1 });
+    expect(OP_INFO[Op.V128Store32Lane]!.access).toMatchObject({ bytes: 4, naturalAlign: 2, store: true });
+    expect(OP_INFO[Op.V128Load64Zero]!.access).toMatchObject({ bytes: 8, naturalAlign: 3 });
+    expect(OP_INFO[Op.I8x16ReplaceLane]!.sig).toEqual({ params: [0x7b, 0x7f], results: [0x7b] });
   });
 });

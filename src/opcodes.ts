@@ -11,6 +11,7 @@
 // dense arrays. Names are the spec's text names in PascalCase ("i32.trunc_sat_f32_s"
 // -> I32TruncSatF32S); opcodes.test.ts checks the enum against the rows.
 import { ValType } from './ir.js';
+import { SIMD_ROWS } from './opcodes-simd.js';
 
 export const enum Op {
   Unreachable = 0x00,
@@ -300,6 +301,64 @@ export const enum Op {
   I64AtomicRmw8CmpxchgU = 0x304c,
   I64AtomicRmw16CmpxchgU = 0x304d,
   I64AtomicRmw32CmpxchgU = 0x304e,
+  // 0xfd prefix: fixed-width SIMD and relaxed SIMD (rows in opcodes-simd.ts).
+  V128Load = 0x2000, V128Load8x8S = 0x2001, V128Load8x8U = 0x2002, V128Load16x4S = 0x2003, V128Load16x4U = 0x2004,
+  V128Load32x2S = 0x2005, V128Load32x2U = 0x2006, V128Load8Splat = 0x2007, V128Load16Splat = 0x2008,
+  V128Load32Splat = 0x2009, V128Load64Splat = 0x200a, V128Store = 0x200b, V128Const = 0x200c, I8x16Shuffle = 0x200d,
+  I8x16Swizzle = 0x200e, I8x16Splat = 0x200f, I16x8Splat = 0x2010, I32x4Splat = 0x2011, I64x2Splat = 0x2012,
+  F32x4Splat = 0x2013, F64x2Splat = 0x2014, I8x16ExtractLaneS = 0x2015, I8x16ExtractLaneU = 0x2016,
+  I8x16ReplaceLane = 0x2017, I16x8ExtractLaneS = 0x2018, I16x8ExtractLaneU = 0x2019, I16x8ReplaceLane = 0x201a,
+  I32x4ExtractLane = 0x201b, I32x4ReplaceLane = 0x201c, I64x2ExtractLane = 0x201d, I64x2ReplaceLane = 0x201e,
+  F32x4ExtractLane = 0x201f, F32x4ReplaceLane = 0x2020, F64x2ExtractLane = 0x2021, F64x2ReplaceLane = 0x2022,
+  I8x16Eq = 0x2023, I8x16Ne = 0x2024, I8x16LtS = 0x2025, I8x16LtU = 0x2026, I8x16GtS = 0x2027, I8x16GtU = 0x2028,
+  I8x16LeS = 0x2029, I8x16LeU = 0x202a, I8x16GeS = 0x202b, I8x16GeU = 0x202c, I16x8Eq = 0x202d, I16x8Ne = 0x202e,
+  I16x8LtS = 0x202f, I16x8LtU = 0x2030, I16x8GtS = 0x2031, I16x8GtU = 0x2032, I16x8LeS = 0x2033, I16x8LeU = 0x2034,
+  I16x8GeS = 0x2035, I16x8GeU = 0x2036, I32x4Eq = 0x2037, I32x4Ne = 0x2038, I32x4LtS = 0x2039, I32x4LtU = 0x203a,
+  I32x4GtS = 0x203b, I32x4GtU = 0x203c, I32x4LeS = 0x203d, I32x4LeU = 0x203e, I32x4GeS = 0x203f, I32x4GeU = 0x2040,
+  F32x4Eq = 0x2041, F32x4Ne = 0x2042, F32x4Lt = 0x2043, F32x4Gt = 0x2044, F32x4Le = 0x2045, F32x4Ge = 0x2046,
+  F64x2Eq = 0x2047, F64x2Ne = 0x2048, F64x2Lt = 0x2049, F64x2Gt = 0x204a, F64x2Le = 0x204b, F64x2Ge = 0x204c,
+  V128Not = 0x204d, V128And = 0x204e, V128Andnot = 0x204f, V128Or = 0x2050, V128Xor = 0x2051, V128Bitselect = 0x2052,
+  V128AnyTrue = 0x2053, V128Load8Lane = 0x2054, V128Load16Lane = 0x2055, V128Load32Lane = 0x2056,
+  V128Load64Lane = 0x2057, V128Store8Lane = 0x2058, V128Store16Lane = 0x2059, V128Store32Lane = 0x205a,
+  V128Store64Lane = 0x205b, V128Load32Zero = 0x205c, V128Load64Zero = 0x205d, F32x4DemoteF64x2Zero = 0x205e,
+  F64x2PromoteLowF32x4 = 0x205f, I8x16Abs = 0x2060, I8x16Neg = 0x2061, I8x16Popcnt = 0x2062, I8x16AllTrue = 0x2063,
+  I8x16Bitmask = 0x2064, I8x16NarrowI16x8S = 0x2065, I8x16NarrowI16x8U = 0x2066, F32x4Ceil = 0x2067,
+  F32x4Floor = 0x2068, F32x4Trunc = 0x2069, F32x4Nearest = 0x206a, I8x16Shl = 0x206b, I8x16ShrS = 0x206c,
+  I8x16ShrU = 0x206d, I8x16Add = 0x206e, I8x16AddSatS = 0x206f, I8x16AddSatU = 0x2070, I8x16Sub = 0x2071,
+  I8x16SubSatS = 0x2072, I8x16SubSatU = 0x2073, F64x2Ceil = 0x2074, F64x2Floor = 0x2075, I8x16MinS = 0x2076,
+  I8x16MinU = 0x2077, I8x16MaxS = 0x2078, I8x16MaxU = 0x2079, F64x2Trunc = 0x207a, I8x16AvgrU = 0x207b,
+  I16x8ExtaddPairwiseI8x16S = 0x207c, I16x8ExtaddPairwiseI8x16U = 0x207d, I32x4ExtaddPairwiseI16x8S = 0x207e,
+  I32x4ExtaddPairwiseI16x8U = 0x207f, I16x8Abs = 0x2080, I16x8Neg = 0x2081, I16x8Q15mulrSatS = 0x2082,
+  I16x8AllTrue = 0x2083, I16x8Bitmask = 0x2084, I16x8NarrowI32x4S = 0x2085, I16x8NarrowI32x4U = 0x2086,
+  I16x8ExtendLowI8x16S = 0x2087, I16x8ExtendHighI8x16S = 0x2088, I16x8ExtendLowI8x16U = 0x2089,
+  I16x8ExtendHighI8x16U = 0x208a, I16x8Shl = 0x208b, I16x8ShrS = 0x208c, I16x8ShrU = 0x208d, I16x8Add = 0x208e,
+  I16x8AddSatS = 0x208f, I16x8AddSatU = 0x2090, I16x8Sub = 0x2091, I16x8SubSatS = 0x2092, I16x8SubSatU = 0x2093,
+  F64x2Nearest = 0x2094, I16x8Mul = 0x2095, I16x8MinS = 0x2096, I16x8MinU = 0x2097, I16x8MaxS = 0x2098,
+  I16x8MaxU = 0x2099, I16x8AvgrU = 0x209b, I16x8ExtmulLowI8x16S = 0x209c, I16x8ExtmulHighI8x16S = 0x209d,
+  I16x8ExtmulLowI8x16U = 0x209e, I16x8ExtmulHighI8x16U = 0x209f, I32x4Abs = 0x20a0, I32x4Neg = 0x20a1,
+  I32x4AllTrue = 0x20a3, I32x4Bitmask = 0x20a4, I32x4ExtendLowI16x8S = 0x20a7, I32x4ExtendHighI16x8S = 0x20a8,
+  I32x4ExtendLowI16x8U = 0x20a9, I32x4ExtendHighI16x8U = 0x20aa, I32x4Shl = 0x20ab, I32x4ShrS = 0x20ac,
+  I32x4ShrU = 0x20ad, I32x4Add = 0x20ae, I32x4Sub = 0x20b1, I32x4Mul = 0x20b5, I32x4MinS = 0x20b6,
+  I32x4MinU = 0x20b7, I32x4MaxS = 0x20b8, I32x4MaxU = 0x20b9, I32x4DotI16x8S = 0x20ba, I32x4ExtmulLowI16x8S = 0x20bc,
+  I32x4ExtmulHighI16x8S = 0x20bd, I32x4ExtmulLowI16x8U = 0x20be, I32x4ExtmulHighI16x8U = 0x20bf, I64x2Abs = 0x20c0,
+  I64x2Neg = 0x20c1, I64x2AllTrue = 0x20c3, I64x2Bitmask = 0x20c4, I64x2ExtendLowI32x4S = 0x20c7,
+  I64x2ExtendHighI32x4S = 0x20c8, I64x2ExtendLowI32x4U = 0x20c9, I64x2ExtendHighI32x4U = 0x20ca, I64x2Shl = 0x20cb,
+  I64x2ShrS = 0x20cc, I64x2ShrU = 0x20cd, I64x2Add = 0x20ce, I64x2Sub = 0x20d1, I64x2Mul = 0x20d5, I64x2Eq = 0x20d6,
+  I64x2Ne = 0x20d7, I64x2LtS = 0x20d8, I64x2GtS = 0x20d9, I64x2LeS = 0x20da, I64x2GeS = 0x20db,
+  I64x2ExtmulLowI32x4S = 0x20dc, I64x2ExtmulHighI32x4S = 0x20dd, I64x2ExtmulLowI32x4U = 0x20de,
+  I64x2ExtmulHighI32x4U = 0x20df, F32x4Abs = 0x20e0, F32x4Neg = 0x20e1, F32x4Sqrt = 0x20e3, F32x4Add = 0x20e4,
+  F32x4Sub = 0x20e5, F32x4Mul = 0x20e6, F32x4Div = 0x20e7, F32x4Min = 0x20e8, F32x4Max = 0x20e9, F32x4Pmin = 0x20ea,
+  F32x4Pmax = 0x20eb, F64x2Abs = 0x20ec, F64x2Neg = 0x20ed, F64x2Sqrt = 0x20ef, F64x2Add = 0x20f0, F64x2Sub = 0x20f1,
+  F64x2Mul = 0x20f2, F64x2Div = 0x20f3, F64x2Min = 0x20f4, F64x2Max = 0x20f5, F64x2Pmin = 0x20f6, F64x2Pmax = 0x20f7,
+  I32x4TruncSatF32x4S = 0x20f8, I32x4TruncSatF32x4U = 0x20f9, F32x4ConvertI32x4S = 0x20fa,
+  F32x4ConvertI32x4U = 0x20fb, I32x4TruncSatF64x2SZero = 0x20fc, I32x4TruncSatF64x2UZero = 0x20fd,
+  F64x2ConvertLowI32x4S = 0x20fe, F64x2ConvertLowI32x4U = 0x20ff, I8x16RelaxedSwizzle = 0x2100,
+  I32x4RelaxedTruncF32x4S = 0x2101, I32x4RelaxedTruncF32x4U = 0x2102, I32x4RelaxedTruncF64x2SZero = 0x2103,
+  I32x4RelaxedTruncF64x2UZero = 0x2104, F32x4RelaxedMadd = 0x2105, F32x4RelaxedNmadd = 0x2106,
+  F64x2RelaxedMadd = 0x2107, F64x2RelaxedNmadd = 0x2108, I8x16RelaxedLaneselect = 0x2109,
+  I16x8RelaxedLaneselect = 0x210a, I32x4RelaxedLaneselect = 0x210b, I64x2RelaxedLaneselect = 0x210c,
+  F32x4RelaxedMin = 0x210d, F32x4RelaxedMax = 0x210e, F64x2RelaxedMin = 0x210f, F64x2RelaxedMax = 0x2110,
+  I16x8RelaxedQ15mulrS = 0x2111, I16x8RelaxedDotI8x16I7x16S = 0x2112, I32x4RelaxedDotI8x16I7x16AddS = 0x2113,
 
   // Pseudo-instructions of split functions (passes/split.ts); never decoded.
   OutlineCall = 0x4000,
@@ -309,6 +368,11 @@ export const enum Op {
   // Pseudo-instructions of inlined copies (passes/inline.ts); never decoded.
   CalleeGuard = 0x4010,
   CallGuarded = 0x4011,
+  // Pseudo-instructions of the SIMD lowering (passes/simd.ts); never decoded.
+  V128Convert = 0x4020,
+  V128Select = 0x4021,
+  V128GlobalGet = 0x4022,
+  V128GlobalSet = 0x4023,
 }
 
 /** Ops are below this: tables indexed by Op are dense arrays of this length. */
@@ -322,7 +386,7 @@ export const PREFIX_BASE: Readonly<Record<number, number>> = { 0xfc: 0x1000, 0xf
  * the decoder reports `unsupported feature: <name>` for them instead of an
  * illegal opcode.
  */
-export const UNSUPPORTED_BYTES: Readonly<Record<number, string>> = { 0xd3: 'gc', 0xfb: 'gc', 0xfd: 'simd' };
+export const UNSUPPORTED_BYTES: Readonly<Record<number, string>> = { 0xd3: 'gc', 0xfb: 'gc' };
 
 /** How an instruction's immediates are encoded (and which Instr fields they fill). */
 export const enum Imm {
@@ -374,12 +438,20 @@ export const enum Imm {
   Elem,
   /** table.copy: destination and source tables (mem, mem2). */
   TableCopy,
-  /** Pseudo-instructions of split functions (never validated): Instr.outline. */
+  /** Pseudo-instructions, never decoded: Instr.outline (split functions), Instr.simd (the SIMD lowering). */
   Outline,
   /** Pseudo-instructions of inlined copies (validated): a table (mem) and a type index (index). */
   Inline,
   /** atomic.fence: one reserved zero byte. */
   AtomicFence,
+  /** v128.const: 16 bytes (Instr.bytes). */
+  V128Const,
+  /** i8x16.shuffle: 16 lane indices (Instr.bytes). */
+  Shuffle,
+  /** extract_lane / replace_lane: a lane index (lane). */
+  Lane,
+  /** v128.load*_lane / v128.store*_lane: a memarg, then a lane index (align, mem, memOffset, lane). */
+  MemArgLane,
 }
 
 export interface Sig {
@@ -434,7 +506,8 @@ function parseSig(text: string): Sig {
   return s;
 }
 
-type Row = [op: Op, name: string, imm: Imm, sig?: string];
+/** `bytes`: the access width of a load or store whose name does not say it (SIMD). */
+type Row = [op: Op, name: string, imm: Imm, sig?: string, bytes?: number];
 
 const ROWS: Row[] = [
   // Control.
@@ -649,7 +722,14 @@ ROWS.push(
   [Op.I64AtomicRmw16CmpxchgU, 'i64.atomic.rmw16.cmpxchg_u', Imm.MemArg, 'i32 i64 i64 -> i64'],
   [Op.I64AtomicRmw32CmpxchgU, 'i64.atomic.rmw32.cmpxchg_u', Imm.MemArg, 'i32 i64 i64 -> i64'],
 );
-// The splitter's pseudo-instructions.
+// SIMD (0xfd): the immediates' kind and the access width from the table's `imm`.
+const SIMD_IMM: Record<string, Imm> = { '-': Imm.None, l: Imm.Lane, c: Imm.V128Const, s: Imm.Shuffle };
+for (const [sub, name, imm, sig] of SIMD_ROWS) {
+  const op = (PREFIX_BASE[0xfd] + sub) as Op;
+  if (imm[0] === 'm') ROWS.push([op, name, imm[1] === 'l' ? Imm.MemArgLane : Imm.MemArg, sig, Number(imm.slice(imm[1] === 'l' ? 2 : 1))]);
+  else ROWS.push([op, name, SIMD_IMM[imm], sig]);
+}
+// Pseudo-instructions: the splitter's (passes/split.ts) and the SIMD lowering's (passes/simd.ts).
 ROWS.push(
   [Op.OutlineCall, 'wasm2es.outline_call', Imm.Outline],
   [Op.OutlineExit, 'wasm2es.outline_exit', Imm.Outline],
@@ -657,13 +737,17 @@ ROWS.push(
   [Op.ReturnLoad, 'wasm2es.return_load', Imm.Outline],
   [Op.CalleeGuard, 'wasm2es.callee_guard', Imm.Inline],
   [Op.CallGuarded, 'wasm2es.call_guarded', Imm.Inline],
+  [Op.V128Convert, 'wasm2es.v128_convert', Imm.Outline],
+  [Op.V128Select, 'wasm2es.v128_select', Imm.Outline],
+  [Op.V128GlobalGet, 'wasm2es.v128_global_get', Imm.Outline],
+  [Op.V128GlobalSet, 'wasm2es.v128_global_set', Imm.Outline],
 );
 
 const OPENERS = new Set<Op>([Op.Block, Op.Loop, Op.If, Op.Try, Op.TryTable]);
 const SEPARATORS = new Set<Op>([Op.Else, Op.Catch, Op.CatchAll]);
 const CLOSERS = new Set<Op>([Op.End, Op.Delegate]);
 
-function info([op, name, imm, sig]: Row): OpInfo {
+function info([op, name, imm, sig, accessBytes]: Row): OpInfo {
   const s = sig === undefined ? undefined : parseSig(sig);
   let access: Access | undefined;
   let atomic: OpInfo['atomic'];
@@ -672,11 +756,11 @@ function info([op, name, imm, sig]: Row): OpInfo {
     const width = /(?:load|store|rmw|wait)(8|16|32|64)/.exec(name);
     const bytes = width ? Number(width[1]) / 8 : name.startsWith('i64.') ? 8 : 4;
     atomic = { bytes, naturalAlign: Math.log2(bytes) };
-  } else if (imm === Imm.MemArg && s) {
+  } else if ((imm === Imm.MemArg || imm === Imm.MemArgLane) && s) {
     const store = s.results.length === 0;
     const type = store ? s.params[1] : s.results[0];
     const width = /(\d+)(?:_[su])?$/.exec(name.split('.')[1]);
-    const bytes = width ? Number(width[1]) / 8 : type === ValType.I64 || type === ValType.F64 ? 8 : 4;
+    const bytes = accessBytes ?? (width ? Number(width[1]) / 8 : type === ValType.I64 || type === ValType.F64 ? 8 : 4);
     access = { type, bytes, naturalAlign: Math.log2(bytes), store };
   }
   return {
@@ -705,11 +789,20 @@ export function opName(op: number): string {
   return OP_INFO[op]?.name ?? `opcode 0x${op.toString(16)}`;
 }
 
-/** The binary encoding of an Op: the opcode byte, or [prefix, sub-opcode]. */
+/** The binary encoding of an Op: the opcode byte, or the prefix and the sub-opcode as a LEB128 u32. */
 export function opEncoding(op: Op): number[] {
   for (const p of Object.keys(PREFIX_BASE)) {
     const base = PREFIX_BASE[Number(p)];
-    if (op >= base && op < base + 0x1000) return [Number(p), op - base];
+    if (op >= base && op < base + 0x1000) {
+      const out = [Number(p)];
+      let sub = op - base;
+      while (sub >= 0x80) {
+        out.push((sub & 0x7f) | 0x80);
+        sub >>>= 7;
+      }
+      out.push(sub);
+      return out;
+    }
   }
   return [op];
 }

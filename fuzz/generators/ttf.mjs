@@ -137,13 +137,18 @@ async function runWasmOpt(args) {
 let workDir = null;
 
 /** The module for a seed; throws when wasm-opt cannot make one. */
-export async function generate(seed) {
+export function generate(seed) {
+  return generateWith(seed, FEATURES);
+}
+
+/** The module for a seed with the given feature flags (generators/ttf-simd.mjs adds SIMD). */
+export async function generateWith(seed, features) {
   workDir ??= mkdtempSync(join(tmpdir(), 'wasm2es-ttf-'));
   const input = join(workDir, `in-${process.pid}.dat`);
   const output = join(workDir, `out-${process.pid}.wasm`);
   writeFileSync(input, inputBytes(seed));
   rmSync(output, { force: true });
-  const code = await runWasmOpt([input, '-ttf', '-q', '-o', output, ...FEATURES]);
+  const code = await runWasmOpt([input, '-ttf', '-q', '-o', output, ...features]);
   if (code !== 0) throw new Error(`wasm-opt -ttf exited with ${code}`);
   return new Uint8Array(readFileSync(output));
 }

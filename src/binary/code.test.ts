@@ -166,6 +166,29 @@ describe('decodeBody', () => {
     expect(pick(0x1c).selectTypes).toEqual([ValType.FuncRef]);
   });
 
+  it('decodes SIMD immediates: constant bytes, shuffle lanes, lane indices, memarg and lane', () => {
+    const c = Array.from({ length: 16 }, (_, i) => i + 1);
+    const b = rawBody([
+      0xfd, 0x0c, ...c, // v128.const
+      0xfd, 0x0c, ...c,
+      0xfd, 0x0d, ...c.map((x) => x + 15), // i8x16.shuffle 16..31
+      0xfd, 0x15, 7, // i8x16.extract_lane_s 7
+      0x1a,
+      0x41, 0, 0xfd, 0x00, 4, 32, // v128.load align=16 offset=32
+      0x41, 0, 0xfd, 0x0c, ...c, 0xfd, 0x57, 0x43, 0, 8, 1, // v128.load64_lane memory 0 align=8 offset=8 lane 1
+      0x1a, 0x1a,
+      0xfd, 0x80, 0x02, 0x1a, // i8x16.relaxed_swizzle (two-byte sub-opcode 0x100)
+    ]);
+    expect(b[0]).toMatchObject({ op: 0x200c });
+    expect([...b[0].bytes!]).toEqual(c);
+    expect([...b[2].bytes!]).toEqual(c.map((x) => x + 15));
+    expect(b[3]).toMatchObject({ op: 0x2015, lane: 7 });
+    expect(b[6]).toMatchObject({ op: 0x2000, align: 4, memOffset: 32, mem: 0 });
+    expect(b[9]).toMatchObject({ op: 0x2057, align: 3, memOffset: 8, mem: 0, lane: 1 });
+    expect(b[12]).toMatchObject({ op: 0x2100 });
+    expect(error(() => rawBody([0xfd, 0x0c, 1, 2])).message).toContain('unexpected end');
+  });
+
   it('decodes saturating truncations and sign extension', () => {
     const b = body('(module (func (drop (i32.trunc_sat_f32_s (f32.const 0))) (drop (i64.trunc_sat_f64_u (f64.const 0))) (drop (i64.extend32_s (i64.const 0)))))');
     expect(b.map((i) => i.op)).toEqual([0x43, Op.I32TruncSatF32S, 0x1a, 0x44, Op.I64TruncSatF64U, 0x1a, 0x42, 0xc4, 0x1a, 0x0b]);
@@ -227,7 +250,8 @@ describe('decodeBody', () => {
     expect(error(() => rawBody([0x27])).message).toContain('illegal opcode 27');
     expect(error(() => rawBody([0xfc, 18])).message).toContain('illegal opcode');
     const feature = (code: number[]) => /unsupported feature: (\S+)/.exec(error(() => rawBody(code)).message)?.[1];
-    expect(feature([0xfd, 0x0c])).toBe('simd');
+    expect(error(() => rawBody([0xfd, 0x9a, 0x01])).message).toContain('illegal opcode fd 9a'); // a hole in the SIMD table
+    expect(error(() => rawBody([0xfd, 0x94, 0x02])).message).toContain('illegal opcode fd 114'); // past relaxed SIMD
     expect(feature([0xfb, 0x00])).toBe('gc');
     // Threads are supported: 0xfe is a prefix, its unknown sub-opcodes illegal.
     expect(error(() => rawBody([0xfe, 0x04])).message).toContain('illegal opcode fe 4');
@@ -235,7 +259,6 @@ describe('decodeBody', () => {
     expect(feature([0xd0, 0x6e])).toBe('gc'); // ref.null any
     expect(feature([0xd0, 0x71])).toBe('gc'); // ref.null none
     expect(feature([0x02, 0x63, 0x6c, 0x0b])).toBe('gc'); // block (result i31ref)
-    expect(feature([0x02, 0x7b, 0x0b])).toBe('simd'); // block (result v128)
     expect(error(() => rawBody([0xd0, 0x05])).message).toContain('unknown type 5'); // ref.null $5
     expect(error(() => rawBody([0xd0, 0x60])).message).toContain('malformed heap type'); // a non-heap code
     expect(error(() => rawBody([0xd0, 0xf0, 0x7f])).message).toContain('malformed heap type'); // func, two bytes

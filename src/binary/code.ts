@@ -170,6 +170,16 @@ function immediates(m: Module, r: Reader, op: number, offset: number, imm: Imm |
       return { op, offset, selectTypes: readValTypes(r, m.types.length) };
     case Imm.HeapType:
       return { op, offset, refType: readHeapType(r, m.types.length) };
+    case Imm.V128Const:
+    case Imm.Shuffle:
+      return { op, offset, bytes: r.bytes(16) };
+    case Imm.Lane:
+      return { op, offset, lane: r.u8() };
+    case Imm.MemArgLane: {
+      const ins = immediates(m, r, op, offset, Imm.MemArg, inBody);
+      ins.lane = r.u8();
+      return ins;
+    }
     case First.Unsupported:
       throw unsupported(offset, UNSUPPORTED_BYTES[op]);
     default:
@@ -314,6 +324,17 @@ export function scanBody(m: Module, f: Func, visit: (op: number, func: number) =
         break;
       case Imm.HeapType:
         readHeapType(r, m.types.length);
+        break;
+      case Imm.V128Const: case Imm.Shuffle:
+        r.bytes(16);
+        break;
+      case Imm.Lane:
+        r.u8();
+        break;
+      case Imm.MemArgLane:
+        if (r.u32() & 0x40) skipLeb();
+        skipLeb();
+        r.u8();
         break;
       case First.Unsupported:
         throw unsupported(offset, UNSUPPORTED_BYTES[op]);

@@ -245,7 +245,7 @@ describe('decodeModule', () => {
     expect(unsupported(mod(section(1, vec([[0x60, 0, 0], [0x50, 1, 0, 0x60, 0, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x5f, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x4e, 1, 0x5e, 0x7f, 0]]))))).toBe('gc');
-    expect(unsupported(mod(section(1, vec([[0x60, 1, 0x7b, 0]]))))).toBe('simd');
+    expect(decodeModule(mod(section(1, vec([[0x60, 1, 0x7b, 0]])))).types[0].params).toEqual([ValType.V128]);
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x63, 0x6e, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x6e, 0]]))))).toBe('gc');
     expect(unsupported(mod(section(1, vec([[0x60, 1, 0x71, 0]]))))).toBe('gc');

@@ -1,9 +1,9 @@
 // Value, reference and heap types as they appear in the binary format.
 //
-// wasm2es supports the Wasm 2.0 types, exnref and the typed function references
+// wasm2es supports the Wasm 2.0 types (v128 included), exnref and the typed function references
 // of Wasm 3.0 (`(ref null? ht)` with ht an abstract func/extern/exn heap type,
 // their bottom types, or a type index). What only exists with GC (any, eq, i31,
-// struct, array, none) and v128 is rejected as an unsupported feature, so a user
+// struct, array, none) is rejected as an unsupported feature, so a user
 // learns *why* a valid module was refused; bytes that are no type at all are
 // malformed. See src/ir.ts for how reference types are encoded as ValType.
 
@@ -52,9 +52,8 @@ export function readRefType(r: Reader, numTypes: number): ValType {
 export function readValType(r: Reader, numTypes: number): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (b >= 0x7c && b <= 0x7f) return b as ValType;
+  if (b >= 0x7b && b <= 0x7f) return b as ValType;
   if (isAbsHeap(b)) return b as ValType;
-  if (b === 0x7b) throw unsupported(at, 'simd');
   if (b === 0x63 || b === 0x64) return readHeapTypeAs(r, b === 0x63, numTypes);
   if (isGcHeapByte(b)) throw unsupported(at, 'gc');
   throw compileError(at, 'malformed value type');

@@ -115,13 +115,27 @@ describe.skipIf(!built)('wasm2es CLI', () => {
     expect(readFileSync(out, 'utf8')).toBe('// previous output\n');
   });
 
-  it('names an unsupported feature (SIMD) with its offset', () => {
-    const src = join(dir, 'simd.wasm');
-    // (type (func (result v128))): the value type v128 at byte offset 13.
-    writeFileSync(src, Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b));
-    const r = run(['compile', src, '-o', join(dir, 'simd.mjs')]);
+  it('names an unsupported feature (gc) with its offset', () => {
+    const src = join(dir, 'gc.wasm');
+    // A body whose second instruction has the GC proposal's 0xfb prefix, at byte offset 30.
+    writeFileSync(src, Uint8Array.from([
+      0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1,
+      10, 11, 1, 9, 0, 0x41, 0, 0xfb, 0x10, 2, 0, 0x1a, 0x0b,
+    ]));
+    const r = run(['compile', src, '-o', join(dir, 'gc.mjs')]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`${src}:14: unsupported feature: simd\n`);
+    expect(r.err).toBe(`${src}:30: unsupported feature: gc\n`);
+  });
+
+  it('compiles SIMD text (relaxed SIMD included)', () => {
+    const src = join(dir, 'simd.wat');
+    writeFileSync(src, `(module (func (export "f") (result i32)
+      (i32x4.extract_lane 1 (i32x4.relaxed_laneselect (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (v128.const i32x4 0 -1 0 0)))))`);
+    const out = join(dir, 'simd.mjs');
+    const r = run(['compile', src, '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const script = `import(${JSON.stringify(pathToFileURL(out).href)}).then((m) => console.log(m.instantiateSync().instance.exports.f()))`;
+    expect(execFileSync(process.execPath, ['--noexpose-wasm', '-e', script], { encoding: 'utf8' }).trim()).toBe('2');
   });
 
   it('prints its version and help for every command', () => {

@@ -94,8 +94,6 @@ describe.skipIf(!built)('.wat errors on the command line', () => {
   // What each needs, at the construct that needs it.
   const UNSUPPORTED: [feature: string, text: string, at: string][] = [
     ['gc', '(module\n  (type $p (struct (field i32)))\n  (func))\n', '(struct'],
-    ['simd', '(module\n  (func (drop\n    (v128.const i32x4 1 2 3 4))))\n', 'v128.const'],
-    ['simd', '(module\n  (func (param i32)\n    (param v128)))\n', 'v128'],
     ['memory64', '(module\n  (memory i64 1))\n', '(memory'],
   ];
   for (const [feature, text, at] of UNSUPPORTED) {

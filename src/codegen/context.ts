@@ -122,8 +122,13 @@ export class ModuleContext {
    */
   private readonly exportNames = new Map<number, string>();
 
-  constructor(m: Module) {
-    this.module = m;
+  /**
+   * `lowered`: the module functions are lowered against when it differs from
+   * `m` (SIMD: v128 in function types as four i32 lanes, passes/simd.ts);
+   * signature strings always describe `m`'s types.
+   */
+  constructor(m: Module, lowered: Module = m) {
+    this.module = lowered;
     this.memoryStable = new Uint8Array(m.funcTypes.length);
     this.nonReentrant = new Uint8Array(m.funcTypes.length);
     this.typeSigs = canonicalTypes(m);

@@ -14,6 +14,11 @@ import { legacyHandlers } from './legacy.js';
 import { tailCallHandlers } from './tailcalls.js';
 import { outlineHandlers } from './outline.js';
 import { atomicHandlers } from './atomics.js';
+import { simdIntHandlers } from './simd-int.js';
+import { simdI64Handlers } from './simd-i64.js';
+import { simdFloatHandlers } from './simd-float.js';
+import { simdMemoryHandlers } from './simd-memory.js';
+import { simdMiscHandlers } from './simd-misc.js';
 
 export { needsTailBlock } from './tailcalls.js';
 
@@ -23,6 +28,7 @@ export const HANDLERS: readonly (Handler | undefined)[] = (() => {
   const concerns: [Op, Handler][][] = [
     controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers,
     tableHandlers, exceptionHandlers, legacyHandlers, tailCallHandlers, outlineHandlers, atomicHandlers,
+    simdIntHandlers, simdI64Handlers, simdFloatHandlers, simdMemoryHandlers, simdMiscHandlers,
   ];
   for (const list of concerns) {
     for (const [op, h] of list) {

@@ -80,6 +80,12 @@ export function constExprCode(ctx: ModuleContext, expr: ConstExpr): string {
         stack.push(x !== x ? `$rt.f64FromBits(0x${bits.toString(16)}n)` : numberLiteral(x));
         break;
       }
+      case Op.V128Const: {
+        // A v128 global holds its four int32 lanes (passes/simd.ts), in an array never changed in place.
+        const dv = new DataView(ins.bytes!.buffer, ins.bytes!.byteOffset, 16);
+        stack.push(`[${[0, 4, 8, 12].map((k) => dv.getInt32(k, true)).join(', ')}]`);
+        break;
+      }
       case Op.RefNull: stack.push('null'); break;
       case Op.RefFunc: stack.push(ctx.funcName(ins.index!)); break;
       case Op.GlobalGet: stack.push(ctx.globals[ins.index!].read); break;

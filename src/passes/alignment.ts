@@ -18,6 +18,7 @@ import type { FuncType, Instr, Module } from '../ir.js';
 import { ValType } from '../ir.js';
 import { Op, OP_INFO } from '../opcodes.js';
 import { structureOf } from './structure.js';
+import { laneEffect } from './simd-reps.js';
 
 interface Value {
   /** Trailing zero bits known (0..32). */
@@ -134,7 +135,11 @@ function modeled(op: number): boolean {
  */
 export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], body: Instr[], allStores = true): Set<Instr> {
   const proven = new Set<Instr>();
-  for (const ins of body) if (!modeled(ins.op)) return proven;
+  // SIMD instructions on lanes (passes/simd.ts) keep their v128 signature in
+  // the opcode table, which is not their stack effect on lanes: laneEffect
+  // gives it, and their accesses' unit (bytes per lane access).
+  for (const ins of body) if (!ins.simd && !modeled(ins.op)) return proven;
+  const units = new Map<Instr, number>();
   const fs = structureOf(body);
   if (fs.maxDepth > 256) return proven;
   // The weakest alignment seen at each access, over every pass of every loop.
@@ -217,6 +222,21 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
       }
       if (op === Op.End) continue; // the end of the function body
       if (op === Op.Else) throw GIVE_UP; // reached only through frame bounds
+      if (ins.simd) {
+        const eff = laneEffect(ins);
+        if (eff.unit !== undefined) {
+          const addr = st.stack[st.stack.length - eff.pops];
+          if (!addr) throw GIVE_UP;
+          const store = OP_INFO[op]!.access!.store;
+          if (allStores && store && addr.tz < 31 - Math.clz32(eff.unit)) throw GIVE_UP;
+          units.set(ins, eff.unit);
+          const prev = seen.get(ins);
+          seen.set(ins, prev === undefined ? addr.tz : Math.min(prev, addr.tz));
+        }
+        pop(st, eff.pops);
+        for (let k = 0; k < eff.pushes; k++) st.stack.push(UNKNOWN);
+        continue;
+      }
       const a = accessSize(op);
       if (a !== undefined) {
         const store = OP_INFO[op]!.access!.store;
@@ -298,7 +318,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
     throw e;
   }
   for (const [ins, tz] of seen) {
-    if (tz >= 31 - Math.clz32(accessSize(ins.op)!)) proven.add(ins);
+    if (tz >= 31 - Math.clz32(units.get(ins) ?? accessSize(ins.op)!)) proven.add(ins);
   }
   return proven;
 }

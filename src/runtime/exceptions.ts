@@ -100,7 +100,10 @@ export function defineExceptions(g: any, rt: any) {
     } else if (NativeTag) {
       // A type the Tag constructor cannot describe: a native module defines
       // the tag where the engine has the type, else a stand-in.
-      t = rt.nativeTag(sig) ?? standIn([]);
+      // v128 parameters get a stand-in: Node 20's V8 aborts the process on
+      // getArg of a native exception whose tag has one (the JS API says TypeError,
+      // which our Exception gives).
+      t = (types.includes('v') ? null : rt.nativeTag(sig)) ?? standIn([]);
     } else {
       t = Object.create(Tag.prototype);
     }
@@ -233,8 +236,13 @@ export function defineExceptions(g: any, rt: any) {
       if (!isTag(tag)) throw new TypeError('Exception.getArg: first argument must be a WebAssembly.Tag');
       const i = rt.enforceU32(index, 'Exception.getArg: index');
       if (tag !== this.tag) throw new TypeError('Exception.getArg: tag does not match');
-      if (i >= this.payload.length) throw new RangeError('Exception.getArg: index out of range');
-      return toJS(paramsOf(tagTypes.get(tag)!)[i], this.payload[i]);
+      const types = paramsOf(tagTypes.get(tag)!);
+      if (i >= types.length) throw new RangeError('Exception.getArg: index out of range');
+      if (types[i] === 'v') throw new TypeError('Exception.getArg: a v128 cannot be passed to JavaScript');
+      // A v128 is four values of the payload (compiled code's lanes, passes/simd.ts).
+      let p = i;
+      for (let j = 0; j < i; j++) if (types[j] === 'v') p += 3;
+      return toJS(types[i], this.payload[p]);
     }
   }
   rt.webidl(Exception, 2, 'WebAssembly.Exception');

@@ -105,9 +105,9 @@ export function defineFuncs(_g: any, rt: any) {
   function hostFunc(v: Function, t: string): any {
     const { params: ps, results: rs } = sigParts(t);
     if (!ps.every(crossesJS) || !rs.every(crossesJS)) {
-      // exnref cannot cross to JS: calling such an import is a TypeError, before the call.
+      // v128 and exnref cannot cross to JS: calling such an import is a TypeError, before the call.
       const fn: any = function () {
-        throw new TypeError('an imported function with exnref in its type cannot be called');
+        throw new TypeError('an imported function with v128 or exnref in its type cannot be called');
       };
       fn.t = t;
       return fn;

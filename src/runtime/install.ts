@@ -25,6 +25,7 @@ import { defineLink } from './link.js';
 import { defineBulk } from './bulk.js';
 import { defineExceptions } from './exceptions.js';
 import { defineAtomics } from './atomics.js';
+import { defineSimd } from './simd.js';
 import { BUILT_KEY, keyOf } from './key.js';
 
 export interface RuntimePart {
@@ -81,9 +82,14 @@ export const RUNTIME_PARTS: RuntimePart[] = [
   {
     name: 'exceptions', define: defineExceptions, needs: ['errors', 'types', 'values', 'native', 'funcs', 'link'],
     members: ['uncatchable', 'Tag', 'Exception', 'JSTag', 'newTag', 'importTag', 'isTag', 'tagTypes', 'exn', 'exnref', 'rethrowable', 'payloadOf', 'toHost', 'HostExn'],
-  },  {
+  },
+  {
     name: 'atomics', define: defineAtomics, needs: ['errors'],
     members: ['atomicLoad', 'atomicStore', 'atomicRmw', 'atomicCmpxchg', 'atomicWait', 'atomicNotify', 'atomicFence'],
+  },
+  {
+    name: 'simd', define: defineSimd, needs: [],
+    members: ['simdUmulh', 'simdSmulh', 'simdMulHi', 'simdShlLo', 'simdShlHi', 'simdShrLo', 'simdShrHi', 'simdFMin', 'simdFMax', 'simdByte'],
   },
 ];
 

@@ -124,6 +124,7 @@ export function defineLink(g: any, rt: any) {
       return adoptNativeGlobal(v, t, mutable);
     }
     if (mutable) throw new LinkError(`${where(mod, name)}: imported mutable global must be a WebAssembly.Global object`);
+    if (t === 'v') throw new LinkError(`${where(mod, name)}: a v128 global import must be a WebAssembly.Global object`);
     if (t === 'j' && typeof v !== 'bigint') throw new LinkError(`${where(mod, name)}: global import must be a BigInt`);
     if ((t === 'i' || t === 'f' || t === 'd') && typeof v !== 'number') {
       throw new LinkError(`${where(mod, name)}: global import must be a number`);

@@ -97,6 +97,7 @@ export function defineValues(_g: any, rt: any) {
     if (t === 'r') return funcToJS(v);
     if (t.length === 1) {
       if (t === 'x') throw new TypeError('an exnref cannot be passed to JavaScript');
+      if (t === 'v') throw new TypeError('a v128 cannot be passed to JavaScript');
       return v;
     }
     const ref = refInfo(t);
@@ -131,7 +132,7 @@ export function defineValues(_g: any, rt: any) {
     // A method, not a plain function: exported functions are not constructors.
     const w = {
       exported(this: unknown) {
-      if (!crosses) throw new TypeError('an exported function with exnref in its type cannot be called from JavaScript');
+      if (!crosses) throw new TypeError('an exported function with v128 or exnref in its type cannot be called from JavaScript');
       // Up to three arguments go in directly: building an argument array and
       // spreading it was most of the cost of a call from JS (measured ~37 ns
       // against ~5 natively for one i32).

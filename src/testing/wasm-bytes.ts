@@ -14,6 +14,8 @@ export function wat(text: string, names = false): Uint8Array {
     exceptions: true,
     multi_memory: true,
     extended_const: true,
+    simd: true,
+    relaxed_simd: true,
   } as Parameters<typeof wabt.parseWat>[2]);
   try {
     return m.toBinary({ write_debug_names: names }).buffer;

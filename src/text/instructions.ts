@@ -28,12 +28,12 @@ for (const r of OPCODES) {
   else BY_NAME.set(r.name, [r]);
 }
 
-/** Each row's opcode bytes: the opcode, or the prefix and the sub-opcode (as a LEB). */
+/** Each row's opcode bytes: the opcode, or the prefix and the sub-opcode's LEB bytes. */
 const ENCODING = new Map<OpInfo, number[]>(OPCODES.map((r) => [r, opEncoding(r.op)]));
 
 /** Instruction-name families of proposals wasm2es does not support. */
 const FEATURES: [RegExp, string][] = [
-  [/^(?:v128|i8x16|i16x8|i32x4|i64x2|f16x8|f32x4|f64x2)\./, 'simd'],
+  [/^f16x8\./, 'fp16'],
   [/^(?:struct|array|i31|any|extern\.convert_any|ref\.(?:i31|test|cast|eq)$|br_on_cast)/, 'gc'],
   [/^i64\.(?:add128|sub128|mul_wide_[su])$/, 'wide-arithmetic'],
   [/^(?:cont\.|resume|suspend$|switch$)/, 'stack-switching'],
@@ -111,7 +111,52 @@ const IMM: Partial<Record<Imm, ImmReader>> = {
   [Imm.TableInit]: (e, c) => e.segmentAnd(c, Space.Table, Space.Elem),
   [Imm.Elem]: (e, c) => e.w.u32(e.scope.index(c, c.next(), Space.Elem)),
   [Imm.TableCopy]: (e, c) => e.pair(c, Space.Table),
+  [Imm.V128Const]: (e, c) => v128Const(e, c),
+  [Imm.Shuffle]: (e, c) => {
+    for (let k = 0; k < 16; k++) e.w.u8(laneIndex(c));
+  },
+  [Imm.Lane]: (e, c) => e.w.u8(laneIndex(c)),
+  [Imm.MemArgLane]: (e, c, row) => {
+    // `memidx? memarg laneidx`: a leading number is the memory only when more
+    // immediates follow it (a lone number is the lane).
+    const next = c.peek2();
+    const more = next?.kind === 'atom' && (isIndexToken(next.value) || /^(?:offset|align)=/.test(next.value));
+    e.memArg(c, row, c.peekIndex() && (more || c.peekAtom()!.startsWith('$')));
+    e.w.u8(laneIndex(c));
+  },
 };
+
+/** v128.const's shapes: lane count and bytes per lane. */
+const SHAPES: Record<string, [number, number]> = {
+  i8x16: [16, 1], i16x8: [8, 2], i32x4: [4, 4], i64x2: [2, 8], f32x4: [4, 4], f64x2: [2, 8],
+};
+
+/** `v128.const SHAPE lane*`: the 16 bytes, little-endian lane by lane. */
+function v128Const(e: CodeWriter, c: Cursor): void {
+  const n = c.need('a vector shape');
+  const shape = n.kind === 'atom' ? SHAPES[n.value] : undefined;
+  if (!shape) return c.fail(`unexpected ${describe(n)}, expected a vector shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)`, n.start);
+  const [count, width] = shape;
+  const float = (n as SAtom).value[0] === 'f';
+  for (let k = 0; k < count; k++) {
+    let bits: bigint;
+    if (float) bits = width === 4 ? BigInt(literal(c, parseF32Bits)) : literal(c, parseF64Bits);
+    else {
+      // A lane's literal, signed or unsigned, fits the lane: [-2^(N-1), 2^N).
+      bits = literal(c, (t) => parseIntBits(t, (8 * width) as 8 | 16 | 32 | 64));
+    }
+    e.w.fixed(bits, width);
+  }
+}
+
+/** A lane index: an unsigned 8-bit number (its range per shape is validation's). */
+function laneIndex(c: Cursor): number {
+  const n = c.need('a lane index');
+  const v = n.kind === 'atom' && /^(?:[0-9]|0x[0-9a-fA-F])/.test(n.value) ? parseNat(n.value) : undefined;
+  if (v === undefined) return c.fail(`unexpected ${describe(n)}, expected a lane index`, n.start);
+  if (v > 255n) return c.fail(`malformed lane index: ${(n as SAtom).value}`, n.start);
+  return Number(v);
+}
 
 /** Rows chosen by what follows the name, where a name has several (typed `select`). */
 const ACCEPTS: Partial<Record<Imm, (c: Cursor) => boolean>> = {
@@ -179,9 +224,8 @@ export class CodeWriter {
 
   private op(row: OpInfo, at: number): void {
     this.w.mark(at);
-    const enc = ENCODING.get(row)!;
-    this.w.u8(enc[0]);
-    if (enc.length > 1) this.w.u32(enc[1]);
+    // The opcode, or the prefix and the sub-opcode's LEB bytes (relaxed SIMD's are two).
+    this.w.bytes(ENCODING.get(row)!);
   }
 
   private immediates(c: Cursor, row: OpInfo): void {
@@ -454,8 +498,8 @@ export class CodeWriter {
   }
 
   /** `memidx? offset=N? align=N?`: flags (alignment, bit 6 for a memory index), memory, offset. */
-  memArg(c: Cursor, row: OpInfo): void {
-    const mem = c.peekIndex() ? this.scope.index(c, c.next(), Space.Memory) : 0;
+  memArg(c: Cursor, row: OpInfo, hasMem = c.peekIndex()): void {
+    const mem = hasMem ? this.scope.index(c, c.next(), Space.Memory) : 0;
     let align = row.access?.naturalAlign ?? row.atomic?.naturalAlign ?? 0;
     const opt = (key: string, check?: (x: bigint) => string | undefined): bigint | undefined => {
       const v = c.peekAtom();

@@ -40,7 +40,7 @@ export function parseNat(text: string): bigint | undefined {
  * Unsigned forms may use the whole range [0, 2^N); signed forms must lie in
  * [-2^(N-1), 2^N) per the text format (a '+' or no sign both accept up to 2^N-1).
  */
-export function parseIntBits(text: string, bits: 32 | 64): bigint {
+export function parseIntBits(text: string, bits: 8 | 16 | 32 | 64): bigint {
   const [neg, , rest] = sign(text);
   const v = parseNat(rest);
   if (v === undefined) bad(text, `i${bits}`);

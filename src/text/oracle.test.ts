@@ -5,7 +5,7 @@
 // `funcref (ref.func $f)` lists as function indices, which in Wasm 3.0 is a
 // segment of type `(ref func)`; src/text keeps the type the text gives
 // (elem.test.ts checks those encodings).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TESTSUITE_DIR, testsuiteAvailable, tier1Files } from '../wast/suite.js';
@@ -152,8 +152,13 @@ function cases(file: string): Case[] {
   return out;
 }
 
+/** SIMD and relaxed SIMD scripts (SCOPE.md Tier 3): v128.const shapes, shuffles, lane indices, lane memargs. */
+export function simdFiles(): string[] {
+  return readdirSync(TESTSUITE_DIR).filter((f) => /^simd_.*\.wast$|relaxed.*\.wast$/.test(f)).sort();
+}
+
 describe.skipIf(!testsuiteAvailable())('the encoder against wabt', () => {
-  const files = testsuiteAvailable() ? [...tier1Files(), ...TIER2] : [];
+  const files = testsuiteAvailable() ? [...tier1Files(), ...TIER2, ...simdFiles()] : [];
   let compared = 0;
   let notByWabt = 0;
 

@@ -13,6 +13,7 @@ const binaryen = (await import('binaryen')).default;
 const FEATURES = {
   exceptions: true, multi_memory: true, extended_const: true, tail_call: true,
   function_references: true, reference_types: true, bulk_memory: true, threads: true,
+  simd: true, relaxed_simd: true,
 } as Record<string, boolean>;
 
 const asm = (text: string) => assembleText(text, 'test.wat', { names: false }).bytes;
@@ -73,6 +74,8 @@ describe('every instruction of the opcode table', () => {
     [Imm.Memory]: '', [Imm.Table]: '', [Imm.I32]: '-7', [Imm.I64]: '-0x8000_0000_0000_0000', [Imm.F32]: '0x1.8p-3',
     [Imm.F64]: '-nan:0x4', [Imm.SelectTypes]: '(result i32)', [Imm.HeapType]: 'func', [Imm.MemoryInit]: '0',
     [Imm.Data]: '0', [Imm.MemoryCopy]: '', [Imm.TableInit]: '0', [Imm.Elem]: '0', [Imm.TableCopy]: '', [Imm.AtomicFence]: '',
+    [Imm.V128Const]: 'i16x8 -32768 65535 0 1 -1 0x7fff 2 3', [Imm.Shuffle]: '0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31',
+    [Imm.Lane]: '1', [Imm.MemArgLane]: 'offset=4 align=1 1',
   };
   const rows = OPCODES.filter((r) => r.imm !== Imm.Outline && r.imm !== Imm.Inline && !r.opens && !r.separates && !r.closes);
   const module = (instr: string) => `(module (type $t (func)) (memory 1) (table 1 funcref) (tag $e)
@@ -244,7 +247,10 @@ describe('errors at file:line:col', () => {
     ['(module (memory 1) (func (drop (i32.load align=3 (i32.const 0)))))', 'align=3', 'alignment must be a power of two: 3'],
     ['(module (type $t (func (param i32))) (func (type $t) (param i64)))', '(type $t) (param', 'inline function type does not match the type it names'],
     ['(module (func (struct.new $s)))', 'struct.new', 'unsupported feature: gc'],
-    ['(module (func (drop (i8x16.add (local.get 0) (local.get 0)))))', 'i8x16.add', 'unsupported feature: simd'],
+    ['(module (func (drop (f16x8.add (local.get 0) (local.get 0)))))', 'f16x8.add', 'unsupported feature: fp16'],
+    ['(module (func (drop (v128.const i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0))))', '256', 'malformed i8 literal: 256'],
+    ['(module (func (drop (v128.const i32x3 0 0 0))))', 'i32x3', 'unexpected token i32x3, expected a vector shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)'],
+    ['(module (func (drop (i8x16.extract_lane_s 256 (v128.const i64x2 0 0)))))', '256', 'malformed lane index: 256'],
     ['(module (func (i32.trunc_s/f32)))', 'i32.trunc_s/f32', 'unknown operator i32.trunc_s/f32'],
     ['(module (func $x"y"))', '$x"y"', 'unexpected token $x"y"'],
     ['(module\n  (func\n', '(func', 'unclosed ('],

@@ -3,7 +3,7 @@
 // and constant instructions: their row's `sig` in src/opcodes.ts, popped and
 // pushed by func.ts's loop) or by its handler. handlers.test.ts checks that
 // every decodable row has exactly one of the two.
-import { OPCODES, OP_LIMIT, type Sig } from '../opcodes.js';
+import { Imm, OPCODES, OP_LIMIT, type Sig } from '../opcodes.js';
 import type { Handler, Handlers } from './validator.js';
 import { controlHandlers } from './control.js';
 import { exceptionHandlers } from './exceptions.js';
@@ -13,15 +13,16 @@ import { referenceHandlers } from './references.js';
 import { variableHandlers } from './variables.js';
 import { tableHandlers } from './tables.js';
 import { memoryHandlers } from './memory.js';
+import { simdHandlers } from './simd.js';
 
 /**
  * Signatures of the instructions whose typing is fixed, by Op. Loads and
  * stores have a `sig` too (with the address) but are handlers: their memarg
- * needs checking.
+ * needs checking; so are the SIMD instructions with lane immediates.
  */
 export const FIXED: readonly (Sig | undefined)[] = (() => {
   const t: (Sig | undefined)[] = new Array(OP_LIMIT).fill(undefined);
-  for (const r of OPCODES) if (r.sig && !r.access && !r.atomic) t[r.op] = r.sig;
+  for (const r of OPCODES) if (r.sig && !r.access && !r.atomic && r.imm !== Imm.Lane && r.imm !== Imm.Shuffle) t[r.op] = r.sig;
   return t;
 })();
 
@@ -37,6 +38,7 @@ export const HANDLERS: readonly (Handler | undefined)[] = (() => {
     variableHandlers,
     tableHandlers,
     memoryHandlers,
+    simdHandlers,
   ];
   for (const hs of all) {
     for (const key of Object.keys(hs)) {

@@ -2,18 +2,10 @@
 // the signature with the address, the access width), memory.size/grow, and the
 // memory half of bulk memory (memory.init/copy/fill, data.drop).
 import { ValType, type Instr } from '../ir.js';
-import { OPCODES, Op, type Access, type OpInfo } from '../opcodes.js';
-import type { Handler, Handlers, Validator } from './validator.js';
+import { Imm, OPCODES, Op, type OpInfo } from '../opcodes.js';
+import { memArg, type Handler, type Handlers, type Validator } from './validator.js';
 
 const I32_X3: readonly ValType[] = [ValType.I32, ValType.I32, ValType.I32];
-
-/** The memarg of a load or store: an existing memory, at most natural alignment, a 32-bit offset. */
-function memArg(v: Validator, ins: Instr, a: Access): void {
-  v.memory(ins.mem!);
-  if (ins.align! > a.naturalAlign) throw v.error('alignment must not be larger than natural');
-  // 32-bit memories: the static offset is an i32 (it was read as a u64).
-  if (ins.memOffset! > 0xffffffff) throw v.error('offset out of range');
-}
 
 /** A load's handler: [addr] -> [t]. */
 function load(row: OpInfo): Handler {
@@ -98,8 +90,9 @@ const handlers: { [op: number]: Handler } = {
   [Op.MemoryCopy]: memoryCopy,
   [Op.MemoryFill]: memoryFill,
 };
+// Loads and stores with a plain memarg (the SIMD lane accesses are simd.ts's).
 for (const row of OPCODES) {
-  if (row.access) handlers[row.op] = row.access.store ? store(row) : load(row);
+  if (row.access && row.imm === Imm.MemArg) handlers[row.op] = row.access.store ? store(row) : load(row);
   if (row.atomic) handlers[row.op] = atomic(row);
 }
 

@@ -173,6 +173,9 @@ export function validateConstExpr(
       case Op.F64Const:
         stack.push(ValType.F64);
         break;
+      case Op.V128Const:
+        stack.push(ValType.V128);
+        break;
       case Op.RefNull:
         stack.push(ins.refType!);
         break;

@@ -2,7 +2,7 @@
 // validation appendix, an operand stack of value types and a stack of control
 // frames. This is the leaf of src/validate's function checks: the per-concern
 // handler files (control.ts, exceptions.ts, legacy.ts, calls.ts,
-// references.ts, variables.ts, tables.ts, memory.ts) program against
+// references.ts, variables.ts, tables.ts, memory.ts, simd.ts) program against
 // `Validator` and import nothing else from this folder except module.ts and
 // subtype.ts; handlers.ts is the only module that imports them, and func.ts
 // drives the loop.
@@ -16,7 +16,7 @@
 
 import { ValType, formatValType, isDefaultable, isRefType, withNullability, type FuncType, type Instr, type Module } from '../ir.js';
 import { compileError } from '../errors.js';
-import { Op } from '../opcodes.js';
+import { Op, type Access } from '../opcodes.js';
 import { funcType } from './module.js';
 import { REF_BOT, matches } from './subtype.js';
 
@@ -44,8 +44,9 @@ export type Handler = (v: Validator, ins: Instr) => void;
 /** A concern file's handlers, keyed by Op. */
 export type Handlers = { readonly [op: number]: Handler };
 
+/** A number or vector type (what untyped `select` takes), or the unknown type. */
 export function isNum(t: number): boolean {
-  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 || t === UNKNOWN;
+  return t === ValType.I32 || t === ValType.I64 || t === ValType.F32 || t === ValType.F64 || t === ValType.V128 || t === UNKNOWN;
 }
 
 export function typeName(t: number): string {
@@ -269,4 +270,12 @@ export class Validator {
   funcType(idx: number): FuncType {
     return funcType(this.m, idx, this.at);
   }
+}
+
+/** The memarg of a load or store: an existing memory, at most natural alignment, a 32-bit offset. */
+export function memArg(v: Validator, ins: Instr, a: Access): void {
+  v.memory(ins.mem!);
+  if (ins.align! > a.naturalAlign) throw v.error('alignment must not be larger than natural');
+  // 32-bit memories: the static offset is an i32 (it was read as a u64).
+  if (ins.memOffset! > 0xffffffff) throw v.error('offset out of range');
 }

@@ -17,7 +17,7 @@ import { runtime } from '../runtime/index.js';
 import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from '../text/sexpr.js';
 import { makeSpectest } from './spectest.js';
 import { assembleModuleList, assembleText, SourceText, type Assembled } from '../text/index.js';
-import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
+import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, V128, type Expected } from './values.js';
 import { BitsRunner } from './bits.js';
 import { sharedMemories, startThread, threadScript, type SharedModule, type Thread } from './threads.js';
 
@@ -120,6 +120,61 @@ const KNOWN_UNSUPPORTED = new Set([
   'assert_malformed_custom', 'assert_invalid_custom',
   'assert_return_canonical_nan', 'assert_return_arithmetic_nan',
 ]);
+
+/** A compiled function as the runtime holds it: internal values in and out, its signature string `t`. */
+type RawFunction = ((...a: unknown[]) => unknown) & { t: string };
+
+interface RuntimeInternals {
+  RAW: symbol;
+  sigParts(sig: string): { params: string[]; results: string[] };
+  toWasm(t: string, v: unknown): unknown;
+  toJS(t: string, v: unknown): unknown;
+  toHost(e: unknown): unknown;
+  hostCalls: { running: number; base: number };
+}
+const rt = () => runtime as unknown as RuntimeInternals;
+
+/**
+ * Calls a compiled function with v128 in its type, which the JS API refuses
+ * (TypeError): as its exported-function wrapper does (runtime/values.ts), but
+ * with each v128 passed and returned as compiled code holds it at function
+ * boundaries, four int32 lanes (passes/simd.ts).
+ */
+function invokeInternal(raw: RawFunction, args: unknown[]): unknown {
+  const r = rt();
+  const { params, results } = r.sigParts(raw.t);
+  const a = boxedArray();
+  params.forEach((t, i) => {
+    if (t !== 'v') a.push(r.toWasm(t, args[i]));
+    else if (args[i] instanceof V128) a.push(...(args[i] as V128).lanes());
+    else throw new Fail(`argument ${i} is not a v128`);
+  });
+  const hc = r.hostCalls;
+  const outer = hc.base;
+  hc.base = hc.running;
+  let out: unknown;
+  try {
+    out = raw(...a);
+  } catch (e) {
+    const x = r.toHost(e);
+    hc.base = outer;
+    throw x;
+  }
+  hc.base = outer;
+  const lanes = results.reduce((n, t) => n + (t === 'v' ? 4 : 1), 0);
+  const at = (i: number) => (lanes === 1 ? out : (out as unknown[])[i]);
+  const values = boxedArray();
+  let p = 0;
+  for (const t of results) {
+    if (t === 'v') {
+      values.push(V128.fromLanes([at(p), at(p + 1), at(p + 2), at(p + 3)] as number[]));
+      p += 4;
+    } else {
+      values.push(r.toJS(t, at(p++)));
+    }
+  }
+  return results.length === 0 ? undefined : results.length === 1 ? values[0] : values;
+}
 
 /** Heads of module fields: a script starting with one is an inline module. */
 const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data', 'tag', 'rec']);
@@ -569,10 +624,16 @@ export class WastRunner {
       for (const n of a.args) args.push(argValue(n, this.externs));
       const fn = a.target;
       if (typeof fn !== 'function') throw new Fail(`no exported function "${a.field}"`);
+      const raw = (fn as unknown as Record<symbol, RawFunction | undefined>)[rt().RAW];
+      if (raw && typeof raw.t === 'string' && rt().sigParts(raw.t).params.concat(rt().sigParts(raw.t).results).includes('v')) {
+        return () => invokeInternal(raw, args);
+      }
       return () => (fn as (...a: unknown[]) => unknown)(...args);
     }
     const g = a.target;
     if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${a.field}"`);
+    // A v128 global cannot be read through the JS API: its internal lanes.
+    if ((g as { _t?: string })._t === 'v') return () => V128.fromLanes((g as unknown as { v: number[] }).v);
     return () => (g as { value: unknown }).value;
   }
 

@@ -2,7 +2,7 @@
 // following the WebAssembly JS API's value mapping.
 
 import { runtime } from '../runtime/index.js';
-import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../text/literals.js';
+import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64, parseIntBits } from '../text/literals.js';
 import type { Carried, NumType } from './bits.js';
 import { head, type SList, type SNode } from '../text/sexpr.js';
 
@@ -43,6 +43,63 @@ export function boxedArray(): unknown[] {
   return a;
 }
 
+/**
+ * A v128 value of the script (argument or result): its 16 bytes. v128 cannot
+ * cross the JS API, so the runner calls and reads compiled code's internal
+ * forms (four int32 lanes) for it: runner.ts.
+ */
+export class V128 {
+  constructor(readonly bytes: Uint8Array) {}
+  /** The four int32 lanes (compiled code's representation of a v128 at function boundaries). */
+  lanes(): number[] {
+    const dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, 16);
+    return [0, 4, 8, 12].map((k) => dv.getInt32(k, true));
+  }
+  static fromLanes(lanes: ArrayLike<number>): V128 {
+    const b = new Uint8Array(16);
+    const dv = new DataView(b.buffer);
+    for (let k = 0; k < 4; k++) dv.setInt32(4 * k, lanes[k], true);
+    return new V128(b);
+  }
+}
+
+const SHAPES: Record<string, { n: number; bytes: number }> = {
+  i8x16: { n: 16, bytes: 1 }, i16x8: { n: 8, bytes: 2 }, i32x4: { n: 4, bytes: 4 }, i64x2: { n: 2, bytes: 8 },
+  f32x4: { n: 4, bytes: 4 }, f64x2: { n: 2, bytes: 8 },
+};
+
+/** A lane of an expected v128: its bits, or a NaN class (float shapes). */
+type LanePattern = bigint | 'canonical' | 'arithmetic';
+
+/** The shape and lane literals of `(v128.const SHAPE l0 l1 ...)`, each lane as bits or a NaN class. */
+function v128Lanes(node: SList, patterns: boolean): { shape: string; lanes: LanePattern[] } {
+  const shapeNode = node.items[1];
+  const shape = shapeNode?.kind === 'atom' ? shapeNode.value : '';
+  const sh = SHAPES[shape];
+  if (!sh || node.items.length !== 2 + sh.n) throw new Fail(`malformed v128.const at line ${node.line}`);
+  const lanes = node.items.slice(2).map((it): LanePattern => {
+    if (it.kind !== 'atom') throw new Fail(`malformed v128.const at line ${node.line}`);
+    const text = it.value;
+    if (shape[0] === 'f') {
+      const p = patterns ? floatPattern(text) : undefined;
+      if (p) return p;
+      return shape === 'f32x4' ? BigInt(parseF32Bits(text)) : parseF64Bits(text);
+    }
+    return BigInt.asUintN(sh.bytes * 8, parseIntBits(text, sh.bytes === 8 ? 64 : 32));
+  });
+  return { shape, lanes };
+}
+
+function v128Value(node: SList): V128 {
+  const { shape, lanes } = v128Lanes(node, false);
+  const bytes = new Uint8Array(16);
+  const width = SHAPES[shape].bytes;
+  lanes.forEach((bits, k) => {
+    for (let j = 0; j < width; j++) bytes[k * width + j] = Number(((bits as bigint) >> BigInt(8 * j)) & 0xffn);
+  });
+  return new V128(bytes);
+}
+
 /** `(ref.extern N)` values: one fixed object per N, so results compare by identity. */
 export class ExternRefs {
   private readonly map = new Map<string, object>();
@@ -73,7 +130,7 @@ export function argValue(node: SNode, externs: ExternRefs): unknown {
     case 'ref.null': return null;
     case 'ref.extern':
     case 'ref.host': return externs.get(atomArg(node));
-    case 'v128.const': throw new Skip('unsupported feature: simd (v128 value)');
+    case 'v128.const': return v128Value(node);
     default: throw new Fail(`unsupported argument ${head(node)} at line ${node.line}`);
   }
 }
@@ -115,6 +172,7 @@ export type Expected =
   | { t: 'null' }
   | { t: 'extern'; obj?: object }
   | { t: 'func' }
+  | { t: 'v128'; shape: string; lanes: LanePattern[] }
   | { t: 'either'; alts: Expected[] };
 
 function floatPattern(text: string): 'canonical' | 'arithmetic' | undefined {
@@ -143,14 +201,39 @@ export function expectedValue(node: SNode, externs: ExternRefs): Expected {
       return node.items.length > 1 ? { t: 'extern', obj: externs.get(atomArg(node)) } : { t: 'extern' };
     case 'ref.func': return { t: 'func' };
     case 'either': return { t: 'either', alts: node.items.slice(1).map((n) => expectedValue(n, externs)) };
-    case 'v128.const': throw new Skip('unsupported feature: simd (v128 result)');
+    case 'v128.const': return { t: 'v128', ...v128Lanes(node, true) };
     default:
       if (h && /^ref\./.test(h)) throw new Skip(`unsupported feature: gc (${h} result)`);
       throw new Fail(`unsupported result form ${h} at line ${node.line}`);
   }
 }
 
+/** A v128 result lane by lane: integer lanes by bits, float lanes by bits or NaN class. */
+function v128Mismatch(e: { shape: string; lanes: LanePattern[] }, actual: unknown): string | undefined {
+  if (!(actual instanceof V128)) return `expected v128, got ${show(actual)}`;
+  const width = SHAPES[e.shape].bytes;
+  const bits = (k: number): bigint => {
+    let v = 0n;
+    for (let j = width - 1; j >= 0; j--) v = (v << 8n) | BigInt(actual.bytes[k * width + j]);
+    return v;
+  };
+  const got = e.lanes.map((_, k) => bits(k));
+  const quiet = width === 4 ? 0x400000n : 0x8000000000000n;
+  const expMask = width === 4 ? 0x7f800000n : 0x7ff0000000000000n;
+  const bad = e.lanes.some((p, k) => {
+    const b = got[k];
+    const nan = (b & expMask) === expMask && (b & (quiet * 2n - 1n)) !== 0n;
+    if (p === 'canonical') return !nan || (b & (quiet * 2n - 1n)) !== quiet;
+    if (p === 'arithmetic') return !nan || (b & quiet) === 0n;
+    return b !== p;
+  });
+  if (!bad) return undefined;
+  const hex = (v: bigint) => '0x' + v.toString(16).padStart(width * 2, '0');
+  return `expected v128 ${e.shape} ${e.lanes.map((p) => (typeof p === 'string' ? `nan:${p}` : hex(p))).join(' ')}, got ${got.map(hex).join(' ')}`;
+}
+
 export function show(v: unknown): string {
+  if (v instanceof V128) return `v128 ${[...v.bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'function') return 'function';
@@ -240,6 +323,8 @@ export function mismatch(e: Expected, actual: unknown): string | undefined {
       return actual !== null && actual !== undefined ? undefined : `expected non-null externref, got ${show(actual)}`;
     case 'func':
       return typeof actual === 'function' ? undefined : `expected a function reference, got ${show(actual)}`;
+    case 'v128':
+      return v128Mismatch(e, actual);
     case 'either': {
       const reasons: string[] = [];
       for (const alt of e.alts) {
