@@ -9,9 +9,11 @@ import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
 import { ModuleDeclarations } from './codegen/declarations.js';
 import { FunctionLowering } from './codegen/function.js';
-import { emitModule, type LoweredFunction } from './emit/module.js';
+import { emitLazyFactory, emitModule, type LoweredFunction } from './emit/module.js';
+import { emitChunk } from './emit/lazy.js';
 import { callGraphFacts } from './passes/call-graph.js';
-import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
+import { splitFunction, DEFAULT_SPLIT, type Piece, type SplitSizes } from './passes/split.js';
+import type { CallGraphFacts } from './passes/call-graph.js';
 import { inlineSelfCalls } from './passes/inline.js';
 import type { Func, Instr, Module } from './ir.js';
 
@@ -29,43 +31,16 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
   const m = decodeModule(bytes);
   validateModule(m);
-  const ctx = new ModuleContext(m);
+  const ctx = contextFor(m, options, callGraphFacts(m, (f) => decodeBody(m, f)));
   const decls = new ModuleDeclarations();
-  const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
-  ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
-  const facts = callGraphFacts(m, (f) => decodeBody(m, f));
-  ctx.memoryStable = facts.memoryStable;
-  ctx.nonReentrant = facts.nonReentrant;
   const funcs: LoweredFunction[] = [];
-  const sizes = options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
+  const sizes = splitSizes(options);
+  const inline = options.inline !== false;
   const progress = options.onProgress;
   progress?.(0, m.funcs.length);
   let done = 0;
-  for (const original of m.funcs) {
-    let f = original;
-    let body = decodeBody(m, f);
-    // Small recursive functions call a copy of themselves (codegen/inline.ts).
-    // Errors are found in the body as written; the copy is validated again.
-    const inlined = options.inline === false ? null : inlineSelfCalls(m.types[f.typeIdx], f, body);
-    if (inlined) {
-      validateFunction(m, f, body);
-      ({ func: f, body } = inlined);
-    }
-    if (sizes && f.codeEnd - f.codeStart > sizes.above) {
-      // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
-      const heights = new Int32Array(body.length);
-      validateFunction(m, f, body, heights);
-      const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
-      if (split) {
-        body = split.body;
-        for (const p of split.pieces) funcs.push(lowerFunction(ctx, decls, f, p.body, p));
-        decls.outSlots = Math.max(decls.outSlots, split.outSlots);
-        decls.retSlots = Math.max(decls.retSlots, split.retSlots);
-      }
-    } else {
-      validateFunction(m, f, body);
-    }
-    funcs.push(lowerFunction(ctx, decls, f, body));
+  for (const f of m.funcs) {
+    lowerDefined(ctx, decls, f, sizes, inline, false, funcs);
     progress?.(++done, m.funcs.length);
   }
   const out = emitModule(ctx, decls, funcs, options.format ?? 'esm');
@@ -75,6 +50,53 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
   }
   return result;
+}
+
+function contextFor(m: Module, options: CompileOptions, facts: CallGraphFacts): ModuleContext {
+  const ctx = new ModuleContext(m);
+  const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
+  ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
+  ctx.memoryStable = facts.memoryStable;
+  ctx.nonReentrant = facts.nonReentrant;
+  return ctx;
+}
+
+function splitSizes(options: CompileOptions): SplitSizes | null {
+  return options.split === false ? null : { ...DEFAULT_SPLIT, ...options.split };
+}
+
+/**
+ * Lowers defined function `original` (and the pieces it is split into) into
+ * `out`; what the code needs declared goes to `decls`. `validated`: its body
+ * passed validation already (compileLazy), so only the copies made here
+ * (inlining) and the splitter's stack heights need the validator again.
+ */
+function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: Func, sizes: SplitSizes | null, inline: boolean, validated: boolean, out: LoweredFunction[]): void {
+  const m = ctx.module;
+  let f = original;
+  let body = decodeBody(m, f);
+  // Small recursive functions call a copy of themselves (codegen/inline.ts).
+  // Errors are found in the body as written; the copy is validated again.
+  const inlined = inline ? inlineSelfCalls(m.types[f.typeIdx], f, body) : null;
+  if (inlined) {
+    if (!validated) validateFunction(m, f, body);
+    ({ func: f, body } = inlined);
+  }
+  if (sizes && f.codeEnd - f.codeStart > sizes.above) {
+    // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
+    const heights = new Int32Array(body.length);
+    validateFunction(m, f, body, heights);
+    const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
+    if (split) {
+      body = split.body;
+      for (const p of split.pieces) out.push(lowerFunction(ctx, decls, f, p.body, p));
+      decls.outSlots = Math.max(decls.outSlots, split.outSlots);
+      decls.retSlots = Math.max(decls.retSlots, split.retSlots);
+    }
+  } else if (!validated) {
+    validateFunction(m, f, body);
+  }
+  out.push(lowerFunction(ctx, decls, f, body));
 }
 
 function localTypes(m: Module, f: Func) {
@@ -91,4 +113,57 @@ function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, b
   const first = piece ? body[0].offset : f.codeStart;
   const offsets = lines.map((_, k) => (k === 0 ? first : k < headerCount ? -1 : k === lines.length - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount]));
   return { index: f.index, lines, offsets };
+}
+
+/** A module compiled for the polyfill's lazy mode: validated whole, lowered one function at a time. */
+export interface LazyCompilation {
+  /** The decoded module (its sections; bodies are decoded when lowered). */
+  module: Module;
+  /** Each function's signature string (index space including imports), as call_indirect checks it. */
+  funcSigs: readonly string[];
+  /** The lazy factory's text (emit/lazy.ts): `(runtime, hooks) => CompiledModule`. */
+  js: string;
+  /** The chunk (emit/lazy.ts) that defines defined function `index` when evaluated in an instance's scope. */
+  lower(index: number): string;
+}
+
+/**
+ * Decodes and validates the whole module (throwing the CompileError compile()
+ * would), and computes the whole-module facts lowering uses, but lowers
+ * nothing: `lower(i)` does that for one function when asked. Every body is
+ * decoded once here, for validation and the call graph together.
+ */
+export function compileLazy(bytes: Uint8Array, options: CompileOptions = {}): LazyCompilation {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
+  const m = decodeModule(bytes);
+  validateModule(m);
+  let invalid: unknown;
+  const facts = callGraphFacts(m, (f) => {
+    try {
+      const body = decodeBody(m, f);
+      validateFunction(m, f, body);
+      return body;
+    } catch (e) {
+      invalid ??= e;
+      throw e;
+    }
+  });
+  // callGraphFacts stops at the first body that throws: that body's error is the module's.
+  if (invalid !== undefined) throw invalid;
+  const ctx = contextFor(m, options, facts);
+  const sizes = splitSizes(options);
+  const inline = options.inline !== false;
+  return {
+    module: m,
+    funcSigs: ctx.funcSigs,
+    js: emitLazyFactory(ctx),
+    lower(index: number): string {
+      const f = m.funcs[index - m.numImportedFuncs];
+      if (!f) throw new RangeError(`compileLazy: ${index} is not a defined function`);
+      const decls = new ModuleDeclarations();
+      const funcs: LoweredFunction[] = [];
+      lowerDefined(ctx, decls, f, sizes, inline, true, funcs);
+      return emitChunk(ctx, decls, funcs, index);
+    },
+  };
 }

@@ -17,11 +17,12 @@ import type { ConstExpr, ExternKind } from '../ir.js';
 import { ValType } from '../ir.js';
 import { Op } from '../opcodes.js';
 import type { ModuleContext } from '../codegen/context.js';
-import type { ModuleDeclarations } from '../codegen/declarations.js';
+import { ModuleDeclarations } from '../codegen/declarations.js';
 import { numberLiteral } from '../codegen/literals.js';
 import { VIEWS } from '../names.js';
 import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
+import { lazyStubLines, lazyTablesArg } from './lazy.js';
 
 /** One compiled function (or piece): its lines and each line's Wasm offset (-1: none). */
 export interface LoweredFunction {
@@ -127,8 +128,8 @@ function base64(bytes: Uint8Array): string {
   return out.join('');
 }
 
-/** The factory expression's text, appended to `out`. */
-function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], out: Output): void {
+/** The factory expression's text, appended to `out` (lazy: the polyfill's form, emit/lazy.ts). */
+function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], out: Output, lazy = false): void {
   const m = ctx.module;
   const imports: ImportDescriptor[] = m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] }));
   const exports: ExportDescriptor[] = m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] }));
@@ -183,6 +184,9 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       }
     }
   }
+  // Lazy: every defined function starts as a stub that compiles it when first
+  // called (before tables and globals, whose initializers may refer to it).
+  if (lazy) for (const l of lazyStubLines(ctx)) body.line(l);
   // Tags defined here: new, distinct objects for every instance.
   for (let i = m.numImportedTags; i < m.tags.length; i++) body.line(`  const TG${i} = $rt.newTag(${q(tagSig(i))});`);
   // Memories: views refreshed whenever the memory grows.
@@ -192,7 +196,7 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
     }
     // Typed views the functions use (codegen/memory.ts), named v<memory>_<kind>.
-    const views = [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
+    const views = lazy ? Object.keys(VIEWS).map((kind) => `${i}_${kind}`) : [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
     const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b);`).join('');
     body.line(`  let d${i}, u${i}${views.map((k) => `, v${k}`).join('')};`);
     body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b);${typed} };`);
@@ -206,8 +210,10 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
     body.line(`  const T${i} = $rt.newTable(${q(typeChar(t.elem))}, ${limitsArgs(t.limits.min, t.limits.max)}, ${init}), e${i} = T${i}._e;`);
   }
   // Signatures of defined functions (for call_indirect, tables, exports).
-  for (const f of m.funcs) {
-    body.line(`  ${ctx.funcName(f.index)}.t = ${q(ctx.funcSigs[f.index])}; ${ctx.funcName(f.index)}.i = ${f.index};`);
+  if (!lazy) {
+    for (const f of m.funcs) {
+      body.line(`  ${ctx.funcName(f.index)}.t = ${q(ctx.funcSigs[f.index])}; ${ctx.funcName(f.index)}.i = ${f.index};`);
+    }
   }
   // Globals, in order (an initializer may read earlier ones).
   m.globalInits.forEach((g, k) => {
@@ -251,11 +257,14 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   // after the segments before it have been applied.
   m.elems.forEach((el, k) => {
     if (el.mode === 'active') {
-      body.line(`  $rt.tableInit(e${el.table}, ES[${k}], ${constExprCode(ctx, el.offsetExpr!)}, 0, ES[${k}].length); ES[${k}] = $rt.noElems;`, el.offset);
+      // Lazy: the offset is kept, to put compiled functions in place of their stubs.
+      const at = lazy ? `$I.at[${k}] = ${constExprCode(ctx, el.offsetExpr!)}` : constExprCode(ctx, el.offsetExpr!);
+      body.line(`  $rt.tableInit(e${el.table}, ES[${k}], ${at}, 0, ES[${k}].length); ES[${k}] = $rt.noElems;`, el.offset);
     } else if (el.mode === 'declarative') {
       body.line(`  ES[${k}] = $rt.noElems;`, el.offset);
     }
   });
+  if (lazy) body.line(`  $I.tables(${lazyTablesArg(ctx)});`);
   m.datas.forEach((d, k) => {
     if (d.mode === 'active') {
       body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
@@ -268,7 +277,7 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   body.line('  return $x;');
   body.line('}');
 
-  out.line('(function ($rt) {');
+  out.line(lazy ? '(function ($rt, $lz) {' : '(function ($rt) {');
   out.line('"use strict";');
   for (const h of [...decls.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
   for (const c of decls.constants) out.line(c);
@@ -304,4 +313,15 @@ export function emitModule(ctx: ModuleContext, decls: ModuleDeclarations, funcs:
   out.line('export const instantiate = $compiled.instantiate;');
   out.line('export default $compiled;');
   return out;
+}
+
+/**
+ * The polyfill's lazy form of the factory: `(runtime, hooks) => CompiledModule`
+ * with every defined function a stub that has `hooks` compile it on its first
+ * call (emit/lazy.ts has the layout). Only lowering needs nothing from here.
+ */
+export function emitLazyFactory(ctx: ModuleContext): string {
+  const out = new Output();
+  emitFactory(ctx, new ModuleDeclarations(), [], out, true);
+  return out.toString();
 }
