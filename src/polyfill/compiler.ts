@@ -15,7 +15,8 @@
 import { compile, compileLazy, validateBinary } from '../compile.js';
 import { loadFactory } from '../load.js';
 import { decodeModule } from '../binary/module.js';
-import { LazyModule } from './lazy.js';
+import { LazyModule, lazyTotals, timed } from './lazy.js';
+export { setLazyClock } from './lazy.js';
 import type { CompiledModule, ExportDescriptor, ImportDescriptor } from '../api.js';
 import { CompileError } from '../runtime/index.js';
 
@@ -43,6 +44,11 @@ let eager = false;
  */
 export function setCompileMode(mode: 'lazy' | 'eager'): void {
   eager = mode === 'eager';
+}
+
+/** Totals over the Modules compiled lazily in this realm: functions and code bytes, and how many were lowered. */
+export function lazyStats(): typeof lazyTotals {
+  return { ...lazyTotals };
 }
 
 /** How many of the Module's functions have been lowered so far, or null for an eager compilation. */
@@ -79,7 +85,7 @@ export function compileBytes(bytes: Uint8Array): Compiled {
     const customs = decodeModule(bytes).customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
     compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy: null };
   } else {
-    const lazy = new LazyModule(compileLazy(bytes));
+    const lazy = new LazyModule(timed('prepareMs', () => compileLazy(bytes)));
     const factory = loadFactory(lazy.compiled.js + url, lazy);
     const customs = lazy.compiled.module.customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
     compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy };

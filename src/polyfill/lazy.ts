@@ -28,6 +28,32 @@ import { Op } from '../opcodes.js';
 /** A compiled function as the runtime sees it: signature `t`, index `i`, exported wrapper `w`. */
 type WasmFunc = ((...args: any[]) => any) & { t: string; i: number; w?: any };
 
+/**
+ * Totals over every Module compiled lazily in this realm (bench/polyfill.mjs
+ * reports them); the times (ms) only while a clock is set (setLazyClock).
+ */
+export const lazyTotals = {
+  modules: 0, functions: 0, codeBytes: 0, lowered: 0, loweredBytes: 0, evaluated: 0,
+  prepareMs: 0, lowerMs: 0, evalMs: 0,
+};
+let clock: (() => number) | null = null;
+
+/** Measure the lazy compiler's phases with `now` (a clock in ms; null: stop). For benchmarks. */
+export function setLazyClock(now: (() => number) | null): void {
+  clock = now;
+}
+
+/** `fn()`, its time added to lazyTotals[key] while a clock is set. */
+export function timed<T>(key: 'prepareMs' | 'lowerMs' | 'evalMs', fn: () => T): T {
+  if (!clock) return fn();
+  const t = clock();
+  try {
+    return fn();
+  } finally {
+    lazyTotals[key] += clock() - t;
+  }
+}
+
 /** The per-Module hooks a lazy factory receives as `$lz`. */
 export class LazyModule {
   /** How many functions were lowered so far (tests observe laziness through this). */
@@ -39,6 +65,8 @@ export class LazyModule {
   /** Each element segment's table. */
   readonly tableOf: Int32Array;
   readonly arity: Uint8Array;
+  /** Each function's signature string, internalized (see internalize). */
+  readonly sigs: string[];
 
   constructor(readonly compiled: LazyCompilation) {
     const m = compiled.module;
@@ -48,6 +76,15 @@ export class LazyModule {
     this.tableOf = new Int32Array(m.elems.length);
     this.arity = new Uint8Array(n);
     for (let i = 0; i < n; i++) this.arity[i] = Math.min(255, m.types[m.funcTypes[i]].params.length);
+    const interned = new Map<string, string>();
+    this.sigs = compiled.funcSigs.map((t) => {
+      let u = interned.get(t);
+      if (u === undefined) interned.set(t, (u = internalize(t)));
+      return u;
+    });
+    lazyTotals.modules++;
+    lazyTotals.functions += m.funcs.length;
+    for (const f of m.funcs) lazyTotals.codeBytes += f.codeEnd - f.codeStart;
     m.elems.forEach((el, k) => {
       this.tableOf[k] = el.table;
       if (el.mode !== 'active') return;
@@ -73,9 +110,12 @@ export class LazyModule {
   source(index: number): string {
     let s = this.sources[index];
     if (s === undefined) {
-      s = this.compiled.lower(index);
+      s = timed('lowerMs', () => this.compiled.lower(index));
       this.sources[index] = s;
       this.lowered++;
+      const f = this.compiled.module.funcs[index - this.compiled.module.numImportedFuncs];
+      lazyTotals.lowered++;
+      lazyTotals.loweredBytes += f.codeEnd - f.codeStart;
     }
     return s;
   }
@@ -84,6 +124,19 @@ export class LazyModule {
   instance(evaluate: (code: string) => WasmFunc): LazyInstance {
     return new LazyInstance(this, evaluate);
   }
+}
+
+/**
+ * The same string, internalized: the one object V8 keeps for string literals
+ * of that content. call_indirect compares a function's `t` with the literal
+ * signature at the call site (runtime/bulk.ts: callee); the compiler builds
+ * signatures at run time, and against a literal such a string compares by
+ * content, not identity: V8 then calls StringEqual on every indirect call,
+ * which measured 2.5x slower on a call_indirect loop (bench/polyfill.mjs
+ * --kernels, "call indirect"). A property key is internalized.
+ */
+function internalize(s: string): string {
+  return Object.keys({ [s]: 0 })[0];
 }
 
 const { funcToJS, RAW } = runtime as { funcToJS: (f: WasmFunc) => any; RAW: symbol };
@@ -109,23 +162,25 @@ export class LazyInstance {
    */
   stub(k: number): WasmFunc {
     const done = this.done;
+    const self = this;
     let s: WasmFunc;
-    const c = (): WasmFunc => done[k] || this.compile(k, s);
     switch (this.mod.arity[k]) {
-      case 0: s = function () { return c()(); } as WasmFunc; break;
-      case 1: s = function (a: any) { return c()(a); } as WasmFunc; break;
-      case 2: s = function (a: any, b: any) { return c()(a, b); } as WasmFunc; break;
-      case 3: s = function (a: any, b: any, d: any) { return c()(a, b, d); } as WasmFunc; break;
-      case 4: s = function (a: any, b: any, d: any, e: any) { return c()(a, b, d, e); } as WasmFunc; break;
-      default: s = function (...a: any[]) { return c()(...a); } as WasmFunc; break;
+      case 0: s = function () { const f = done[k]; return f !== undefined ? f() : self.compile(k, s)(); } as WasmFunc; break;
+      case 1: s = function (a: any) { const f = done[k]; return f !== undefined ? f(a) : self.compile(k, s)(a); } as WasmFunc; break;
+      case 2: s = function (a: any, b: any) { const f = done[k]; return f !== undefined ? f(a, b) : self.compile(k, s)(a, b); } as WasmFunc; break;
+      case 3: s = function (a: any, b: any, c: any) { const f = done[k]; return f !== undefined ? f(a, b, c) : self.compile(k, s)(a, b, c); } as WasmFunc; break;
+      case 4: s = function (a: any, b: any, c: any, d: any) { const f = done[k]; return f !== undefined ? f(a, b, c, d) : self.compile(k, s)(a, b, c, d); } as WasmFunc; break;
+      default: s = function (...a: any[]) { const f = done[k]; return f !== undefined ? f(...a) : self.compile(k, s)(...a); } as WasmFunc; break;
     }
-    s.t = this.mod.compiled.funcSigs[k];
+    s.t = this.mod.sigs[k];
     s.i = k;
     return s;
   }
 
   private compile(k: number, s: WasmFunc): WasmFunc {
-    const f = this.evaluate(this.mod.source(k));
+    const src = this.mod.source(k);
+    const f = timed('evalMs', () => this.evaluate(src));
+    lazyTotals.evaluated++;
     f.t = s.t;
     f.i = k;
     // One JS identity for both (funcToJS reads `w`); imports of it link `f`.
