@@ -14,16 +14,23 @@ export interface CompileOptions {
   format?: OutputFormat;
   /**
    * Splitting of big functions into pieces V8 can optimize (see
-   * codegen/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
+   * passes/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
    * tests and measurements; the defaults are what the benchmarks chose.
    */
   split?: false | { above?: number; target?: number; min?: number };
   /**
    * One level of inlining of small directly recursive functions into
-   * themselves (codegen/inline.ts). `false` turns it off; for tests and
+   * themselves (passes/inline.ts). `false` turns it off; for tests and
    * measurements.
    */
   inline?: boolean;
+  /**
+   * Frames with more levels of frames inside them than this are lowered into
+   * a dispatch loop instead of nested JS statements (codegen/dispatch.ts), so
+   * the output nests boundedly whatever the input. The default is what V8's
+   * parser needs; small values (0: every frame) are for tests.
+   */
+  flatHeight?: number;
   /**
    * Indent function bodies by nesting. Default: on when the code section is
    * at most INDENT_MAX_CODE bytes (256 KiB), off for bigger modules, whose output

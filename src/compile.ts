@@ -3,7 +3,7 @@
 // the largest function, not the whole code section.
 import { INDENT_MAX_CODE, type CompileOptions, type CompileResult } from './api.js';
 import { decodeModule } from './binary/module.js';
-import { decodeBody } from './binary/code.js';
+import { decodeBody, scanBody } from './binary/code.js';
 import { validateModule } from './validate/module.js';
 import { validateFunction } from './validate/func.js';
 import { ModuleContext } from './codegen/context.js';
@@ -31,19 +31,20 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
   const m = decodeModule(bytes);
   validateModule(m);
-  const ctx = contextFor(m, options, callGraphFacts(m, (f) => decodeBody(m, f)));
+  const ctx = contextFor(m, options, callGraphFacts(m, (f, visit) => scanBody(m, f, visit)));
   const decls = new ModuleDeclarations();
   const funcs: LoweredFunction[] = [];
+  const withOffsets = !!options.sourceMap;
   const sizes = splitSizes(options);
   const inline = options.inline !== false;
   const progress = options.onProgress;
   progress?.(0, m.funcs.length);
   let done = 0;
   for (const f of m.funcs) {
-    lowerDefined(ctx, decls, f, sizes, inline, false, funcs);
+    lowerDefined(ctx, decls, f, sizes, inline, false, withOffsets, funcs);
     progress?.(++done, m.funcs.length);
   }
-  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm');
+  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets);
   const result: CompileResult = { js: out.toString() };
   if (options.sourceMap) {
     const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
@@ -56,6 +57,7 @@ function contextFor(m: Module, options: CompileOptions, facts: CallGraphFacts): 
   const ctx = new ModuleContext(m);
   const code = m.funcs.length > 0 ? m.funcs[m.funcs.length - 1].codeEnd - m.funcs[0].codeStart : 0;
   ctx.indent = options.indent ?? code <= INDENT_MAX_CODE;
+  if (options.flatHeight !== undefined) ctx.flatHeight = options.flatHeight;
   ctx.memoryStable = facts.memoryStable;
   ctx.nonReentrant = facts.nonReentrant;
   return ctx;
@@ -67,52 +69,81 @@ function splitSizes(options: CompileOptions): SplitSizes | null {
 
 /**
  * Lowers defined function `original` (and the pieces it is split into) into
- * `out`; what the code needs declared goes to `decls`. `validated`: its body
- * passed validation already (compileLazy), so only the copies made here
- * (inlining) and the splitter's stack heights need the validator again.
+ * `out`; what the code needs declared goes to `decls`. One pipeline for the
+ * whole-module compile and the polyfill's lazy lowering (self-inlining,
+ * splitting, and the flattening of deep nesting inside lowering).
+ * `validated`: its body passed validation already (compileLazy), so only the
+ * copies made here (inlining) and the splitter's stack heights need the
+ * validator again.
  */
-function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: Func, sizes: SplitSizes | null, inline: boolean, validated: boolean, out: LoweredFunction[]): void {
+function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: Func, sizes: SplitSizes | null, inline: boolean, validated: boolean, withOffsets: boolean, out: LoweredFunction[]): void {
   const m = ctx.module;
   let f = original;
   let body = decodeBody(m, f);
+  const arrays = [body];
   // Small recursive functions call a copy of themselves (codegen/inline.ts).
   // Errors are found in the body as written; the copy is validated again.
-  const inlined = inline ? inlineSelfCalls(m.types[f.typeIdx], f, body) : null;
+  const inlined = inline ? inlineSelfCalls(m.types, f, body) : null;
   if (inlined) {
     if (!validated) validateFunction(m, f, body);
     ({ func: f, body } = inlined);
+    arrays.push(body);
   }
   if (sizes && f.codeEnd - f.codeStart > sizes.above) {
     // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
     const heights = new Int32Array(body.length);
     validateFunction(m, f, body, heights);
-    const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes);
+    const func = f;
+    const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
+      out.push(lowerFunction(ctx, decls, func, p.body, withOffsets, p));
+      p.body.length = 0;
+    });
     if (split) {
       body = split.body;
-      for (const p of split.pieces) out.push(lowerFunction(ctx, decls, f, p.body, p));
+      arrays.push(body);
       decls.outSlots = Math.max(decls.outSlots, split.outSlots);
       decls.retSlots = Math.max(decls.retSlots, split.retSlots);
     }
-  } else if (!validated) {
+  } else if (!validated || inlined) {
     validateFunction(m, f, body);
   }
-  out.push(lowerFunction(ctx, decls, f, body));
+  out.push(lowerFunction(ctx, decls, f, body, withOffsets));
+  release(arrays);
+}
+
+/**
+ * Empties arrays of a function's instructions (or lines) once it is lowered.
+ * An array that grew big lives in V8's old generation, and until the next full
+ * collection its slots keep what they point to alive through every scavenge,
+ * dead or not: the instructions of every big body were copied and promoted
+ * instead of dying young. Emptying the array drops those slots. Decoding
+ * esbuild-wasm's bodies took 2.0 s of CPU time without this, 0.45 s with it.
+ */
+function release(arrays: unknown[][]): void {
+  for (const a of arrays) a.length = 0;
 }
 
 function localTypes(m: Module, f: Func) {
   return [...m.types[f.typeIdx].params, ...f.locals];
 }
 
-function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, body: Instr[], piece?: Piece): LoweredFunction {
+/** One function's text and, with `withOffsets` (for a source map), the Wasm offset of each of its lines. */
+function lowerFunction(ctx: ModuleContext, decls: ModuleDeclarations, f: Func, body: Instr[], withOffsets: boolean, piece?: Piece): LoweredFunction {
   const fl = new FunctionLowering(ctx, decls, f, body, piece);
-  const src = fl.lower();
-  const lines = src.split('\n');
+  const text = fl.lower();
+  release([fl.stack.lines]);
+  if (!withOffsets) return { index: f.index, text, offsets: null };
+  let count = 1;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) count++;
   // lower() returns header lines, the body lines, and the closing brace.
   const bodyOffsets = fl.lineOffsets;
-  const headerCount = lines.length - 1 - bodyOffsets.length;
+  const headerCount = count - 1 - bodyOffsets.length;
   const first = piece ? body[0].offset : f.codeStart;
-  const offsets = lines.map((_, k) => (k === 0 ? first : k < headerCount ? -1 : k === lines.length - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount]));
-  return { index: f.index, lines, offsets };
+  const offsets = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    offsets[k] = k === 0 ? first : k < headerCount ? -1 : k === count - 1 ? f.codeEnd - 1 : bodyOffsets[k - headerCount];
+  }
+  return { index: f.index, text, offsets };
 }
 
 /** A module compiled for the polyfill's lazy mode: validated whole, lowered one function at a time. */
@@ -138,11 +169,12 @@ export function compileLazy(bytes: Uint8Array, options: CompileOptions = {}): La
   const m = decodeModule(bytes);
   validateModule(m);
   let invalid: unknown;
-  const facts = callGraphFacts(m, (f) => {
+  const facts = callGraphFacts(m, (f, visit) => {
     try {
       const body = decodeBody(m, f);
       validateFunction(m, f, body);
-      return body;
+      for (const ins of body) visit(ins.op, ins.index ?? -1);
+      body.length = 0;
     } catch (e) {
       invalid ??= e;
       throw e;
@@ -162,7 +194,7 @@ export function compileLazy(bytes: Uint8Array, options: CompileOptions = {}): La
       if (!f) throw new RangeError(`compileLazy: ${index} is not a defined function`);
       const decls = new ModuleDeclarations();
       const funcs: LoweredFunction[] = [];
-      lowerDefined(ctx, decls, f, sizes, inline, true, funcs);
+      lowerDefined(ctx, decls, f, sizes, inline, true, false, funcs);
       return emitChunk(ctx, decls, funcs, index);
     },
   };

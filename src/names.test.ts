@@ -1,6 +1,7 @@
 // The generated code declares and references only identifiers of the
 // namespaces in names.ts (and the JS built-ins it calls): compiled over
-// modules that use every feature, the factory output is parsed and every
+// modules that use every feature (plain, split, and flattened into dispatch
+// loops), the factory output is parsed and every
 // identifier and label checked. The check is shown to fail on a name outside
 // the table.
 import { describe, it, expect } from 'vitest';
@@ -104,7 +105,7 @@ describe('generated identifiers', () => {
     expect(mods.length).toBeGreaterThan(20);
     const used = new Set<string>();
     for (const [name, bytes] of mods) {
-      for (const options of [{}, { split: { above: 0, target: 20, min: 2 } }]) {
+      for (const options of [{}, { split: { above: 0, target: 20, min: 2 } }, { flatHeight: 0 }]) {
         const { js } = compile(bytes, { ...options, format: 'factory' });
         expect(strangers(js), name).toEqual([]);
         const { ids, labels } = namesIn(js);

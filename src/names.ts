@@ -50,13 +50,15 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^\$L$/, scope: 'function', meaning: 'the i64 locals kept in a BigInt64Array (codegen/locals.ts)' },
   { pattern: /^\$F\d+$/, scope: 'function', meaning: 'the forwarded value of `$L` element k' },
   { pattern: /^[DV]\d+(_(f64|i32|u32|i16|u16|i8|u8))?$/, scope: 'function', meaning: 'memory i\'s cached DataView (`D`) and typed views (`V`)' },
-  { pattern: /^(t|mv|\$ta|\$v|\$w|\$p|\$n|\$lo|\$hi|\$m|\$dg|\$tf|\$tk|\$rv)$/, scope: 'function', meaning: 'temporaries of one operation (an address, a result array, a payload, halves of a shifted i64, a delegation target, a tail call\'s callee and arity, a return value)' },
+  { pattern: /^(t|mv|\$ta|\$v|\$w|\$p|\$n|\$lo|\$hi|\$m|\$dg|\$tf|\$tk|\$rv|\$g)$/, scope: 'function', meaning: 'temporaries of one operation (an address, a result array, a payload, halves of a shifted i64, a delegation target, a tail call\'s callee and arity, a return value, a guarded indirect callee)' },
+  { pattern: /^\$[thc]$/, scope: 'function', meaning: 'the dispatch loop\'s case (`$t`) and active handler (`$h`), the exception its catch caught (`$c`): codegen/dispatch.ts' },
   { pattern: /^\$q\d+$/, scope: 'function', meaning: 'rotate temporaries, numbered by nesting (codegen/numeric.ts)' },
   { pattern: /^\$a\d+$/, scope: 'function', meaning: 'arguments of a tail call leaving through `$tail`' },
   { pattern: /^\$e\d*$/, scope: 'function', meaning: 'the caught exception (try_table: `$e`; legacy try k: `$e<k>`)' },
   // Labels.
   { pattern: /^L\d+$/, scope: 'label', meaning: 'a Wasm block, loop, if or try that some branch targets' },
   { pattern: /^\$tail$/, scope: 'label', meaning: 'the block a tail call inside a try leaves by' },
+  { pattern: /^\$[DH]$/, scope: 'label', meaning: 'the dispatch loop of flattened frames, and its routing of caught exceptions (codegen/dispatch.ts)' },
 ];
 
 /**

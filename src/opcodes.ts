@@ -237,6 +237,9 @@ export const enum Op {
   OutlineExit = 0x4001,
   ReturnStore = 0x4002,
   ReturnLoad = 0x4003,
+  // Pseudo-instructions of inlined copies (passes/inline.ts); never decoded.
+  CalleeGuard = 0x4010,
+  CallGuarded = 0x4011,
 }
 
 /** Ops are below this: tables indexed by Op are dense arrays of this length. */
@@ -302,8 +305,10 @@ export const enum Imm {
   Elem,
   /** table.copy: destination and source tables (mem, mem2). */
   TableCopy,
-  /** Pseudo-instructions: Instr.outline. */
+  /** Pseudo-instructions of split functions (never validated): Instr.outline. */
   Outline,
+  /** Pseudo-instructions of inlined copies (validated): a table (mem) and a type index (index). */
+  Inline,
 }
 
 export interface Sig {
@@ -503,6 +508,8 @@ ROWS.push(
   [Op.OutlineExit, 'wasm2es.outline_exit', Imm.Outline],
   [Op.ReturnStore, 'wasm2es.return_store', Imm.Outline],
   [Op.ReturnLoad, 'wasm2es.return_load', Imm.Outline],
+  [Op.CalleeGuard, 'wasm2es.callee_guard', Imm.Inline],
+  [Op.CallGuarded, 'wasm2es.call_guarded', Imm.Inline],
 );
 
 const OPENERS = new Set<Op>([Op.Block, Op.Loop, Op.If, Op.Try, Op.TryTable]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModule } from './module.js';
-import { decodeBody } from './code.js';
+import { decodeBody, scanBody } from './code.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { CompileError } from '../runtime/index.js';
 import { CatchKind, ValType, type Instr } from '../ir.js';
 import { wat, leb, section } from '../testing/wasm-bytes.js';
@@ -11,7 +13,22 @@ import { Op } from '../opcodes.js';
 /** The body of the last function of a module. */
 function body(text: string): Instr[] {
   const m = decodeModule(wat(text));
-  return decodeBody(m, m.funcs[m.funcs.length - 1]);
+  return scanned(m, m.funcs[m.funcs.length - 1]);
+}
+
+/**
+ * decodeBody's result, after checking that scanBody (the call graph's reader,
+ * which skips immediates instead of decoding them) sees the same opcodes and
+ * the same function indices. Every body decoded in this file goes through it,
+ * so every kind of immediate is covered.
+ */
+function scanned(m: ReturnType<typeof decodeModule>, f: ReturnType<typeof decodeModule>['funcs'][number]): Instr[] {
+  const instrs = decodeBody(m, f);
+  const seen: [number, number][] = [];
+  scanBody(m, f, (op, func) => seen.push([op, func]));
+  const calls = new Set<number>([Op.Call, Op.ReturnCall, Op.RefFunc]);
+  expect(seen).toEqual(instrs.map((ins) => [ins.op, calls.has(ins.op) ? ins.index! : -1]));
+  return instrs;
 }
 
 // Hand-made modules for encodings wabt does not write.
@@ -28,7 +45,7 @@ function rawBody(code: number[], mems = 1): Instr[] {
     ...section(11, [1, 1, 0]),
   ]);
   const m = decodeModule(bytes);
-  return decodeBody(m, m.funcs[0]);
+  return scanned(m, m.funcs[0]);
 }
 
 function error(f: () => unknown): Error {
@@ -42,6 +59,13 @@ function error(f: () => unknown): Error {
 }
 
 describe('decodeBody', () => {
+  it('scanBody reads the same opcodes and function indices as decodeBody in every body of sql.js', () => {
+    const m = decodeModule(readFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm')));
+    let n = 0;
+    for (const f of m.funcs) n += scanned(m, f).length;
+    expect(n).toBeGreaterThan(100_000);
+  });
+
   it('returns every instruction with its opcode offset, final end included', () => {
     const m = decodeModule(wat('(module (func (result i32) (i32.add (i32.const 1) (i32.const 2))))'));
     const f = m.funcs[0];

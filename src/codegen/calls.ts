@@ -87,7 +87,31 @@ const callRef: Handler = (lw, ins: Instr) => {
   finishCall(lw, `${lw.helper('nonNullFunc')}(${f.code})`, args, type.results.length, refresh, [f]);
 };
 
+/**
+ * The inliner's guard on a call_indirect that may call the function itself
+ * (passes/inline.ts): looks the callee up (trapping as call_indirect does)
+ * into `$g`, and tests whether it is this function.
+ */
+const calleeGuard: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const idx = st.pop();
+  const g = lw.temp('$g');
+  const sig = JSON.stringify(lw.ctx.typeSigs[ins.index!]);
+  st.pushFrom(`((${g} = ${lw.helper('callee')}(e${ins.mem ?? 0}, ${st.value(idx)}, ${sig})) === ${lw.ctx.funcName(lw.funcIndex)})`, [idx], Flag.Effect | Flag.State | Flag.Bool);
+};
+
+/** The call of what a guard looked up, when it is not this function. */
+const callGuarded: Handler = (lw, ins) => {
+  const type = lw.ctx.module.types[ins.index!];
+  const st = lw.stack;
+  const refresh = needsRefresh(lw);
+  if (type.results.length !== 1 || refresh) st.flushForStatement(false, type.params.length);
+  finishCall(lw, lw.temp('$g'), st.popN(type.params.length), type.results.length, refresh);
+};
+
 export const callHandlers: [Op, Handler][] = [
+  [Op.CalleeGuard, calleeGuard],
+  [Op.CallGuarded, callGuarded],
   [Op.Call, call],
   [Op.CallIndirect, callIndirect],
   [Op.CallRef, callRef],

@@ -3,6 +3,7 @@
 import type { Module } from '../ir.js';
 import { ValType, isRefType, isConcreteRef, isNullable, heapOf, typeIndexOf } from '../ir.js';
 import { funcBinding } from '../names.js';
+import { FLAT_HEIGHT } from './dispatch.js';
 
 const HEAP_NAMES: Record<number, string> = {
   0x70: 'func', 0x6f: 'extern', 0x69: 'exn', 0x73: 'nofunc', 0x72: 'noextern', 0x74: 'noexn',
@@ -112,6 +113,8 @@ export class ModuleContext {
   memoryStable: Uint8Array;
   /** nonReentrant[i] === 1: function i never runs twice at once (call-graph.ts); all zero unless computed. */
   nonReentrant: Uint8Array;
+  /** Frames with more levels of frames inside them are flattened (dispatch.ts FLAT_HEIGHT). */
+  flatHeight = FLAT_HEIGHT;
 
   constructor(m: Module) {
     this.module = m;

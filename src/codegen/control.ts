@@ -11,6 +11,7 @@ import {
   type Frame, type Handler, type Lowering,
 } from './lowering.js';
 import { Flag } from './stack.js';
+import { caseLabel, flatFrame, jump } from './dispatch.js';
 
 /** Emit the closing text of a block, loop or if, and fill in its opening line. */
 function closeFrame(lw: Lowering, f: Frame, endReachable: boolean): void {
@@ -39,11 +40,18 @@ function closeFrame(lw: Lowering, f: Frame, endReachable: boolean): void {
   }
 }
 
+/** The end of a flat block, loop or if: the case its branches continue at (a loop's is at its start). */
+function closeFlatFrame(lw: Lowering, f: Frame): void {
+  const flat = f.flat!;
+  if (f.kind === 'if' && !f.elseSeen) caseLabel(lw, flat.elseCase!);
+  if (f.kind !== 'loop') caseLabel(lw, flat.target);
+}
+
 const end: Handler = (lw) => {
   const f = lw.frames.pop()!;
   settleResults(lw, f);
   const endReachable = lw.reachable;
-  (f.close ?? closeFrame)(lw, f, endReachable);
+  (f.close ?? (f.flat ? closeFlatFrame : closeFrame))(lw, f, endReachable);
   resumeAfter(lw, f, reachableAfter(f, endReachable));
 };
 
@@ -53,9 +61,15 @@ const elseHandler: Handler = (lw) => {
   settleResults(lw, f);
   f.thenEndReachable = lw.reachable;
   f.elseSeen = true;
-  st.indent--;
-  st.emit('} else {');
-  st.indent++;
+  if (f.flat) {
+    // The then arm goes on at the end; the else arm is a case of its own.
+    if (lw.reachable) jump(lw, f.flat.target, f.flat.outer);
+    caseLabel(lw, f.flat.elseCase!);
+  } else {
+    st.indent--;
+    st.emit('} else {');
+    st.indent++;
+  }
   st.truncate(f.height);
   for (let i = 0; i < f.params; i++) st.pushSlot(f.height + i);
   lw.reachable = f.enteredReachable;
@@ -107,17 +121,24 @@ export const controlHandlers: [Op, Handler][] = [
   [Op.Nop, () => {}],
   [Op.Block, (lw, ins) => {
     lw.stack.materializeAll();
-    openFrame(lw, 'block', ins);
+    openFrame(lw, 'block', ins, '', lw.isFlat(ins) ? flatFrame(lw, 'block') : undefined);
   }],
   [Op.Loop, (lw, ins) => {
     lw.stack.materializeAll();
-    openFrame(lw, 'loop', ins);
+    openFrame(lw, 'loop', ins, '', lw.isFlat(ins) ? flatFrame(lw, 'loop') : undefined);
   }],
   [Op.If, (lw, ins) => {
     const st = lw.stack;
     const c = st.pop();
     st.materializeAll();
-    openFrame(lw, 'if', ins, `if (${st.cond(c)}) {`);
+    if (!lw.isFlat(ins)) {
+      openFrame(lw, 'if', ins, `if (${st.cond(c)}) {`);
+      return;
+    }
+    // Flat: the false path jumps to the else arm (or the end).
+    const flat = flatFrame(lw, 'if');
+    openFrame(lw, 'if', ins, '', flat);
+    st.emit(`if (!(${st.cond(c)})) { $t = ${flat.elseCase}; continue $D; }`);
   }],
   [Op.Else, elseHandler],
   [Op.End, end],

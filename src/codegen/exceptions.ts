@@ -22,6 +22,7 @@ import { CatchKind } from '../ir.js';
 import { Op } from '../opcodes.js';
 import { branchWithValues, openFrame, type Frame, type Handler, type Lowering } from './lowering.js';
 import { handlerPrologue, tagArity, tagSig, type TryTableState } from './catching.js';
+import { caseLabel, enterTryBody, flatFrame, leaveTryBody } from './dispatch.js';
 
 const throwOp: Handler = (lw, ins) => {
   const st = lw.stack;
@@ -41,10 +42,63 @@ const throwRef: Handler = (lw) => {
 
 const tryTable: Handler = (lw, ins: Instr) => {
   lw.stack.materializeAll();
+  if (lw.isFlat(ins)) {
+    // In the dispatch loop (dispatch.ts): the body runs under this try's handler id.
+    const flat = flatFrame(lw, 'try_table');
+    const f = openFrame(lw, 'try_table', ins, '', flat);
+    f.extra = { catches: ins.catches ?? [], handlerId: flat.handler! } satisfies TryTableState;
+    f.close = closeFlatTryTable;
+    enterTryBody(lw, flat);
+    return;
+  }
   const f = openFrame(lw, 'try_table', ins, 'try {');
   f.extra = { catches: ins.catches ?? [], handlerId: lw.newHandlerId() } satisfies TryTableState;
   f.close = closeTryTable;
 };
+
+/**
+ * The clauses of a try_table, tried in order on the caught value `ex`: each
+ * matching one branches to its label with the payload and/or the exnref.
+ * `routing`: in the dispatch loop's catch (dispatch.ts).
+ */
+function emitClauses(lw: Lowering, catches: TryTableState['catches'], ex: string, routing: boolean): void {
+  const st = lw.stack;
+  for (const c of catches) {
+    const vals: string[] = [];
+    if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
+      lw.temp('$p');
+      const sig = tagSig(lw, c.tag);
+      for (let i = 0; i < tagArity(lw, c.tag); i++) vals.push(`$p[${i}]`);
+      st.emit(`if (($p = ${lw.helper('payloadOf')}(${ex}, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
+    } else {
+      st.emit('{');
+    }
+    if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) vals.push(`${lw.helper('exnref')}(${ex})`);
+    st.indent++;
+    branchWithValues(lw, c.depth, vals, routing);
+    st.indent--;
+    st.emit('}');
+  }
+}
+
+/**
+ * The end of a flat try_table: the body's way on, and its routing: the
+ * clauses, else the handler around it.
+ */
+function closeFlatTryTable(lw: Lowering, f: Frame, endReachable: boolean): void {
+  const st = lw.stack;
+  const flat = f.flat!;
+  leaveTryBody(lw);
+  if (endReachable) st.emit(`$h = ${flat.outer};`);
+  caseLabel(lw, flat.target);
+  lw.dispatch!.routes.push(st.capture(() => {
+    st.emit(`case ${flat.handler}:`);
+    st.indent++;
+    emitClauses(lw, (f.extra as TryTableState).catches, '$c', true);
+    st.emit(`$h = ${flat.outer}; continue $H;`);
+    st.indent--;
+  }));
+}
 
 /** The catch block of a try_table (its `end`); the frame has already been popped. */
 function closeTryTable(lw: Lowering, f: Frame): void {
@@ -55,26 +109,7 @@ function closeTryTable(lw: Lowering, f: Frame): void {
   st.emit('} catch ($e) {');
   st.indent++;
   handlerPrologue(lw, '$e', handlerId);
-  for (const c of catches) {
-    if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
-      lw.temp('$p');
-      const sig = tagSig(lw, c.tag);
-      const vals = Array.from({ length: tagArity(lw, c.tag) }, (_, i) => `$p[${i}]`);
-      if (c.kind === CatchKind.CatchRef) vals.push(`${lw.helper('exnref')}($e)`);
-      st.emit(`if (($p = ${lw.helper('payloadOf')}($e, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
-      st.indent++;
-      branchWithValues(lw, c.depth, vals);
-      st.indent--;
-      st.emit('}');
-    } else {
-      const vals = c.kind === CatchKind.CatchAllRef ? [`${lw.helper('exnref')}($e)`] : [];
-      st.emit('{');
-      st.indent++;
-      branchWithValues(lw, c.depth, vals);
-      st.indent--;
-      st.emit('}');
-    }
-  }
+  emitClauses(lw, catches, '$e', false);
   st.emit('throw $e;');
   st.indent--;
   st.emit('}');

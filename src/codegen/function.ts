@@ -9,7 +9,7 @@ import { ValType, type Func, type FuncType, type Instr } from '../ir.js';
 import { OP_INFO, Op, isOpener, opName } from '../opcodes.js';
 import { unsupported } from '../errors.js';
 import type { Piece } from '../passes/split.js';
-import { structureOf } from '../passes/structure.js';
+import { structureOf, type Structure } from '../passes/structure.js';
 import { alignedAccesses } from '../passes/alignment.js';
 import { i64SlotLocals } from '../passes/i64-slots.js';
 import { ModuleContext, zeroOf } from './context.js';
@@ -17,6 +17,7 @@ import type { ModuleDeclarations } from './declarations.js';
 import { OperandStack } from './stack.js';
 import { emitReturn, type Frame, type Lowering } from './lowering.js';
 import { Locals } from './locals.js';
+import { Dispatch } from './dispatch.js';
 import { MemoryCache } from './memory-bindings.js';
 import { HANDLERS, needsTailBlock } from './handlers.js';
 
@@ -50,6 +51,10 @@ export class FunctionLowering implements Lowering {
   readonly memory: MemoryCache;
   readonly usesDelegate: boolean;
   readonly tailArities = new Set<number>();
+  readonly dispatch: Dispatch | null = null;
+  /** Openers of flattened frames (dispatch.ts). */
+  private readonly flat: ReadonlySet<Instr>;
+  private readonly structure: Structure;
   /** Temporaries the body needs declared (`t`, `mv`, ...). */
   private readonly temps = new Set<string>();
   private labelCounter = 0;
@@ -82,6 +87,13 @@ export class FunctionLowering implements Lowering {
     const declared = (this.declared = piece ? piece.locals : func.locals);
     this.stack.indented = ctx.indent;
     this.usesDelegate = body.some((ins) => ins.op === Op.Delegate);
+    this.structure = structureOf(body);
+    this.flat = flatFrames(body, this.structure, ctx.flatHeight);
+    if (this.flat.size > 0) {
+      let tries = false;
+      for (const ins of this.flat) if (ins.op === Op.Try || ins.op === Op.TryTable) tries = true;
+      this.dispatch = new Dispatch(tries);
+    }
     this.locals = new Locals(this.type, declared, i64SlotLocals(body, this.type, declared), this.stack);
     this.lCache = this.locals.slots.size > 0 && (piece || !ctx.nonReentrant[func.index]) ? decls.moduleVariable('null') : undefined;
     this.memory = new MemoryCache(decls, this.stack);
@@ -93,6 +105,10 @@ export class FunctionLowering implements Lowering {
       this.memory.aligned = aligned;
       this.memory.typed = aligned.size > 0 && body.every((ins) => !OP_INFO[ins.op]?.access?.store || aligned.has(ins));
     }
+  }
+
+  isFlat(ins: Instr): boolean {
+    return this.flat.has(ins);
   }
 
   newHandlerId(): number {
@@ -139,17 +155,18 @@ export class FunctionLowering implements Lowering {
   lower(): string {
     const body = this.body;
     const st = this.stack;
-    const structure = structureOf(body);
+    const structure = this.structure;
     this.frames.push({
       kind: 'func', label: '', height: 0, params: 0, results: this.type.results.length,
       branched: false, openLine: -1, openIndent: 1, openText: '', elseSeen: false,
       enteredReachable: true, thenEndReachable: false,
     });
-    const tailBlock = needsTailBlock(body);
+    const tailBlock = needsTailBlock(body, this.dispatch?.hasTry ?? false);
     if (tailBlock) {
       st.emit('$tail: {');
       st.indent++;
     }
+    if (this.dispatch) this.openDispatch(this.dispatch);
     for (let i = 0; i < body.length; i++) {
       const ins = body[i];
       const op = ins.op;
@@ -174,6 +191,7 @@ export class FunctionLowering implements Lowering {
       if (this.locals.forwarding && !FORWARD_THROUGH.has(op)) this.locals.forget();
       h(this, ins);
     }
+    if (this.dispatch) this.closeDispatch(this.dispatch);
     if (tailBlock) {
       st.indent--;
       st.emit('}');
@@ -187,6 +205,71 @@ export class FunctionLowering implements Lowering {
       }
     }
     return [`function ${this.name}(${this.paramNames().join(', ')}) {`, ...this.header(), ...st.lines, '}'].join('\n');
+  }
+
+  /** The locals some instruction of the body reads or writes. */
+  private usedLocals(): Set<number> {
+    const used = new Set<number>();
+    for (const ins of this.body) {
+      if (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) used.add(ins.index!);
+      else if (ins.outline) {
+        for (const l of ins.outline.args ?? []) used.add(l);
+        for (const l of ins.outline.writes ?? []) used.add(l);
+      }
+    }
+    return used;
+  }
+
+  /** The start of the dispatch loop of a function with flattened frames (dispatch.ts). */
+  private openDispatch(d: Dispatch): void {
+    const st = this.stack;
+    this.temp('$t');
+    if (d.hasTry) this.temp('$h');
+    st.emit(d.hasTry ? '$t = 0; $h = -1;' : '$t = 0;');
+    st.emit('$D: for (;;) {');
+    st.indent++;
+    if (d.hasTry) {
+      st.emit('try {');
+      st.indent++;
+    }
+    st.emit('switch ($t) {');
+    st.emit('case 0:');
+    st.indent++;
+  }
+
+  /**
+   * The end of the dispatch loop: with flat tries, its catch routes what is
+   * caught by the handler watching where it was thrown (`$h`).
+   */
+  private closeDispatch(d: Dispatch): void {
+    const st = this.stack;
+    st.indent--;
+    st.emit('}');
+    if (d.hasTry) {
+      st.indent--;
+      st.emit('} catch ($c) {');
+      st.indent++;
+      st.emit(`if (${this.helper('uncatchable')}($c)) throw $c;`);
+      if (this.usesDelegate) {
+        // A delegation from a try lowered as a JS try, to a flat one.
+        const dg = this.temp('$dg');
+        st.emit(`if (${dg} !== undefined) { $h = ${dg}; ${dg} = undefined; }`);
+      }
+      if (!this.ctx.memoryStable[this.funcIndex]) this.memory.refresh();
+      st.emit('$H: for (;;) switch ($h) {');
+      for (const r of d.routes) {
+        for (let i = 0; i < r.lines.length; i++) {
+          st.offset = r.offsets[i];
+          st.emit(r.lines[i].trimStart());
+        }
+      }
+      st.emit('default: throw $c;');
+      st.emit('}');
+      st.indent--;
+      st.emit('}');
+    }
+    st.indent--;
+    st.emit('}');
   }
 
   /**
@@ -210,8 +293,12 @@ export class FunctionLowering implements Lowering {
     const paramCode = (i: number) => (this.wideParam(i) ? this.decls.wideSlot(i) : 'l' + i);
     const decls: string[] = [];
     for (let i = 0; i < np; i++) if (this.wideParam(i) && !slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
+    // A declared local no instruction touches is not declared in JS: every
+    // binding is a slot of the interpreter's frame, and frames bound how deep
+    // a recursion goes.
+    const used = this.usedLocals();
     for (let i = np; i < np + this.declared.length; i++) {
-      if (!slots.has(i)) decls.push(`l${i} = ${zeroOf(this.locals.type(i))}`);
+      if (!slots.has(i) && used.has(i)) decls.push(`l${i} = ${zeroOf(this.locals.type(i))}`);
     }
     for (const slot of this.locals.forwardSlots) decls.push('$F' + slot);
     for (let k = 0; k <= this.stack.maxSlotUsed; k++) decls.push('s' + k);
@@ -239,4 +326,24 @@ export class FunctionLowering implements Lowering {
   get lineOffsets(): number[] {
     return this.stack.offsets;
   }
+}
+
+/**
+ * The openers of the frames to flatten (dispatch.ts): those with more than
+ * `flatHeight` levels of frames inside them, itself included. Their enclosing
+ * frames have more still, so flat frames are only ever inside flat frames.
+ */
+function flatFrames(body: Instr[], s: Structure, flatHeight: number): Set<Instr> {
+  const flat = new Set<Instr>();
+  if (s.maxDepth <= flatHeight) return flat;
+  // Heights bottom-up: a frame's children come after it in the body.
+  const height = new Int32Array(body.length);
+  for (let i = body.length - 1; i >= 0; i--) {
+    if (!isOpener(body[i].op)) continue;
+    height[i] = Math.max(height[i], 1);
+    const p = s.parent[i];
+    if (p >= 0 && height[p] < height[i] + 1) height[p] = height[i] + 1;
+    if (height[i] > flatHeight) flat.add(body[i]);
+  }
+  return flat;
 }

@@ -9,6 +9,7 @@ import type { Instr, ValType } from '../ir.js';
 import type { ModuleContext } from './context.js';
 import type { ModuleDeclarations } from './declarations.js';
 import { Flag, type OperandStack } from './stack.js';
+import { caseLabel, currentHandler, jump, type Dispatch } from './dispatch.js';
 
 /** Lowers one instruction. */
 export type Handler = (lw: Lowering, ins: Instr) => void;
@@ -38,8 +39,22 @@ export interface Frame {
   thenEndReachable: boolean;
   /** Frames of other concerns (exceptions) close themselves: see FrameCloser. */
   close?: FrameCloser;
+  /** A frame lowered into the function's dispatch loop (dispatch.ts). */
+  flat?: FlatFrame;
   /** Data of the concern that opened the frame. */
   extra?: unknown;
+}
+
+/** A frame flattened into the dispatch loop (dispatch.ts). */
+export interface FlatFrame {
+  /** The case a branch to the frame continues at: a block's, if's or try's end, a loop's start. */
+  target: number;
+  /** if: the case of its else arm (with no else, the false path's way to its end). */
+  elseCase?: number;
+  /** try_table and legacy try: the handler id routing the exceptions of its body. */
+  handler?: number;
+  /** The handler watching the code around the frame (-1: none in this function). */
+  outer: number;
 }
 
 /**
@@ -91,6 +106,10 @@ export interface Lowering {
   readonly usesDelegate: boolean;
   /** Argument counts of tail calls that leave through `$tail` (tailcalls.ts). */
   readonly tailArities: Set<number>;
+  /** The dispatch loop of a function with flattened frames (dispatch.ts), or null. */
+  readonly dispatch: Dispatch | null;
+  /** Whether the frame an opener (block, loop, if, try, try_table) opens is flattened. */
+  isFlat(ins: Instr): boolean;
   /** A runtime helper by name, bound as `$name` in the module scope. */
   helper(name: string): string;
   /** A function-level temporary, declared once. */
@@ -135,8 +154,12 @@ export function resultsArray(values: string[]): string {
   return `[${values.join(', ')}, null]`;
 }
 
-/** Open a frame for a block-like instruction whose params are on the stack. */
-export function openFrame(lw: Lowering, kind: FrameKind, ins: Instr, openText = ''): Frame {
+/**
+ * Open a frame for a block-like instruction whose params are on the stack. A
+ * flat frame (`flat`, dispatch.ts) opens no JS statement: a loop's start is a
+ * case label, the rest is up to the caller.
+ */
+export function openFrame(lw: Lowering, kind: FrameKind, ins: Instr, openText = '', flat?: FlatFrame): Frame {
   const st = lw.stack;
   const t = ins.type!;
   const height = st.height - t.params.length;
@@ -146,12 +169,16 @@ export function openFrame(lw: Lowering, kind: FrameKind, ins: Instr, openText = 
     st.entries[height + i].flags &= ~Flag.Canon;
   }
   const f: Frame = {
-    kind, label: lw.newLabel(), height, params: t.params.length, results: t.results.length,
+    kind, label: flat ? '' : lw.newLabel(), height, params: t.params.length, results: t.results.length,
     branched: false, openLine: -1, openIndent: st.indent, openText, elseSeen: false,
-    enteredReachable: lw.reachable, thenEndReachable: false,
+    enteredReachable: lw.reachable, thenEndReachable: false, flat,
   };
-  f.openLine = openText ? st.emit(openText) : st.placeholder();
-  st.indent++;
+  if (flat) {
+    if (kind === 'loop') caseLabel(lw, flat.target);
+  } else {
+    f.openLine = openText ? st.emit(openText) : st.placeholder();
+    st.indent++;
+  }
   lw.frames.push(f);
   return f;
 }
@@ -191,14 +218,15 @@ export function branchTo(lw: Lowering, depth: number): void {
   const n = f.kind === 'loop' ? f.params : f.results;
   st.moveTopTo(f.height, n);
   f.branched = true;
-  st.emit(f.kind === 'loop' ? `continue ${f.label};` : `break ${f.label};`);
+  if (f.flat) jump(lw, f.flat.target, f.flat.outer);
+  else st.emit(f.kind === 'loop' ? `continue ${f.label};` : `break ${f.label};`);
 }
 
 /**
  * A branch from code that has no operand stack of its own (a catch block) to
  * the frame `depth` out, carrying `values` (JS code) into the frame's slots.
  */
-export function branchWithValues(lw: Lowering, depth: number, values: string[]): void {
+export function branchWithValues(lw: Lowering, depth: number, values: string[], routing = false): void {
   const st = lw.stack;
   const target = lw.frameAt(depth);
   if (target.kind === 'func') {
@@ -209,7 +237,9 @@ export function branchWithValues(lw: Lowering, depth: number, values: string[]):
   }
   values.forEach((v, i) => st.writeSlot(target.height + i, v));
   target.branched = true;
-  st.emit(target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`);
+  // From a dispatch's routing code the handler is always set (it is the try's own there).
+  if (target.flat) jump(lw, target.flat.target, target.flat.outer, routing || undefined);
+  else st.emit(target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`);
 }
 
 /**

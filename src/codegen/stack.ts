@@ -76,8 +76,8 @@ const MAX_FOLD = 48;
 export class OperandStack {
   readonly entries: Entry[] = [];
   /** Output: one statement per line; `offsets[i]` is the Wasm offset of line i (-1: none). */
-  readonly lines: string[] = [];
-  readonly offsets: number[] = [];
+  lines: string[] = [];
+  offsets: number[] = [];
   indent = 1;
   /** Wasm offset of the instruction being lowered, for the source map. */
   offset = -1;
@@ -94,6 +94,23 @@ export class OperandStack {
     this.lines.push(this.indented ? '  '.repeat(Math.min(this.indent, 24)) + line : line);
     this.offsets.push(this.offset);
     return this.lines.length - 1;
+  }
+
+  /**
+   * The lines `fn` emits, kept apart from the function's (code placed
+   * elsewhere later: the dispatch loop's routing, dispatch.ts).
+   */
+  capture(fn: () => void): { lines: string[]; offsets: number[] } {
+    const lines = this.lines;
+    const offsets = this.offsets;
+    const out = { lines: (this.lines = []) as string[], offsets: (this.offsets = []) as number[] };
+    try {
+      fn();
+    } finally {
+      this.lines = lines;
+      this.offsets = offsets;
+    }
+    return out;
   }
 
   /** Reserve a line to be filled in later (block labels are known only at `end`). */

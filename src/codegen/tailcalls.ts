@@ -19,8 +19,9 @@ import { Op } from '../opcodes.js';
 import type { Handler, Lowering } from './lowering.js';
 import type { Entry } from './stack.js';
 
+/** Whether a handler of this function may catch what the call throws (a dispatch loop with flat tries wraps the whole body in one). */
 function insideTry(lw: Lowering): boolean {
-  return lw.frames.some((f) => f.kind === 'try' || f.kind === 'try_table' || f.kind === 'catch');
+  return lw.dispatch?.hasTry === true || lw.frames.some((f) => f.kind === 'try' || f.kind === 'try_table' || f.kind === 'catch');
 }
 
 /** Emit a tail call of `callee` (code evaluated after the arguments) with `n` arguments on the stack. */
@@ -68,9 +69,12 @@ export const tailCallHandlers: [Op, Handler][] = [
   [Op.ReturnCallRef, returnCallRef],
 ];
 
-/** Whether a body needs the `$tail` block (a tail call where a try may enclose it). */
-export function needsTailBlock(body: Instr[]): boolean {
-  let tail = false, tries = false;
+/**
+ * Whether a body needs the `$tail` block (a tail call where a try may enclose
+ * it; `wrapped`: a dispatch loop in a JS try encloses everything).
+ */
+export function needsTailBlock(body: Instr[], wrapped = false): boolean {
+  let tail = false, tries = wrapped;
   for (const ins of body) {
     if (ins.op === Op.ReturnCall || ins.op === Op.ReturnCallIndirect || ins.op === Op.ReturnCallRef) tail = true;
     else if (ins.op === Op.Try || ins.op === Op.TryTable) tries = true;

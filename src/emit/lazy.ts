@@ -67,7 +67,7 @@ export function emitChunk(ctx: ModuleContext, decls: ModuleDeclarations, funcs: 
   ];
   for (let k = 0; k < slots.length; k += 32) out.push(`let ${slots.slice(k, k + 32).join(', ')};`);
   if (decls.wideSlots > 0) out.push(`const $w64 = new BigInt64Array(${decls.wideSlots});`);
-  for (const f of funcs) out.push(...f.lines);
+  for (const f of funcs) out.push(f.text);
   out.push(`return ${name};`, '})()');
   return out.join('\n');
 }

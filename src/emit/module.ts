@@ -24,11 +24,14 @@ import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
 import { lazyStubLines, lazyTablesArg } from './lazy.js';
 
-/** One compiled function (or piece): its lines and each line's Wasm offset (-1: none). */
+/**
+ * One compiled function (or piece): its text (lines separated by newlines)
+ * and, when a source map is wanted, each line's Wasm offset (-1: none).
+ */
 export interface LoweredFunction {
   index: number;
-  lines: string[];
-  offsets: number[];
+  text: string;
+  offsets: Int32Array | null;
 }
 
 /** An import or export as the module's `imports` / `exports` describe it (WebAssembly.Module.imports's shape). */
@@ -136,7 +139,7 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   // Names and other strings from the module are printed only through this.
   const q = (s: string) => scriptSafe(JSON.stringify(s));
 
-  const body = new Output();
+  const body = new Output(out.withOffsets);
   body.line('function $instantiate(imports) {');
   // Write-back and return slots of split functions (codegen/outline.ts).
   const slots = [
@@ -236,9 +239,11 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   }
   body.line('  ];');
   // Functions.
-  for (const f of funcs) {
-    f.lines.forEach((l, k) => body.line('  ' + l, f.offsets[k]));
-  }
+  // Indented inside $instantiate only where the output is indented at all
+  // (ModuleContext.indent): replaceAll builds its result as a chain of one
+  // string per line, which the final join then had to flatten (10% of
+  // compiling esbuild-wasm), and the indentation costs gzip more than it looks.
+  for (const f of funcs) body.lines(ctx.indent ? '  ' + f.text.replaceAll('\n', '\n  ') : f.text, f.offsets);
   // Exports.
   body.line('  const $x = Object.create(null);');
   for (const ex of m.exports) {
@@ -296,8 +301,9 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   out.line('})');
 }
 
-export function emitModule(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], format: OutputFormat): Output {
-  const out = new Output();
+/** The module's text; with `withOffsets`, the Output can also make a source map. */
+export function emitModule(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], format: OutputFormat, withOffsets = false): Output {
+  const out = new Output(withOffsets);
   if (format === 'factory') {
     emitFactory(ctx, decls, funcs, out);
     return out;

@@ -57,7 +57,12 @@ function sameState(a: State, b: State): boolean {
   return a.locals.every((t, i) => t === b.locals[i]) && a.stack.every((v, i) => v.tz === b.stack[i].tz && v.c === b.stack[i].c);
 }
 
-class GiveUp extends Error {}
+/**
+ * Thrown to stop the analysis. Not an Error: constructing one captures a stack
+ * trace, which was 1% of compiling esbuild-wasm (most functions give up).
+ */
+class GiveUp {}
+const GIVE_UP = new GiveUp();
 
 /**
  * Stack effect [pops, pushes] of the plain operators that only make unknown
@@ -142,16 +147,16 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
   };
 
   function pop(st: State, n: number): Value[] {
-    if (st.stack.length < n) throw new GiveUp();
+    if (st.stack.length < n) throw GIVE_UP;
     return st.stack.splice(st.stack.length - n, n);
   }
 
   /** Joins what a branch carries (locals and the label's values) into its target's state. */
   function branch(st: State, frames: Frame[], depth: number): void {
-    if (depth >= frames.length) throw new GiveUp();
+    if (depth >= frames.length) throw GIVE_UP;
     const f = frames[frames.length - 1 - depth];
     const n = f.loop ? f.params : f.results;
-    if (st.stack.length < n) throw new GiveUp();
+    if (st.stack.length < n) throw GIVE_UP;
     f.target = join(f.target, { locals: st.locals, stack: st.stack.slice(st.stack.length - n) });
   }
 
@@ -159,7 +164,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
   function run(from: number, to: number, start: State, frames: Frame[]): State | null {
     let st: State | null = start;
     for (let i = from; i < to; i++) {
-      if (--budget < 0) throw new GiveUp();
+      if (--budget < 0) throw GIVE_UP;
       if (!st) {
         // Skip unreachable code, frames included.
         const e = fs.endOf[i];
@@ -173,7 +178,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         if (op === Op.If) pop(st, 1);
         const np = bt.params.length;
         const base = st.stack.length - np;
-        if (base < 0) throw new GiveUp();
+        if (base < 0) throw GIVE_UP;
         const end = fs.endOf[i];
         const f: Frame = { loop: op === Op.Loop, params: np, results: bt.results.length, target: null };
         // The frame's own state: a copy where the original is needed again (loop passes, the else arm).
@@ -205,20 +210,20 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
           if (f.target) after = after ? join(after, f.target) : f.target;
         }
         frames.pop();
-        if (after && after.stack.length !== f.results) throw new GiveUp();
+        if (after && after.stack.length !== f.results) throw GIVE_UP;
         st = after ? { locals: after.locals, stack: [...outer, ...after.stack] } : null;
         i = end;
         continue;
       }
       if (op === Op.End) continue; // the end of the function body
-      if (op === Op.Else) throw new GiveUp(); // reached only through frame bounds
+      if (op === Op.Else) throw GIVE_UP; // reached only through frame bounds
       const a = accessSize(op);
       if (a !== undefined) {
         const store = OP_INFO[op]!.access!.store;
         const addr = st.stack[st.stack.length - (store ? 2 : 1)];
-        if (!addr) throw new GiveUp();
+        if (!addr) throw GIVE_UP;
         // Bounds only fall from pass to pass, so a store unproven now stays so.
-        if (allStores && store && addr.tz < 31 - Math.clz32(a)) throw new GiveUp();
+        if (allStores && store && addr.tz < 31 - Math.clz32(a)) throw GIVE_UP;
         const prev = seen.get(ins);
         seen.set(ins, prev === undefined ? addr.tz : Math.min(prev, addr.tz));
       }
@@ -246,7 +251,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         case Op.Call:
         case Op.CallIndirect: {
           const t = op === Op.Call ? m.types[m.funcTypes[ins.index!]] : m.types[ins.index!];
-          if (!t) throw new GiveUp();
+          if (!t) throw GIVE_UP;
           pop(st, t.params.length + (op === Op.CallIndirect ? 1 : 0));
           for (let k = 0; k < t.results.length; k++) st.stack.push(UNKNOWN);
           continue;
@@ -258,13 +263,13 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
           continue;
         }
         case Op.LocalGet:
-          if (ins.index! >= st.locals.length) throw new GiveUp();
+          if (ins.index! >= st.locals.length) throw GIVE_UP;
           st.stack.push({ tz: st.locals[ins.index!] });
           continue;
         case Op.LocalSet:
         case Op.LocalTee: {
           const [v] = pop(st, 1);
-          if (ins.index! >= st.locals.length) throw new GiveUp();
+          if (ins.index! >= st.locals.length) throw GIVE_UP;
           st.locals[ins.index!] = v.tz;
           if (op === Op.LocalTee) st.stack.push({ tz: v.tz });
           continue;
@@ -279,7 +284,7 @@ export function alignedAccesses(m: Module, type: FuncType, locals: ValType[], bo
         continue;
       }
       const eff = plainEffect(op);
-      if (!eff) throw new GiveUp();
+      if (!eff) throw GIVE_UP;
       pop(st, eff[0]);
       for (let k = 0; k < eff[1]; k++) st.stack.push(UNKNOWN);
     }

@@ -1,5 +1,5 @@
 // Facts about functions from the direct-call graph, computed before any
-// function is lowered (one extra decode of every body).
+// function is lowered (one extra read of every body: its opcodes only, binary/code.ts scanBody).
 //
 // Memory-stable functions. A function caches each memory's DataView in locals
 // (memory.ts) and re-reads them after every call, since the callee might grow
@@ -17,7 +17,7 @@
 // while it runs, not even through JS, which it never reaches. Such a function
 // can keep its i64 locals array (`$L`, function.ts) at module level instead of
 // allocating one per call, which measured ~22 ns per call.
-import type { Func, Instr, Module } from '../ir.js';
+import type { Func, Module } from '../ir.js';
 import { Op } from '../opcodes.js';
 
 /** Calls whose target is known only at run time. */
@@ -31,12 +31,12 @@ export interface CallGraphFacts {
 }
 
 /**
- * The facts for every function (index space including imports). `bodyOf`
- * decodes a defined function's body; when one cannot be decoded, no function
- * gets either fact (the compile will fail on that body in its turn, with the
- * error it would give without this pass).
+ * The facts for every function (index space including imports). `scan`
+ * reads a defined function's opcodes (binary/code.ts scanBody); when one
+ * cannot be read, no function gets either fact (the compile will fail on that
+ * body in its turn, with the error it would give without this pass).
  */
-export function callGraphFacts(m: Module, bodyOf: (f: Func) => Instr[]): CallGraphFacts {
+export function callGraphFacts(m: Module, scan: (f: Func, visit: (op: number, func: number) => void) => void): CallGraphFacts {
   const n = m.funcTypes.length;
   const none = { memoryStable: new Uint8Array(n), nonReentrant: new Uint8Array(n) };
   const stable = new Uint8Array(n);
@@ -46,18 +46,11 @@ export function callGraphFacts(m: Module, bodyOf: (f: Func) => Instr[]): CallGra
   for (const f of m.funcs) {
     let knownCalls = true;
     let grows = false;
-    let body: Instr[];
-    try {
-      body = bodyOf(f);
-    } catch {
-      return none;
-    }
-    for (const ins of body) {
-      if (UNKNOWN_CALL.has(ins.op)) knownCalls = false;
-      else if (ins.op === Op.MemoryGrow) grows = true;
-      else if (ins.op === Op.Call || ins.op === Op.ReturnCall) {
+    const visit = (op: number, callee: number) => {
+      if (UNKNOWN_CALL.has(op)) knownCalls = false;
+      else if (op === Op.MemoryGrow) grows = true;
+      else if (op === Op.Call || op === Op.ReturnCall) {
         // Bodies are not validated yet: an out-of-range index is left to the validator.
-        const callee = ins.index!;
         if (callee < n) {
           callers[callee].push(f.index);
           callees[f.index].push(callee);
@@ -65,6 +58,11 @@ export function callGraphFacts(m: Module, bodyOf: (f: Func) => Instr[]): CallGra
           knownCalls = false;
         }
       }
+    };
+    try {
+      scan(f, visit);
+    } catch {
+      return none;
     }
     if (knownCalls) {
       closed[f.index] = 1;

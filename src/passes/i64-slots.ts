@@ -41,11 +41,8 @@ function loopsMixI64(body: Instr[], s: Structure): boolean {
 
 /** Locals live at some program point where control paths join (Liveness.joins). */
 function joinCarried(body: Instr[], nLocals: number, structure: Structure): Set<number> {
-  const live = new Liveness(body, nLocals, structure);
-  const carried = new Set<number>();
-  for (let p = 0; p <= body.length; p++) {
-    if (!live.joins[p]) continue;
-    for (let l = 0; l < nLocals; l++) if (live.liveAt(p, l)) carried.add(l);
-  }
-  return carried;
+  const carried = new Liveness(body, nLocals, structure).liveAtJoins();
+  const out = new Set<number>();
+  for (let l = 0; l < nLocals; l++) if (carried[l >>> 5] & (1 << (l & 31))) out.add(l);
+  return out;
 }

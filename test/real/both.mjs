@@ -28,12 +28,18 @@ export async function nativeAndPolyfill(scriptUrl, runOnce, nodeArgs = []) {
   }
   const native = await runOnce();
   const polyfill = await new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--noexpose-wasm', ...nodeArgs, fileURLToPath(scriptUrl), '--polyfill'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--noexpose-wasm', ...nodeArgs, fileURLToPath(scriptUrl), '--polyfill'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    // The child's stderr is shown as it comes, and its end kept for the error.
+    let err = '';
     p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => {
+      process.stderr.write(d);
+      err = (err + d).slice(-4000);
+    });
     p.on('close', (code) => {
       const at = out.lastIndexOf(MARK);
-      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result\n${out.slice(-2000)}`));
+      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result\n${out.slice(-2000)}\n${err}`));
       else done(JSON.parse(out.slice(at + MARK.length)));
     });
   });
@@ -54,4 +60,29 @@ export function compareTranscripts(native, polyfill, what, unit) {
   } else {
     console.log(`  transcripts identical (${native.filter((x) => x.startsWith('error:')).length} ${unit} failing identically)`);
   }
+}
+
+/**
+ * For a program listed as failing until issue 17 is fixed (the script was
+ * given --known-failing-issue-17): runs `both` (a promise of nativeAndPolyfill's
+ * result). A polyfill run that dies with V8's stack overflow while loading is
+ * the known failure: reported, exit code 0. Anything else fails: another
+ * error, and also success, so the flag cannot outlive the fix (remove it from
+ * package.json then). Without the flag, returns `both`'s result.
+ */
+export async function unlessKnownFailing(both) {
+  if (!process.argv.includes('--known-failing-issue-17')) return both;
+  let r;
+  try {
+    r = await both;
+  } catch (e) {
+    const line = String(e.message).split('\n').find((l) => /RangeError: Maximum call stack size exceeded/.test(l));
+    // The stack shows where: evaluating the generated JS (load.ts).
+    if (!line || !/at loadFactory /.test(e.message)) throw e;
+    console.log(`  known failure (issue 17): the polyfill run threw ${line.trim()} while loading the generated JS`);
+    process.exit(0);
+  }
+  console.log('  FAIL: the polyfill run completed, but the script was run with --known-failing-issue-17: remove that flag from package.json\'s test:real');
+  process.exitCode = 1;
+  return r;
 }

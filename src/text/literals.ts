@@ -21,8 +21,13 @@ function sign(text: string): [negative: boolean, hasSign: boolean, rest: string]
   return [false, false, text];
 }
 
-/** Parses an unsigned decimal or 0x-hex natural number with optional underscores. */
-function parseNat(text: string): bigint | undefined {
+/**
+ * Parses an unsigned decimal or 0x-hex natural number with optional underscores
+ * (no sign: indices, limits, memarg offsets and alignments).
+ */
+export function parseNat(text: string): bigint | undefined {
+  // Most indices and offsets are short decimals.
+  if (text.length < 10 && /^[0-9]+$/.test(text)) return BigInt(Number(text));
   if (text.startsWith('0x')) {
     const h = text.slice(2);
     return HEX.test(h) ? BigInt('0x' + h.replace(/_/g, '')) : undefined;

@@ -1,31 +1,20 @@
-// Module text → binary, for the spec runner.
-//
-// wabt is the primary text parser: it does not validate unless asked to, so invalid
-// modules reach our own validator, as assert_invalid requires. Its gaps and defects
-// are worked around here:
+// wabt, with the repairs of its known misencodings, as an oracle for the text
+// front end's encoder (src/text/oracle.test.ts). Test-only: this is the front
+// end the spec runner used before src/text, kept to compare against.
 //  - active data segments for a memory other than 0 are written with the
-//    "explicit memory index" flag but without the index; we re-insert the index,
-//    which we learn from the module's S-expression (fixDataMemoryIndices).
-//  - `(ref null func)` etc. are mis-encoded: rewritten to funcref/externref/exnref.
-//  - other typed references `(ref ...)` get a pre-standard encoding, and
-//    rec/sub/struct/array types do not parse: such modules go to binaryen's text
-//    parser. binaryen validates (and rewrites code into its own IR), so it is only a
-//    fallback, and a module it rejects is reported as such.
-//  - some long hex float literals are misrounded: every float constant is respelled
-//    exactly from our own (correctly rounded) reading.
-//  - `$"..."` names are unknown to it: rewritten to plain identifiers.
-//  - limits beyond 2^32-1 for 32-bit memories/tables are refused outright, though
-//    they are well-formed (the validator must reject them): see wideLimitInsertions.
-//  - it accepts some malformed text (out-of-range literals, reserved tokens, bad
-//    identifiers), which our own checks catch first (traitsOf).
+//    "explicit memory index" flag but without the index: re-inserted from the text;
+//  - `(ref null func)` etc. are mis-encoded: rewritten to funcref/externref/exnref;
+//  - other typed references and GC types are not (correctly) supported: such
+//    modules are not compared (`gc` in the result);
+//  - some long hex float literals are misrounded: float constants are respelled
+//    exactly from our own (correctly rounded) reading;
+//  - `$"..."` names are unknown to it: rewritten to plain identifiers;
+//  - limits beyond 2^32-1 for 32-bit memories/tables are refused: parsed as
+//    64-bit ones and the flag cleared in the binary.
+import { f32ExactText, f64ExactText, parseF32Bits, parseF64Bits } from '../text/literals.js';
+import { head, parseSExprs, type SList, type SNode } from '../text/sexpr.js';
 
-import { validateBinary } from '../compile.js';
-import { f32ExactText, f64ExactText, LiteralError, parseF32Bits, parseF64Bits, parseIntBits } from './literals.js';
-import { head, parseSExprs, type SList, type SNode } from './sexpr.js';
-
-export type TextResult =
-  | { ok: true; bytes: Uint8Array; via: 'wabt' | 'binaryen' }
-  | { ok: false; reason: string };
+export type OracleResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
 
 interface WabtModuleLike {
   resolveNames(): void;
@@ -35,63 +24,38 @@ interface WabtModuleLike {
 interface WabtLike {
   parseWat(filename: string, src: string | Uint8Array, features?: object): WabtModuleLike;
 }
-interface BinaryenModuleLike {
-  setFeatures(features: number): void;
-  emitBinary(): Uint8Array;
-  dispose(): void;
-}
-interface BinaryenLike {
-  parseText(text: string): BinaryenModuleLike;
-  Features: Record<string, number>;
-}
 
 const WABT_FEATURES = {
-  exceptions: true,
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  threads: true,
-  function_references: true,
-  multi_value: true,
-  tail_call: true,
-  bulk_memory: true,
-  reference_types: true,
-  annotations: true,
-  code_metadata: true,
-  gc: true,
-  memory64: true,
-  multi_memory: true,
-  extended_const: true,
-  relaxed_simd: true,
+  exceptions: true, mutable_globals: true, sat_float_to_int: true, sign_extension: true, simd: true,
+  threads: true, function_references: true, multi_value: true, tail_call: true, bulk_memory: true,
+  reference_types: true, annotations: true, code_metadata: true, gc: true, memory64: true,
+  multi_memory: true, extended_const: true, relaxed_simd: true,
 };
 
-let wabt: WabtLike | undefined;
-let binaryen: BinaryenLike | null | undefined;
+const wabt = (await ((await import('wabt')) as unknown as { default: () => Promise<WabtLike> }).default());
 
-/** Loads the text parsers (wabt's wasm build needs an asynchronous start). */
-export async function initTextParsers(): Promise<void> {
-  if (!wabt) {
-    const mod = (await import('wabt')) as unknown as { default: () => Promise<WabtLike> };
-    wabt = await mod.default();
-  }
-  if (binaryen === undefined) {
-    try {
-      // A dev dependency: without it we simply have no fallback.
-      const mod = (await import('binaryen')) as unknown as { default: BinaryenLike };
-      binaryen = mod.default;
-    } catch {
-      binaryen = null;
-    }
-  }
-}
-
-/** Heads of type syntax that wabt cannot parse or encodes wrongly. */
+/** Heads and atoms of type syntax that wabt cannot parse or encodes wrongly. */
 const GC_HEADS = new Set(['ref', 'rec', 'sub', 'struct', 'array', 'field', 'final']);
 const GC_ATOMS = new Set([
   'anyref', 'eqref', 'i31ref', 'structref', 'arrayref', 'nullref', 'nullfuncref',
   'nullexternref', 'nullexnref', 'any', 'eq', 'i31', 'none', 'nofunc', 'noextern', 'noexn',
 ]);
+
+/** Whether a module uses typed references or GC types (wabt cannot be the oracle). */
+function usesGcTypes(nodes: SNode[]): boolean {
+  const stack = [...nodes];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === 'atom' && GC_ATOMS.has(n.value)) return true;
+    if (n.kind !== 'list') continue;
+    const h = head(n);
+    if (h === 'ref' && refNullShorthand(n)) continue;
+    if (h?.startsWith('@')) continue;
+    if (h !== undefined && GC_HEADS.has(h)) return true;
+    stack.push(...n.items);
+  }
+  return false;
+}
 
 /** `(ref null func|extern|exn)`: plain Wasm 2 types spelled the Wasm 3 way. */
 const REF_NULL_SHORT: Record<string, string> = { func: 'funcref', extern: 'externref', exn: 'exnref' };
@@ -102,68 +66,6 @@ function refNullShorthand(n: SList): string | undefined {
     return undefined;
   }
   return REF_NULL_SHORT[it[2].value];
-}
-
-/** What in a module's text decides which parser to use. */
-interface TextTraits {
-  /** Needs binaryen: typed references or GC types. */
-  gc: boolean;
-  /** A literal or identifier that is not well-formed (wabt is lax about some). */
-  malformedToken?: string;
-  /** 32-bit memory/table limits beyond 2^32-1 were written as i64 (see wideLimits). */
-  wideLimits?: boolean;
-}
-
-const CONST_PARSERS: Record<string, (t: string) => unknown> = {
-  'i32.const': (t) => parseIntBits(t, 32),
-  'i64.const': (t) => parseIntBits(t, 64),
-  'f32.const': parseF32Bits,
-  'f64.const': parseF64Bits,
-};
-
-/** Identifiers the text format rejects but wabt may let through. */
-function identifierProblem(value: string): string | undefined {
-  if (value === '$') return 'empty identifier';
-  if (!/[^\x00-\x7f]/.test(value)) return undefined;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value.slice(1), (c) => c.charCodeAt(0)));
-    return undefined;
-  } catch {
-    return `malformed UTF-8 in identifier`;
-  }
-}
-
-function traitsOf(nodes: SNode[]): TextTraits {
-  const traits: TextTraits = { gc: false };
-  const stack = [...nodes];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.kind === 'atom') {
-      if (n.reserved && traits.malformedToken === undefined) traits.malformedToken = `malformed token ${n.value}`;
-      if (GC_ATOMS.has(n.value)) traits.gc = true;
-      else if (n.value.startsWith('$') && traits.malformedToken === undefined) {
-        const problem = identifierProblem(n.value);
-        if (problem) traits.malformedToken = problem;
-      }
-    } else if (n.kind === 'list') {
-      const h = head(n);
-      if (h === 'ref' && refNullShorthand(n)) continue;
-      if (h?.startsWith('@')) continue; // annotations may hold any tokens
-      if (h !== undefined && GC_HEADS.has(h)) traits.gc = true;
-      const parse = h !== undefined ? CONST_PARSERS[h] : undefined;
-      const arg = n.items[1];
-      if (parse && arg?.kind === 'atom' && traits.malformedToken === undefined) {
-        try {
-          parse(arg.value);
-        } catch (e) {
-          if (!(e instanceof LiteralError)) throw e;
-          traits.malformedToken = e.message;
-        }
-      }
-      stack.push(...n.items);
-    }
-  }
-  return traits;
 }
 
 const ID_CHAR = /^[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+$/;
@@ -198,23 +100,17 @@ function exactFloat(n: SList): string | undefined {
   }
 }
 
-/** A module's text ready for the parsers, with its fields when they are known. */
+/** A module's text ready for wabt. */
 export interface ModuleText {
   text: Uint8Array;
-  /** Set when the text is known to be malformed (our tokenizer rejected it). */
-  malformed?: string;
   fields?: SNode[];
-  traits?: TextTraits;
+  gc?: boolean;
+  wideLimits?: boolean;
 }
 
 const enc = new TextEncoder();
 
-/**
- * `(module <fields>)` from a module list of `buf` whose fields start at item `first`.
- * Header words (`$name`, `definition`) are dropped, `(ref null func)` and the like
- * are rewritten to their short forms (which wabt encodes correctly), quoted
- * identifiers to plain ones, and float literals to exact spellings.
- */
+/** `(module <fields>)` from a module list of `buf` whose fields start at item `first`, rewritten for wabt. */
 export function moduleTextFromList(buf: Uint8Array, list: SList, first: number): ModuleText {
   const fields = list.items.slice(first);
   if (fields.length === 0) return { text: enc.encode('(module)'), fields };
@@ -254,7 +150,7 @@ export function moduleTextFromList(buf: Uint8Array, list: SList, first: number):
     text.set(p, o);
     o += p.length;
   }
-  return { text, fields, traits: traitsOf(fields) };
+  return { text, fields, gc: usesGcTypes(fields) };
 }
 
 // ---------------------------------------------------------------------------
@@ -312,7 +208,7 @@ function spliceWide(buf: Uint8Array, list: SList, fields: SNode[], at: number[])
   const own = whole.subarray(shift(list.start), shift(list.end));
   const newList = parseSExprs(own)[0] as SList;
   const mt = moduleTextFromList(own, newList, newList.items.length - fields.length);
-  return { ...mt, traits: { ...mt.traits!, wideLimits: true } };
+  return { ...mt, wideLimits: true };
 }
 
 function skipLimits(b: Uint8Array, p: number, clear: boolean): number {
@@ -370,12 +266,10 @@ function narrowLimits(bytes: Uint8Array): Uint8Array {
 /** The text of `(module quote ...)`: either a whole module or just its fields. */
 export function moduleTextFromQuote(body: Uint8Array): ModuleText {
   let top: SNode[] | undefined;
-  let malformed: string | undefined;
   try {
     top = parseSExprs(body);
-  } catch (e) {
+  } catch {
     top = undefined;
-    malformed = (e as Error).message;
   }
   if (top && top.length === 1 && head(top[0]) === 'module') {
     const list = top[0] as SList;
@@ -394,7 +288,7 @@ export function moduleTextFromQuote(body: Uint8Array): ModuleText {
       // fall through: the parsers will report the problem
     }
   }
-  return { text: wrapped, malformed };
+  return { text: wrapped };
 }
 
 /** Index of the first field of a `(module $id? ...)` list. */
@@ -403,116 +297,23 @@ export function moduleFieldStart(list: SList): number {
   return it?.kind === 'atom' && it.value.startsWith('$') ? 2 : 1;
 }
 
-/**
- * Converts a module's text to a binary. With `strict`, a module wabt rejects is not
- * retried with binaryen, which accepts some malformed text (duplicate names, ...);
- * used where the question is whether the text is malformed.
- */
-export function watToBinary(mt: ModuleText, strict = false): TextResult {
-  if (!wabt) throw new Error('initTextParsers() was not awaited');
-  const traits = mt.traits;
-  if (mt.malformed) return { ok: false, reason: mt.malformed };
-  if (traits?.malformedToken) return { ok: false, reason: traits.malformedToken };
-  const wabtFirst = !traits || !traits.gc;
-  let wabtError = '';
-  if (wabtFirst) {
-    const r = viaWabt(mt.text, mt.fields);
-    if (r.ok && traits?.wideLimits) {
-      try {
-        return { ok: true, bytes: narrowLimits(r.bytes), via: 'wabt' };
-      } catch (e) {
-        return { ok: false, reason: `could not encode oversized limits: ${(e as Error).message}` };
-      }
-    }
-    if (r.ok) return r;
-    wabtError = r.reason;
-    if (strict) return { ok: false, reason: `wabt: ${wabtError}` };
-  }
-  const b = viaBinaryen(mt.text);
-  if (b.ok) return b;
-  if (!wabtFirst) {
-    return { ok: false, reason: `module needs binaryen's text parser (typed references or GC types), which rejected it: ${b.reason}` };
-  }
-  return { ok: false, reason: `wabt: ${wabtError}` };
-}
-
-function firstLine(msg: string): string {
-  const lines = msg.split('\n').map((l) => l.trim()).filter((l) => l && !/^parseWat failed/.test(l));
-  return lines[0] ?? msg.trim();
-}
-
-function viaWabt(text: Uint8Array, fields: SNode[] | undefined): TextResult {
+/** The binary wabt makes of a module's text, repaired; not ok where wabt fails or cannot be trusted. */
+export function wabtBinary(mt: ModuleText): OracleResult {
+  if (mt.gc) return { ok: false, reason: 'typed references or GC types' };
   let m: WabtModuleLike | undefined;
   let bytes: Uint8Array;
   try {
-    m = wabt!.parseWat('module.wat', text, WABT_FEATURES);
+    m = wabt.parseWat('module.wat', mt.text, WABT_FEATURES);
     m.resolveNames();
     bytes = m.toBinary({}).buffer.slice();
   } catch (e) {
-    return { ok: false, reason: firstLine(String((e as Error)?.message ?? e)) };
+    return { ok: false, reason: String((e as Error)?.message ?? e).split('\n')[0] };
   } finally {
     m?.destroy();
   }
-  const fixed = fixDataMemoryIndices(bytes, fields);
-  if (!fixed.ok) {
-    // Cannot repair wabt's output reliably; binaryen may still produce a good one.
-    const b = viaBinaryen(text);
-    return b.ok ? b : { ok: false, reason: `${fixed.reason}; binaryen: ${b.reason}` };
-  }
-  return { ok: true, bytes: fixed.bytes, via: 'wabt' };
-}
-
-/**
- * binaryen's text parser. Its binary writer depends on the enabled features and is
- * wrong in both settings for some modules: with GC enabled it may give a scratch
- * local a supertype (funcref for `(ref null $t)`), without GC it may flatten typed
- * references. So both are tried (GC first), and the first binary our own decoder and
- * validator accept is used (binaryen only ever parses valid modules, so a binary
- * that does not validate is binaryen's mistake); if neither validates, the first
- * is returned and the compiler reports the problem.
- */
-function viaBinaryen(text: Uint8Array): TextResult {
-  if (!binaryen) return { ok: false, reason: 'binaryen not available' };
-  const F = binaryen.Features;
-  // Never the compact import encoding or strings, which are not standard.
-  const all = F.All & ~(F.CompactImports ?? 0) & ~(F.Strings ?? 0);
-  // With GC first: without it binaryen may flatten `(ref $t)` to funcref, which
-  // validates but loses the types that linking checks.
-  const attempts = [all, all & ~(F.GC ?? 0)];
-  let first: TextResult | undefined;
-  for (const features of attempts) {
-    const r = binaryenWith(text, features);
-    if (!r.ok) {
-      first ??= r;
-      continue;
-    }
-    if (validates(r.bytes)) return r;
-    first ??= r;
-  }
-  return first!;
-}
-
-function validates(bytes: Uint8Array): boolean {
-  try {
-    validateBinary(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function binaryenWith(text: Uint8Array, features: number): TextResult {
-  let m: BinaryenModuleLike | undefined;
-  try {
-    m = binaryen!.parseText(new TextDecoder().decode(text));
-    // Without the features enabled binaryen leaves out e.g. `elem declare` segments.
-    m.setFeatures(features);
-    return { ok: true, bytes: m.emitBinary().slice(), via: 'binaryen' };
-  } catch (e) {
-    return { ok: false, reason: firstLine(String((e as Error)?.message ?? e)) };
-  } finally {
-    m?.dispose();
-  }
+  const fixed = fixDataMemoryIndices(bytes, mt.fields);
+  if (!fixed.ok) return fixed;
+  return mt.wideLimits ? { ok: true, bytes: narrowLimits(fixed.bytes) } : fixed;
 }
 
 // ---------------------------------------------------------------------------

@@ -66,7 +66,20 @@ describe('parseSExprs', () => {
     expect(d.items.map((n) => n.kind === 'atom' && !!n.reserved)).toEqual([false, true, true, false]);
     expect(show(d.items[1])).toBe('"a""b"');
     expect(() => parseSExprs(bytes('"a\tb"'))).toThrow(/control/);
-    expect(parseSExprs(bytes('(@a ;x)')).map(show)).toEqual([['@a', ';', 'x']]);
     expect(parseSExprs(bytes('(data "a" "b";;c\n)(x)')).length).toBe(2);
+    // Outside strings and comments: printable ASCII and whitespace only; all of it UTF-8.
+    for (const bad of ['(a \x01)', '(a \x7f)', '(Heiße)', '(a \u00a0)']) expect(() => parseSExprs(bytes(bad)), bad).toThrow(/illegal character/);
+    expect(() => parseSExprs(Uint8Array.of(0x28, 0x22, 0xc3, 0x22, 0x29))).toThrow(/malformed UTF-8/);
+    expect(parseSExprs(bytes('("\u{e9}" ;; \u00e9 \x01\n)')).length).toBe(1);
+    // A line comment also ends at a carriage return.
+    expect(parseSExprs(bytes('(a ;; c\rb)')).map(show)).toEqual([['a', 'b']]);
+  });
+
+  it('drops annotations wherever they stand, checking their ids', () => {
+    expect(parseSExprs(bytes('((@a) b (@a ;x "y" (@) ()) c (@"q" 1))(@top)')).map(show)).toEqual([['b', 'c']]);
+    expect(show(parseSExprs(bytes('( @a)'))[0])).toEqual(['@a']); // not adjacent: no annotation
+    for (const bad of ['(@)', '(@ x)', '(@"")', '(@(@a)x)']) expect(() => parseSExprs(bytes(bad)), bad).toThrow(/empty annotation id/);
+    expect(() => parseSExprs(bytes('(@"\\ef")'))).toThrow(/malformed UTF-8/);
+    expect(() => parseSExprs(bytes('(@x (y)'))).toThrow(/unclosed annotation/);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64, parseIntBits } from './literals.js';
-import { TESTSUITE_DIR } from './paths.js';
+import { TESTSUITE_DIR } from '../wast/paths.js';
 
 describe('integer literals', () => {
   it('parses decimal, hex, underscores and signs', () => {

@@ -1,10 +1,14 @@
-// Tokenizer and S-expression reader for .wast scripts.
+// Tokenizer and S-expression reader for the text format (.wat modules and .wast
+// scripts).
 //
-// The script is handled as bytes (one char per byte, i.e. latin1), not as decoded
+// The text is handled as bytes (one char per byte, i.e. latin1), not as decoded
 // UTF-8: string literals may hold arbitrary bytes (binary modules, invalid UTF-8
-// names), and the offsets we record must be byte offsets into the file so that a
-// module's source text can be cut out of the original buffer unchanged and handed
-// to a text-format parser.
+// names), and every position is a byte offset into the text. The text itself must
+// be UTF-8, and outside strings and comments only ASCII characters that are
+// printable or whitespace may appear ("illegal character" otherwise).
+//
+// Annotations `(@id ...)` are read and dropped: they may stand anywhere, even
+// before a list's keyword, and wasm2es gives none of them a meaning.
 
 export interface Pos {
   /** Byte offset of the first character. */
@@ -78,6 +82,30 @@ function pushUtf8(out: number[], cp: number): void {
   else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
 }
 
+/** Offset of the first byte that is not part of valid UTF-8, or -1. */
+function invalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > b.length) return i;
+    for (let k = 1; k < len; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    const c1 = b[i + 1];
+    // Overlong forms, surrogates, and beyond U+10FFFF.
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return i;
+    i += len;
+  }
+  return -1;
+}
+
+/** Whether the bytes are valid UTF-8. */
+export function isUtf8(b: Uint8Array): boolean {
+  return invalidUtf8(b) < 0;
+}
+
 /**
  * Parses every top-level S-expression of `src`. Top-level atoms are not expected in
  * scripts but are returned as-is so callers can report them.
@@ -89,6 +117,12 @@ export function parseSExprs(src: Uint8Array): SNode[] {
   const fail = (msg: string): never => {
     throw new SExprError(msg, line, pos);
   };
+  const bad = invalidUtf8(src);
+  if (bad >= 0) {
+    for (let i = 0; i < bad; i++) if (src[i] === C.LF) line++;
+    pos = bad;
+    fail('malformed UTF-8 encoding');
+  }
 
   // Skips whitespace and both comment forms; block comments nest.
   function skipTrivia(): void {
@@ -100,7 +134,8 @@ export function parseSExprs(src: Uint8Array): SNode[] {
       } else if (isSpace(c)) {
         pos++;
       } else if (c === C.SEMI && src[pos + 1] === C.SEMI) {
-        while (pos < n && src[pos] !== C.LF) pos++;
+        // A line comment ends at a line feed or a carriage return.
+        while (pos < n && src[pos] !== C.LF && src[pos] !== C.CR) pos++;
       } else if (c === C.LPAREN && src[pos + 1] === C.SEMI) {
         let depth = 1;
         pos += 2;
@@ -185,7 +220,11 @@ export function parseSExprs(src: Uint8Array): SNode[] {
   }
 
   function atomChar(c: number): boolean {
-    return !(isSpace(c) || c === C.LPAREN || c === C.RPAREN || c === C.QUOTE || c === C.SEMI);
+    if (c < 0x20 || c >= 0x7f) {
+      if (isSpace(c)) return false;
+      fail('illegal character');
+    }
+    return !(c === C.SPACE || c === C.LPAREN || c === C.RPAREN || c === C.QUOTE || c === C.SEMI);
   }
 
   /**
@@ -233,6 +272,8 @@ export function parseSExprs(src: Uint8Array): SNode[] {
   // An explicit stack rather than recursion: deeply nested modules exist in the suite.
   const top: SNode[] = [];
   const stack: SList[] = [];
+  /** The open annotation (at most one: what is inside one is its content). */
+  const annotations = new Set<SList>();
   for (;;) {
     skipTrivia();
     if (pos >= n) break;
@@ -240,6 +281,8 @@ export function parseSExprs(src: Uint8Array): SNode[] {
     const into = stack.length ? stack[stack.length - 1].items : top;
     if (c === C.LPAREN) {
       const list: SList = { kind: 'list', items: [], start: pos, end: -1, line };
+      // `(@` opens an annotation, except inside one, where anything balanced goes.
+      if (src[pos + 1] === 64 && annotations.size === 0) annotations.add(list);
       into.push(list);
       stack.push(list);
       pos++;
@@ -248,15 +291,32 @@ export function parseSExprs(src: Uint8Array): SNode[] {
       if (!list) fail('unexpected )');
       pos++;
       list!.end = pos;
+      if (annotations.delete(list!)) {
+        checkAnnotation(list!);
+        (stack.length ? stack[stack.length - 1].items : top).pop();
+      }
     } else {
       into.push(readToken());
     }
   }
   if (stack.length) {
     line = stack[stack.length - 1].line;
-    fail('unclosed (');
+    pos = stack[stack.length - 1].start;
+    fail(annotations.has(stack[stack.length - 1]) ? 'unclosed annotation' : 'unclosed (');
   }
   return top;
+
+  /** `(@id ...)`: the id is at least one character (a quoted one valid UTF-8). */
+  function checkAnnotation(list: SList): void {
+    const id = list.items[0] as SAtom;
+    const problem = id.value.length === 1 ? 'empty annotation id'
+      : !isUtf8(Uint8Array.from(id.value.slice(1), (ch) => ch.charCodeAt(0))) ? 'malformed UTF-8 encoding in annotation id' : undefined;
+    if (problem) {
+      line = list.line;
+      pos = list.start;
+      fail(problem);
+    }
+  }
 }
 
 /** The head keyword of a list, or undefined. */
