@@ -61,28 +61,3 @@ export function compareTranscripts(native, polyfill, what, unit) {
     console.log(`  transcripts identical (${native.filter((x) => x.startsWith('error:')).length} ${unit} failing identically)`);
   }
 }
-
-/**
- * For a program listed as failing until issue 17 is fixed (the script was
- * given --known-failing-issue-17): runs `both` (a promise of nativeAndPolyfill's
- * result). A polyfill run that dies with V8's stack overflow while loading is
- * the known failure: reported, exit code 0. Anything else fails: another
- * error, and also success, so the flag cannot outlive the fix (remove it from
- * package.json then). Without the flag, returns `both`'s result.
- */
-export async function unlessKnownFailing(both) {
-  if (!process.argv.includes('--known-failing-issue-17')) return both;
-  let r;
-  try {
-    r = await both;
-  } catch (e) {
-    const line = String(e.message).split('\n').find((l) => /RangeError: Maximum call stack size exceeded/.test(l));
-    // The stack shows where: evaluating the generated JS (load.ts).
-    if (!line || !/at loadFactory /.test(e.message)) throw e;
-    console.log(`  known failure (issue 17): the polyfill run threw ${line.trim()} while loading the generated JS`);
-    process.exit(0);
-  }
-  console.log('  FAIL: the polyfill run completed, but the script was run with --known-failing-issue-17: remove that flag from package.json\'s test:real');
-  process.exitCode = 1;
-  return r;
-}

@@ -4,10 +4,9 @@
 // wasm2es/polyfill installed; the transcripts (output code, warnings, error
 // messages) must be identical. Both runs at Node's default stack.
 //
-//   node test/real/esbuild.mjs [--stack-size=N] [--known-failing-issue-17]
+//   node test/real/esbuild.mjs [--stack-size=N]
 //
-// --stack-size=N is passed to the polyfill run; --known-failing-issue-17 as
-// in test/real/pglite.mjs.
+// --stack-size=N is passed to the polyfill run.
 //
 // esbuild's Node API (lib/main.js) runs the Wasm in a separate `node`
 // process of its own; its browser API (lib/browser.js) with `worker: false`
@@ -17,7 +16,7 @@
 // in both directions.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { nativeAndPolyfill, compareTranscripts, unlessKnownFailing } from './both.mjs';
+import { nativeAndPolyfill, compareTranscripts } from './both.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -134,7 +133,7 @@ async function runOnce() {
 
 const stack = process.argv.find((a) => a.startsWith('--stack-size='));
 const t = performance.now();
-const { native, polyfill } = await unlessKnownFailing(nativeAndPolyfill(import.meta.url, runOnce, stack ? [stack] : []));
+const { native, polyfill } = await nativeAndPolyfill(import.meta.url, runOnce, stack ? [stack] : []);
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`esbuild-wasm, ${TRANSFORMS.length} transforms and 4 bundles (${((performance.now() - t) / 1000).toFixed(0)} s in all)${stack ? `, polyfill run with ${stack}` : ''}:`);
 console.log(`  native     init ${s(native.initMs)}, work ${s(native.workMs)}`);

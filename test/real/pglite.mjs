@@ -6,18 +6,15 @@
 // transcripts (rows, field names and types, affected rows, error messages and
 // SQLSTATE codes) must be identical. Both runs at Node's default stack.
 //
-//   node test/real/pglite.mjs [--stack-size=N] [--known-failing-issue-17]
+//   node test/real/pglite.mjs [--stack-size=N]
 //
-// --stack-size=N is passed to the polyfill run. --known-failing-issue-17 (as
-// `npm run test:real` runs it until issue 17 is fixed): the polyfill run's
-// stack overflow while loading the generated JS is reported and exits 0, and
-// a run that passes fails, so the flag gets removed when the fix lands.
+// --stack-size=N is passed to the polyfill run.
 //
 // Postgres' grammar is a C switch of 2,032 cases (bison's action table): the
 // nesting issue 17 is about.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { nativeAndPolyfill, compareTranscripts, unlessKnownFailing } from './both.mjs';
+import { nativeAndPolyfill, compareTranscripts } from './both.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -109,7 +106,7 @@ async function runOnce() {
 
 const stack = process.argv.find((a) => a.startsWith('--stack-size='));
 const t = performance.now();
-const { native, polyfill } = await unlessKnownFailing(nativeAndPolyfill(import.meta.url, runOnce, stack ? [stack] : []));
+const { native, polyfill } = await nativeAndPolyfill(import.meta.url, runOnce, stack ? [stack] : []);
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`PGlite, ${STATEMENTS.length} statements (${((performance.now() - t) / 1000).toFixed(0)} s in all)${stack ? `, polyfill run with ${stack}` : ''}:`);
 console.log(`  native     init ${s(native.initMs)} (compile + instantiate + initdb), statements ${s(native.workMs)}`);
