@@ -16,7 +16,7 @@ import { compile, compileLazy, validateBinary } from '../compile.js';
 import { loadFactory } from '../load.js';
 import { decodeModule } from '../binary/module.js';
 import { LazyModule, lazyTotals, timed } from './lazy.js';
-export { setLazyClock } from './lazy.js';
+export { setLazyClock, timedInstantiation } from './lazy.js';
 import type { CompiledModule, ExportDescriptor, ImportDescriptor } from '../api.js';
 import { CompileError } from '../runtime/index.js';
 
@@ -86,7 +86,7 @@ export function compileBytes(bytes: Uint8Array): Compiled {
     compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy: null };
   } else {
     const lazy = new LazyModule(timed('prepareMs', () => compileLazy(bytes)));
-    const factory = loadFactory(lazy.compiled.js + url, lazy);
+    const factory = timed('factoryMs', () => loadFactory(lazy.compiled.js + url, lazy));
     const customs = lazy.compiled.module.customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
     compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy };
   }

@@ -34,8 +34,12 @@ type WasmFunc = ((...args: any[]) => any) & { t: string; i: number; w?: any };
  */
 export const lazyTotals = {
   modules: 0, functions: 0, codeBytes: 0, lowered: 0, loweredBytes: 0, evaluated: 0,
-  prepareMs: 0, lowerMs: 0, evalMs: 0,
+  /** compileLazy (decode, validate, call graph, the factory's text); evaluating the factory; lowering; evaluating chunks. */
+  prepareMs: 0, factoryMs: 0, lowerMs: 0, evalMs: 0,
+  /** Instantiations, net of the lowering and evaluation done inside them (a start function's calls). */
+  instantiateMs: 0,
 };
+type Phase = 'prepareMs' | 'factoryMs' | 'lowerMs' | 'evalMs';
 let clock: (() => number) | null = null;
 
 /** Measure the lazy compiler's phases with `now` (a clock in ms; null: stop). For benchmarks. */
@@ -44,13 +48,25 @@ export function setLazyClock(now: (() => number) | null): void {
 }
 
 /** `fn()`, its time added to lazyTotals[key] while a clock is set. */
-export function timed<T>(key: 'prepareMs' | 'lowerMs' | 'evalMs', fn: () => T): T {
+export function timed<T>(key: Phase, fn: () => T): T {
   if (!clock) return fn();
   const t = clock();
   try {
     return fn();
   } finally {
     lazyTotals[key] += clock() - t;
+  }
+}
+
+/** `fn()` (an instantiation), its time net of lowering and evaluation added to lazyTotals.instantiateMs while a clock is set. */
+export function timedInstantiation<T>(fn: () => T): T {
+  if (!clock) return fn();
+  const t = clock();
+  const inner = lazyTotals.lowerMs + lazyTotals.evalMs;
+  try {
+    return fn();
+  } finally {
+    lazyTotals.instantiateMs += clock() - t - (lazyTotals.lowerMs + lazyTotals.evalMs - inner);
   }
 }
 
