@@ -40,6 +40,7 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^TG\d+$/, scope: 'instance', meaning: 'tag i' },
   { pattern: /^(DS|ES)$/, scope: 'instance', meaning: 'the instance\'s data and element segments (dropped ones emptied)' },
   { pattern: /^\$x$/, scope: 'instance', meaning: 'the exports object' },
+  { pattern: /^\$x[vkde]$/, scope: 'instance', meaning: 'the exports\' values in order, and the loop naming them (lazy factories only)' },
   { pattern: /^\$[or]\d+$/, scope: 'instance', meaning: 'write-back (`$o`) and return (`$r`) slots of split functions (passes/split.ts)' },
   { pattern: /^\$w64$/, scope: 'instance', meaning: 'the BigInt64Array carrying i64 values across pieces' },
   { pattern: /^\$I$/, scope: 'instance', meaning: 'the instance\'s lazy-compilation state (lazy factories only: emit/lazy.ts)' },

@@ -24,6 +24,8 @@
 import type { LazyCompilation } from '../compile.js';
 import { runtime } from '../runtime/index.js';
 import { Op } from '../opcodes.js';
+import { moduleDescriptors } from '../emit/module.js';
+import type { ExportDescriptor, ImportDescriptor } from '../api.js';
 
 /** A compiled function as the runtime sees it: signature `t`, index `i`, exported wrapper `w`. */
 type WasmFunc = ((...args: any[]) => any) & { t: string; i: number; w?: any };
@@ -83,6 +85,10 @@ export class LazyModule {
   readonly arity: Uint8Array;
   /** Each function's signature string, internalized (see internalize). */
   readonly sigs: string[];
+  /** The factory's DATA, $imports and $exports (emit/module.ts): the data segments' bytes and the descriptors. */
+  readonly data: Uint8Array[];
+  readonly imports: ImportDescriptor[];
+  readonly exports: ExportDescriptor[];
 
   constructor(readonly compiled: LazyCompilation) {
     const m = compiled.module;
@@ -92,6 +98,9 @@ export class LazyModule {
     this.tableOf = new Int32Array(m.elems.length);
     this.arity = new Uint8Array(n);
     for (let i = 0; i < n; i++) this.arity[i] = Math.min(255, m.types[m.funcTypes[i]].params.length);
+    // Views of the Module's private copy of the bytes, which nothing writes.
+    this.data = m.datas.map((d) => d.bytes);
+    ({ imports: this.imports, exports: this.exports } = moduleDescriptors(m));
     const interned = new Map<string, string>();
     this.sigs = compiled.funcSigs.map((t) => {
       let u = interned.get(t);
