@@ -19,11 +19,16 @@ export interface CompileOptions {
    */
   split?: false | { above?: number; target?: number; min?: number };
   /**
-   * One level of inlining of small directly recursive functions into
-   * themselves (passes/inline.ts). `false` turns it off; for tests and
-   * measurements.
+   * Inlining of small recursive functions into themselves, up to three levels
+   * deep, and of a mutual-recursion partner (passes/inline.ts). `false` turns
+   * it off; for tests and measurements.
    */
   inline?: boolean;
+  /**
+   * Locals of one type never live at once share a JS variable
+   * (passes/coalesce.ts). `false` turns it off; for tests and measurements.
+   */
+  coalesce?: boolean;
   /**
    * Frames with more levels of frames inside them than this are lowered into
    * a dispatch loop instead of nested JS statements (codegen/dispatch.ts), so

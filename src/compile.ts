@@ -14,7 +14,8 @@ import { emitChunk } from './emit/lazy.js';
 import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece, type SplitSizes } from './passes/split.js';
 import type { CallGraphFacts } from './passes/call-graph.js';
-import { inlineSelfCalls } from './passes/inline.js';
+import { inlineCyclePartner, inlineSelfCalls } from './passes/inline.js';
+import { coalesceLocals } from './passes/coalesce.js';
 import type { Func, Instr, Module } from './ir.js';
 
 /**
@@ -36,12 +37,11 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const funcs: LoweredFunction[] = [];
   const withOffsets = !!options.sourceMap;
   const sizes = splitSizes(options);
-  const inline = options.inline !== false;
   const progress = options.onProgress;
   progress?.(0, m.funcs.length);
   let done = 0;
   for (const f of m.funcs) {
-    lowerDefined(ctx, decls, f, sizes, inline, false, withOffsets, funcs);
+    lowerDefined(ctx, decls, f, sizes, options, false, withOffsets, funcs);
     progress?.(++done, m.funcs.length);
   }
   const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets);
@@ -76,14 +76,14 @@ function splitSizes(options: CompileOptions): SplitSizes | null {
  * copies made here (inlining) and the splitter's stack heights need the
  * validator again.
  */
-function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: Func, sizes: SplitSizes | null, inline: boolean, validated: boolean, withOffsets: boolean, out: LoweredFunction[]): void {
+function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: Func, sizes: SplitSizes | null, options: CompileOptions, validated: boolean, withOffsets: boolean, out: LoweredFunction[]): void {
   const m = ctx.module;
   let f = original;
   let body = decodeBody(m, f);
   const arrays = [body];
   // Small recursive functions call a copy of themselves (codegen/inline.ts).
   // Errors are found in the body as written; the copy is validated again.
-  const inlined = inline ? inlineSelfCalls(m.types, f, body) : null;
+  const inlined = options.inline === false ? null : inlineRecursion(m, f, body);
   if (inlined) {
     if (!validated) validateFunction(m, f, body);
     ({ func: f, body } = inlined);
@@ -93,6 +93,7 @@ function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: F
     // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
     const heights = new Int32Array(body.length);
     validateFunction(m, f, body, heights);
+    ({ func: f, body } = coalesce(m, f, body, options, arrays));
     const func = f;
     const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
       out.push(lowerFunction(ctx, decls, func, p.body, withOffsets, p));
@@ -104,8 +105,9 @@ function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: F
       decls.outSlots = Math.max(decls.outSlots, split.outSlots);
       decls.retSlots = Math.max(decls.retSlots, split.retSlots);
     }
-  } else if (!validated || inlined) {
-    validateFunction(m, f, body);
+  } else {
+    if (!validated || inlined) validateFunction(m, f, body);
+    ({ func: f, body } = coalesce(m, f, body, options, arrays));
   }
   out.push(lowerFunction(ctx, decls, f, body, withOffsets));
   release(arrays);
@@ -121,6 +123,42 @@ function lowerDefined(ctx: ModuleContext, decls: ModuleDeclarations, original: F
  */
 function release(arrays: unknown[][]): void {
   for (const a of arrays) a.length = 0;
+}
+
+/** Bodies longer than this (instructions) keep their locals apart: liveness grows with body x locals. */
+const COALESCE_MAX_BODY = 50_000;
+
+/** `f` with its locals coalesced (passes/coalesce.ts), or as it is; `body` must be valid. */
+function coalesce(m: Module, f: Func, body: Instr[], options: CompileOptions, arrays: unknown[][]): { func: Func; body: Instr[] } {
+  if (options.coalesce === false || body.length > COALESCE_MAX_BODY) return { func: f, body };
+  const merged = coalesceLocals(m.types[f.typeIdx], f, body);
+  if (!merged) return { func: f, body };
+  arrays.push(merged.body);
+  return merged;
+}
+
+/** Bodies of at most this many bytes are decoded to be considered as a mutual-recursion partner. */
+const PARTNER_BYTES = 512;
+
+/**
+ * `f` with its recursion inlined (passes/inline.ts): first a partner it
+ * recurses with (f -> g -> f), then its self-calls; null when neither applies.
+ * The partner is validated before it is copied, after `f` itself, so the
+ * first invalid body is still the one reported.
+ */
+function inlineRecursion(m: Module, f: Func, body: Instr[]): { func: Func; body: Instr[] } | null {
+  let validated = false;
+  const partnered = inlineCyclePartner(m.types, f, body, (index) => {
+    const g = m.funcs[index - m.numImportedFuncs];
+    if (!g || g.codeEnd - g.codeStart > PARTNER_BYTES) return null;
+    if (!validated) validateFunction(m, f, body);
+    validated = true;
+    const gBody = decodeBody(m, g);
+    validateFunction(m, g, gBody);
+    return { func: g, body: gBody };
+  });
+  const start = partnered ?? { func: f, body };
+  return inlineSelfCalls(m.types, start.func, start.body) ?? partnered;
 }
 
 function localTypes(m: Module, f: Func) {
@@ -184,7 +222,6 @@ export function compileLazy(bytes: Uint8Array, options: CompileOptions = {}): La
   if (invalid !== undefined) throw invalid;
   const ctx = contextFor(m, options, facts);
   const sizes = splitSizes(options);
-  const inline = options.inline !== false;
   return {
     module: m,
     funcSigs: ctx.funcSigs,
@@ -194,7 +231,7 @@ export function compileLazy(bytes: Uint8Array, options: CompileOptions = {}): La
       if (!f) throw new RangeError(`compileLazy: ${index} is not a defined function`);
       const decls = new ModuleDeclarations();
       const funcs: LoweredFunction[] = [];
-      lowerDefined(ctx, decls, f, sizes, inline, true, false, funcs);
+      lowerDefined(ctx, decls, f, sizes, options, true, false, funcs);
       return emitChunk(ctx, decls, funcs, index);
     },
   };

@@ -1124,7 +1124,7 @@ describe('i64 shifts and rotates by a count known only at run time (branch-free 
   });
 });
 
-describe('one level of self-inlining of small recursive functions (codegen/inline.ts)', () => {
+describe('self-inlining of small recursive functions (passes/inline.ts)', () => {
   // Each function calls itself directly; all but the last two qualify. The
   // copies must keep: returns and branches to the function level from nested
   // frames (with values), br_table to it, parameters of every numeric type,
@@ -1172,7 +1172,13 @@ describe('one level of self-inlining of small recursive functions (codegen/inlin
     (func $odd (export "odd") (param i32) (result i32)
       (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (call $even (i32.sub (local.get 0) (i32.const 1))))))
     (func $even (param i32) (result i32)
-      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (call $odd (i32.sub (local.get 0) (i32.const 1)))))))`;
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (call $odd (i32.sub (local.get 0) (i32.const 1))))))
+    (func $a3 (export "a3") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 3)) (else (call $b3 (i32.sub (local.get 0) (i32.const 1))))))
+    (func $b3 (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 4)) (else (call $c3 (i32.sub (local.get 0) (i32.const 1))))))
+    (func $c3 (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 5)) (else (call $a3 (i32.sub (local.get 0) (i32.const 1)))))))`;
 
   it('copies the qualifying functions, and every result, trap and exhaustion agrees with native', () => {
     const bin = wat2wasm(wat);
@@ -1182,9 +1188,11 @@ describe('one level of self-inlining of small recursive functions (codegen/inlin
       return js.slice(at, js.indexOf('\n  }\n', at));
     };
     const on = compile(bin).js, off = compile(bin, { inline: false }).js;
-    for (let i = 0; i < 8; i++) {
+    // 6 and 7 recurse mutually (each gets a copy of the other, then of
+    // itself); 8-10 form a cycle of three, which is left alone.
+    for (let i = 0; i < 11; i++) {
       const same = fn(on, i) === fn(off, i);
-      expect(same, `function ${i} ${i < 6 ? 'inlined' : 'left alone'}`).toBe(i >= 6);
+      expect(same, `function ${i} ${i < 8 ? 'inlined' : 'left alone'}`).toBe(i >= 8);
     }
     const calls: Call[] = [
       ...[0, 1, 2, 3, 10, 24].map((n) => ['fib', n] as Call),
@@ -1192,7 +1200,8 @@ describe('one level of self-inlining of small recursive functions (codegen/inlin
       ...[[0, 1n, 1, 2], [1, 2n, 0.25, -1], [4, 3n, 1.1, 0.5], [7, -5n, -2.5, 1e10]].map((a) => ['mixed', ...a] as Call),
       ...[0, 1, 2, 5, 9].map((n) => ['pair', n] as Call),
       ...[3, 0, 40].map((n) => ['trap', n] as Call),
-      ['forever', 0], ['fib', 20], ['odd', 7], ['odd', 10],
+      ['forever', 0], ['fib', 20], ['odd', 7], ['odd', 10], ['odd', 0], ['odd', 1], ['odd', 1001],
+      ['a3', 0], ['a3', 1], ['a3', 2], ['a3', 300],
     ];
     differential(bin, calls);
   });

@@ -63,6 +63,12 @@ export interface Entry {
    * written twice without being evaluated twice or acting.
    */
   atom?: boolean;
+  /**
+   * For an i64 expression: number code for its low 32 bits, from the same
+   * sub-expressions (narrow.ts), for i32.wrap_i64. Valid while the entry is
+   * pending, as `code` is.
+   */
+  lo32?: string;
   /** One above the highest rotate temporary `$q<k>` the code uses; 0 or absent: none (numeric.ts). */
   q?: number;
 }
