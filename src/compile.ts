@@ -1,7 +1,7 @@
 // The pipeline: decode -> validate -> lower each function -> assemble.
 // Functions are decoded, validated and lowered one at a time, so memory follows
 // the largest function, not the whole code section.
-import { INDENT_MAX_CODE, type CompileOptions, type CompileResult } from './api.js';
+import { INDENT_MAX_CODE, OUTPUT_FORMATS, RUNTIME_MODES, type CompileOptions, type CompileResult } from './api.js';
 import { decodeModule } from './binary/module.js';
 import { decodeBody, scanBody } from './binary/code.js';
 import { validateModule } from './validate/module.js';
@@ -11,6 +11,7 @@ import { ModuleDeclarations } from './codegen/declarations.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitLazyFactory, emitModule, type LoweredFunction } from './emit/module.js';
 import { emitChunk } from './emit/lazy.js';
+import { moduleDeclarations } from './emit/dts.js';
 import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece, type SplitSizes } from './passes/split.js';
 import type { CallGraphFacts } from './passes/call-graph.js';
@@ -30,6 +31,13 @@ export function validateBinary(bytes: Uint8Array): void {
 
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
+  if (options.format !== undefined && !OUTPUT_FORMATS.includes(options.format)) {
+    throw new TypeError(`compile: format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(String(options.format))}`);
+  }
+  if (options.runtime !== undefined && !RUNTIME_MODES.includes(options.runtime)) {
+    throw new TypeError(`compile: runtime must be one of ${RUNTIME_MODES.join(', ')}, got ${JSON.stringify(String(options.runtime))}`);
+  }
+  if (options.runtime !== undefined && options.format === 'factory') throw new TypeError("compile: runtime is for format 'esm' (a factory is given its runtime)");
   const m = decodeModule(bytes);
   validateModule(m);
   const ctx = contextFor(m, options, callGraphFacts(m, (f, visit) => scanBody(m, f, visit)));
@@ -44,8 +52,9 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     lowerDefined(ctx, decls, f, sizes, options, false, withOffsets, funcs);
     progress?.(++done, m.funcs.length);
   }
-  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets);
+  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets, options.runtime ?? 'embed');
   const result: CompileResult = { js: out.toString() };
+  if (options.dts) result.dts = moduleDeclarations(m, options.filename?.split(/[\\/]/).pop());
   if (options.sourceMap) {
     const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
