@@ -4,19 +4,24 @@
 // answer, in wall-clock and CPU time (CPU includes V8's background compiler
 // and GC threads, so it can exceed wall time).
 //
-//   npm run build && node bench/startup.mjs [--rounds 3] [--programs esbuild,pglite,duckdb] [--polyfill-stack-size N]
+//   npm run build && node bench/startup.mjs [--rounds 3] [--programs esbuild,pglite,duckdb,sqljs] [--eager] [--polyfill-stack-size N]
 //
 // Programs (devDependencies): esbuild-wasm (initialize on the browser API, in
 // this process, then one transform), PGlite (PGlite.create, which runs
 // initdb, then SELECT 1), DuckDB-Wasm's exception-handling build
-// (instantiate, connect, SELECT 42). native: Node 20's WebAssembly;
-// polyfill: `node --noexpose-wasm` with wasm2es/polyfill installed (which
-// compiles the whole module up front today). Both get --max-old-space-size=8192.
-// --polyfill-stack-size N runs the polyfill processes with --stack-size=N: on
-// the default stack esbuild's and PGlite's generated JS does not load today
-// (issue 17), and this gives the time it would take. Rounds alternate which
-// engine goes first; the table gives medians (and min-max with 2+ rounds).
-// Writes bench/out/startup.json.
+// (instantiate, connect, SELECT 42), sql.js (initSqlJs, SELECT 1). native:
+// Node 20's WebAssembly; polyfill: `node --noexpose-wasm` with
+// wasm2es/polyfill installed, which compiles lazily (decodes and validates
+// the whole module up front, lowers each function to JS on its first call);
+// --eager adds polyfill-eager (setCompileMode('eager'): everything lowered
+// and evaluated up front). All get --max-old-space-size=8192. For the lazy
+// runs the table also gives what the lazy compiler did (functions lowered,
+// share of code bytes) and its phases in CPU time: prepare (decode +
+// validate + call graph + the factory's text), factory (evaluating it),
+// instantiate (net of lowering inside it), lower (to JS), eval (of the chunks).
+// --polyfill-stack-size N runs the polyfill processes with --stack-size=N.
+// Rounds rotate which engine goes first; the table gives medians (and
+// min-max with 2+ rounds). Writes bench/out/startup.json.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -63,29 +68,47 @@ const PROGRAMS = {
       return JSON.stringify(db.connect().query('SELECT 42 AS answer').toArray().map((r) => r.toJSON()));
     },
   },
+  sqljs: {
+    wasm: () => require.resolve('sql.js/dist/sql-wasm.wasm'),
+    async start() {
+      const SQL = await require('sql.js')({ locateFile: () => this.wasm() });
+      return JSON.stringify(new SQL.Database().exec('SELECT 1 AS one'));
+    },
+  },
 };
 
-// Child: `startup.mjs --child <program> native|polyfill`.
+// Child: `startup.mjs --child <program> native|polyfill|polyfill-eager`.
 if (argv[0] === '--child') {
   const [, name, engine] = argv;
-  if (engine === 'polyfill') {
+  let lazy = () => null;
+  if (engine !== 'native') {
     if (typeof globalThis.WebAssembly !== 'undefined') throw new Error('the polyfill run needs --noexpose-wasm');
     globalThis.WebAssembly = (await import(pathToFileURL(join(ROOT, 'dist/polyfill/index.js')).href)).WebAssembly;
+    const compiler = await import(pathToFileURL(join(ROOT, 'dist/polyfill/compiler.js')).href);
+    compiler.setCompileMode(engine === 'polyfill-eager' ? 'eager' : 'lazy');
+    // Phases in CPU time of the process (all threads: the GC's helpers too);
+    // two getrusage calls per lowered function cost well under 1% here.
+    compiler.setLazyClock(() => {
+      const c = process.cpuUsage();
+      return (c.user + c.system) / 1000;
+    });
+    lazy = compiler.lazyStats;
   }
   const answer = await PROGRAMS[name].start();
   const cpu = process.cpuUsage();
   // performance.now() counts from the process's time origin (its start).
   process.stdout.write(MARK + JSON.stringify({ wallMs: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000,
-    maxRssMb: process.resourceUsage().maxRSS / 1024, answer }) + '\n');
+    maxRssMb: process.resourceUsage().maxRSS / 1024, lazy: lazy(), answer }) + '\n');
   process.exit(0);
 }
 
 const ROUNDS = Number(arg('--rounds', 3));
 const NAMES = arg('--programs', 'esbuild,pglite,duckdb').split(',');
 const STACK = arg('--polyfill-stack-size', null);
+const ENGINES = argv.includes('--eager') ? ['native', 'polyfill', 'polyfill-eager'] : ['native', 'polyfill'];
 
 function run(name, engine) {
-  const flags = ['--max-old-space-size=8192', ...(engine === 'polyfill' ? ['--noexpose-wasm', ...(STACK ? [`--stack-size=${STACK}`] : [])] : [])];
+  const flags = ['--max-old-space-size=8192', ...(engine !== 'native' ? ['--noexpose-wasm', ...(STACK ? [`--stack-size=${STACK}`] : [])] : [])];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [...flags, SELF, '--child', name, engine], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 1800_000 });
   const processMs = performance.now() - t0;
@@ -100,11 +123,12 @@ function run(name, engine) {
 const res = { node: process.version, rounds: ROUNDS, polyfillStackSize: STACK, programs: {} };
 for (const name of NAMES) {
   if (!PROGRAMS[name]) throw new Error(`unknown program ${name}`);
-  res.programs[name] = { wasmBytes: readFileSync(PROGRAMS[name].wasm()).length, native: [], polyfill: [] };
+  res.programs[name] = { wasmBytes: readFileSync(PROGRAMS[name].wasm()).length, ...Object.fromEntries(ENGINES.map((e) => [e, []])) };
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of NAMES) {
-    for (const engine of round % 2 ? ['polyfill', 'native'] : ['native', 'polyfill']) {
+    for (let k = 0; k < ENGINES.length; k++) {
+      const engine = ENGINES[(round + k) % ENGINES.length];
       const r = run(name, engine);
       res.programs[name][engine].push(r);
       process.stderr.write(`round ${round + 1}/${ROUNDS} ${name} ${engine}: ${r.error ? `FAILED ${r.error}` : `${fmt(r.wallMs / 1000, 2)} s wall, ${fmt(r.cpuMs / 1000, 2)} s CPU`}\n`);
@@ -113,6 +137,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const rows = [];
+const lazyRows = [];
 for (const name of NAMES) {
   const p = res.programs[name];
   const ok = (e) => p[e].filter((r) => !r.error);
@@ -121,23 +146,41 @@ for (const name of NAMES) {
     if (!xs.length) return 'FAIL';
     return `${fmt(median(xs), 2)}${xs.length > 1 ? ` (${fmt(Math.min(...xs), 1)}-${fmt(Math.max(...xs), 1)})` : ''}`;
   };
-  const ratio = (key) => {
-    const a = ok('polyfill').map((r) => r[key]);
+  const ratio = (e, key) => {
+    const a = ok(e).map((r) => r[key]);
     const b = ok('native').map((r) => r[key]);
     return a.length && b.length ? `${fmt(median(a) / median(b), 1)}x` : '-';
   };
   const rss = (e) => (ok(e).length ? fmt(median(ok(e).map((r) => r.maxRssMb)), 0) : '-');
-  rows.push([name, fmt(p.wasmBytes / 1e6, 1), cell('native', 'wallMs'), cell('polyfill', 'wallMs'), ratio('wallMs'),
-    cell('native', 'cpuMs'), cell('polyfill', 'cpuMs'), ratio('cpuMs'), rss('native'), rss('polyfill')]);
+  for (const e of ENGINES.slice(1)) {
+    rows.push([name, e, fmt(p.wasmBytes / 1e6, 1), cell('native', 'wallMs'), cell(e, 'wallMs'), ratio(e, 'wallMs'),
+      cell('native', 'cpuMs'), cell(e, 'cpuMs'), ratio(e, 'cpuMs'), rss('native'), rss(e)]);
+  }
+  const z = ok('polyfill').map((r) => r.lazy).filter(Boolean);
+  if (z.length) {
+    const med = (k) => median(z.map((x) => x[k]));
+    lazyRows.push([name, `${fmt(med('lowered'), 0)}/${fmt(med('functions'), 0)}`, `${fmt((100 * med('loweredBytes')) / med('codeBytes'), 0)}%`,
+      ...['prepareMs', 'factoryMs', 'instantiateMs', 'lowerMs', 'evalMs'].map((k) => fmt(med(k) / 1000, 2))]);
+  }
 }
 process.stdout.write(nodeWarning());
 console.log(`Start-up to the first answer, fresh process each (Node ${process.version}; ${ROUNDS} round(s), medians${STACK ? `; polyfill runs with --stack-size=${STACK}` : ''}); seconds`);
-console.log(table(['program', 'Wasm MB', 'native wall', 'polyfill wall', 'ratio', 'native CPU', 'polyfill CPU', 'ratio', 'native RSS MB', 'polyfill RSS MB'], rows));
+console.log(table(['program', 'engine', 'Wasm MB', 'native wall', 'wall', 'ratio', 'native CPU', 'CPU', 'ratio', 'native RSS MB', 'RSS MB'], rows));
 for (const name of NAMES) {
-  for (const e of ['native', 'polyfill']) {
+  for (const e of ENGINES) {
     const failed = res.programs[name][e].filter((r) => r.error);
     if (failed.length) console.log(`  ${name} ${e}: ${failed.length} run(s) failed: ${failed[0].error}`);
   }
+  const answers = new Set(ENGINES.flatMap((e) => res.programs[name][e].filter((r) => !r.error).map((r) => r.answer)));
+  if (answers.size > 1) {
+    console.log(`  ${name}: the engines answered differently: ${[...answers].join(' | ')}`);
+    process.exitCode = 1;
+  }
+}
+if (lazyRows.length) {
+  console.log('Lazy compilation in the polyfill runs (medians; phases in CPU seconds: prepare = decode + validate + call graph +');
+  console.log('the factory text; factory = evaluating it; instantiate = net of the lowering inside; lower = to JS; eval = of the chunks):');
+  console.log(table(['program', 'functions lowered', 'of code bytes', 'prepare', 'factory', 'instantiate', 'lower', 'eval'], lazyRows));
 }
 console.log('  issue 17 target: polyfill <= 4x native (moonshot 2x).');
 console.log(`written ${writeJson('startup.json', res)}`);

@@ -7,9 +7,11 @@ import { installRuntime } from './runtime/install.js';
  * the first call, as evaluating an ES-module output installs it). Used by the
  * spec runner and the polyfill. It evaluates whatever string it is given: it is
  * meant for the compiler's own output only, which never contains text taken from
- * the module other than as quoted string literals.
+ * the module other than as quoted string literals (the same holds for the chunks a
+ * lazy factory's instances evaluate by direct `eval`, emit/lazy.ts).
  */
-export function loadFactory(js: string): CompiledModule {
-  const factory = (0, eval)(js) as (rt: unknown) => CompiledModule;
-  return factory(installRuntime(globalThis));
+export function loadFactory(js: string, hooks?: object): CompiledModule {
+  const factory = (0, eval)(js) as (rt: unknown, hooks?: object) => CompiledModule;
+  // `hooks`: what a lazy factory (emit/lazy.ts) compiles its functions with.
+  return factory(installRuntime(globalThis), hooks);
 }

@@ -28,6 +28,7 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^DATA$/, scope: 'module', meaning: 'the data segments\' bytes' },
   { pattern: /^\$(imports|exports|module|instantiate)$/, scope: 'module', meaning: 'the descriptors, the module object, the instantiation function' },
   { pattern: /^resolve$/, scope: 'module', meaning: 'the resolver of the promise `instantiate` returns' },
+  { pattern: /^\$lz$/, scope: 'module', meaning: 'the polyfill\'s lazy-compilation hooks (lazy factories only: emit/lazy.ts)' },
   // One instance.
   { pattern: /^f\d+(_\w{1,48})?(\$\d+)?$/, scope: 'instance', meaning: 'function i (with its sanitized name-section name; `$k`: piece k of a split function)' },
   { pattern: /^[Tem]\d+$/, scope: 'instance', meaning: 'table i (`T`) and its element array (`e`); memory i (`m`)' },
@@ -39,8 +40,11 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^TG\d+$/, scope: 'instance', meaning: 'tag i' },
   { pattern: /^(DS|ES)$/, scope: 'instance', meaning: 'the instance\'s data and element segments (dropped ones emptied)' },
   { pattern: /^\$x$/, scope: 'instance', meaning: 'the exports object' },
+  { pattern: /^\$x[vkde]$/, scope: 'instance', meaning: 'the exports\' values in order, and the loop naming them (lazy factories only)' },
   { pattern: /^\$[or]\d+$/, scope: 'instance', meaning: 'write-back (`$o`) and return (`$r`) slots of split functions (passes/split.ts)' },
   { pattern: /^\$w64$/, scope: 'instance', meaning: 'the BigInt64Array carrying i64 values across pieces' },
+  { pattern: /^\$I$/, scope: 'instance', meaning: 'the instance\'s lazy-compilation state (lazy factories only: emit/lazy.ts)' },
+  { pattern: /^\$c$/, scope: 'instance', meaning: 'a chunk\'s source, evaluated in the instance scope (lazy factories only)' },
   // One function.
   { pattern: /^l\d+$/, scope: 'function', meaning: 'Wasm local i (parameters first)' },
   { pattern: /^s\d+$/, scope: 'function', meaning: 'the operand-stack slot at depth k (codegen/stack.ts)' },

@@ -13,16 +13,17 @@
 //     }
 //     return { imports, exports, instantiateSync, instantiate };
 //   })
-import type { ConstExpr, ExternKind } from '../ir.js';
+import type { ConstExpr, ExternKind, Module } from '../ir.js';
 import { ValType } from '../ir.js';
 import { Op } from '../opcodes.js';
 import type { ModuleContext } from '../codegen/context.js';
-import type { ModuleDeclarations } from '../codegen/declarations.js';
+import { ModuleDeclarations } from '../codegen/declarations.js';
 import { numberLiteral } from '../codegen/literals.js';
 import { VIEWS } from '../names.js';
 import { runtimeSource } from './runtime-source.js';
 import { partsFor, type RuntimePart } from '../runtime/install.js';
 import { Output } from './output.js';
+import { lazyStubLines, lazyTablesArg } from './lazy.js';
 
 /**
  * One compiled function (or piece): its text (lines separated by newlines)
@@ -137,11 +138,29 @@ function base64(bytes: Uint8Array): string {
   return out.join('');
 }
 
-/** The factory expression's text, appended to `out`. */
-function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], out: Output): void {
+/** The module's import and export descriptors, as the JS API lists them. */
+export function moduleDescriptors(m: Module): { imports: ImportDescriptor[]; exports: ExportDescriptor[] } {
+  return {
+    imports: m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] })),
+    exports: m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] })),
+  };
+}
+
+/** An export's value in `$instantiate`; `raw`: the binding itself (the lazy form's export loop converts it). */
+function exportValue(ctx: ModuleContext, kind: string, index: number, raw: boolean): string {
+  switch (kind) {
+    case 'func': return raw ? ctx.funcName(index) : `$rt.funcToJS(${ctx.funcName(index)})`;
+    case 'table': return raw ? `T${index}` : `(T${index}.native || T${index})`;
+    case 'memory': return raw ? `m${index}` : `(m${index}.native || m${index})`;
+    case 'global': return raw ? `G${index}` : `(G${index}.native || G${index})`;
+    default: return `TG${index}`;
+  }
+}
+
+/** The factory expression's text, appended to `out` (lazy: the polyfill's form, emit/lazy.ts). */
+function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], out: Output, lazy = false): void {
   const m = ctx.module;
-  const imports: ImportDescriptor[] = m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] }));
-  const exports: ExportDescriptor[] = m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] }));
+  const { imports, exports } = moduleDescriptors(m);
   // Names and other strings from the module are printed only through this.
   const q = (s: string) => scriptSafe(JSON.stringify(s));
 
@@ -193,6 +212,9 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       }
     }
   }
+  // Lazy: every defined function starts as a stub that compiles it when first
+  // called (before tables and globals, whose initializers may refer to it).
+  if (lazy) for (const l of lazyStubLines(ctx)) body.line(l);
   // Tags defined here: new, distinct objects for every instance.
   for (let i = m.numImportedTags; i < m.tags.length; i++) body.line(`  const TG${i} = $rt.newTag(${q(tagSig(i))});`);
   // Memories: views refreshed whenever the memory grows.
@@ -202,7 +224,7 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`}${l.shared ? ', shared: true' : ''} });`);
     }
     // Typed views the functions use (codegen/memory.ts), named v<memory>_<kind>.
-    const views = [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
+    const views = lazy ? Object.keys(VIEWS).map((kind) => `${i}_${kind}`) : [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
     const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b, m${i}._len);`).join('');
     body.line(`  let d${i}, u${i}${views.map((k) => `, v${k}`).join('')};`);
     body.line(`  const $refresh${i} = () => { const b = m${i}._cap; d${i} = new DataView(b, 0, m${i}._len); u${i} = new Uint8Array(b, 0, m${i}._len);${typed} };`);
@@ -216,8 +238,10 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
     body.line(`  const T${i} = $rt.newTable(${q(typeChar(t.elem))}, ${limitsArgs(t.limits.min, t.limits.max)}, ${init}), e${i} = T${i}._e;`);
   }
   // Signatures of defined functions (for call_indirect, tables, exports).
-  for (const f of m.funcs) {
-    body.line(`  ${ctx.funcName(f.index)}.t = ${q(ctx.funcSigs[f.index])}; ${ctx.funcName(f.index)}.i = ${f.index};`);
+  if (!lazy) {
+    for (const f of m.funcs) {
+      body.line(`  ${ctx.funcName(f.index)}.t = ${q(ctx.funcSigs[f.index])}; ${ctx.funcName(f.index)}.i = ${f.index};`);
+    }
   }
   // Globals, in order (an initializer may read earlier ones).
   m.globalInits.forEach((g, k) => {
@@ -247,27 +271,30 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   for (const f of funcs) body.lines(ctx.indent ? '  ' + f.text.replaceAll('\n', '\n  ') : f.text, f.offsets);
   // Exports.
   body.line('  const $x = Object.create(null);');
-  for (const ex of m.exports) {
-    let v: string;
-    switch (ex.kind) {
-      case 'func': v = `$rt.funcToJS(${ctx.funcName(ex.index)})`; break;
-      case 'table': v = `(T${ex.index}.native || T${ex.index})`; break;
-      case 'memory': v = `(m${ex.index}.native || m${ex.index})`; break;
-      case 'global': v = `(G${ex.index}.native || G${ex.index})`; break;
-      case 'tag': v = `TG${ex.index}`; break;
-    }
-    body.line(`  $x[${q(ex.name)}] = ${v};`, ex.offset);
+  if (lazy) {
+    // The polyfill's form: the values in one array, named by the descriptors
+    // (no source map to keep per export). A line per export made DuckDB's
+    // $instantiate 12 MB of JS (75,011 exports), which V8 parses twice (the
+    // factory's pre-parse, then the full parse of its one call).
+    body.line(`  const $xv = [${m.exports.map((ex) => exportValue(ctx, ex.kind, ex.index, true)).join(', ')}];`);
+    body.line('  for (let $xk = 0; $xk < $xv.length; $xk++) { const $xd = $exports[$xk], $xe = $xv[$xk]; $x[$xd.name] = $xd.kind === "function" ? $rt.funcToJS($xe) : $xd.kind === "tag" ? $xe : ($xe.native || $xe); }');
+  }
+  for (const ex of lazy ? [] : m.exports) {
+    body.line(`  $x[${q(ex.name)}] = ${exportValue(ctx, ex.kind, ex.index, false)};`, ex.offset);
   }
   body.line('  Object.freeze($x);');
   // Active and declarative segments, then start: a trap here fails instantiation,
   // after the segments before it have been applied.
   m.elems.forEach((el, k) => {
     if (el.mode === 'active') {
-      body.line(`  $rt.tableInit(e${el.table}, ES[${k}], ${constExprCode(ctx, el.offsetExpr!)}, 0, ES[${k}].length); ES[${k}] = $rt.noElems;`, el.offset);
+      // Lazy: the offset is kept, to put compiled functions in place of their stubs.
+      const at = lazy ? `$I.at[${k}] = ${constExprCode(ctx, el.offsetExpr!)}` : constExprCode(ctx, el.offsetExpr!);
+      body.line(`  $rt.tableInit(e${el.table}, ES[${k}], ${at}, 0, ES[${k}].length); ES[${k}] = $rt.noElems;`, el.offset);
     } else if (el.mode === 'declarative') {
       body.line(`  ES[${k}] = $rt.noElems;`, el.offset);
     }
   });
+  if (lazy) body.line(`  $I.tables(${lazyTablesArg(ctx)});`);
   // Consecutive active segments of one memory at i32.const offsets are one
   // line: Go's output has ~100,000 segments (esbuild-wasm: a line each was
   // 8.6 MB of its output).
@@ -295,25 +322,32 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   body.line('  return $x;');
   body.line('}');
 
-  out.line('(function ($rt) {');
+  out.line(lazy ? '(function ($rt, $lz) {' : '(function ($rt) {');
   out.line('"use strict";');
   for (const h of [...decls.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
   for (const c of decls.constants) out.line(c);
-  // Several segments are one base64 string cut by lengths (Go's ~100,000
-  // segments cost a `$rt.bytes("…")` and base64 padding each).
-  if (m.datas.length >= 2) {
-    const all = new Uint8Array(m.datas.reduce((n, d) => n + d.bytes.length, 0));
-    let at = 0;
-    for (const d of m.datas) {
-      all.set(d.bytes, at);
-      at += d.bytes.length;
-    }
-    out.line(`const DATA = $rt.segments(${q(base64(all))}, [${m.datas.map((d) => d.bytes.length).join(', ')}]);`);
+  if (lazy) {
+    // The polyfill has the segments' bytes and the descriptors already: no
+    // base64 text and JSON to encode here and for V8 to parse (DuckDB's were
+    // 3.4 MB and 9.3 MB of the factory's 25 MB).
+    out.line('const DATA = $lz.data, $imports = $lz.imports, $exports = $lz.exports;');
   } else {
-    out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+    // Several segments are one base64 string cut by lengths (Go's ~100,000
+    // segments cost a `$rt.bytes("…")` and base64 padding each).
+    if (m.datas.length >= 2) {
+      const all = new Uint8Array(m.datas.reduce((n, d) => n + d.bytes.length, 0));
+      let at = 0;
+      for (const d of m.datas) {
+        all.set(d.bytes, at);
+        at += d.bytes.length;
+      }
+      out.line(`const DATA = $rt.segments(${q(base64(all))}, [${m.datas.map((d) => d.bytes.length).join(', ')}]);`);
+    } else {
+      out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+    }
+    out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
+    out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
   }
-  out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
-  out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
   out.line('const $module = Object.freeze({ imports: $imports, exports: $exports });');
   out.append(body);
   out.line('function instantiateSync(imports) {');
@@ -373,4 +407,15 @@ export function emitModule(
   out.line('export const instantiate = $compiled.instantiate;');
   out.line('export default $compiled;');
   return out;
+}
+
+/**
+ * The polyfill's lazy form of the factory: `(runtime, hooks) => CompiledModule`
+ * with every defined function a stub that has `hooks` compile it on its first
+ * call (emit/lazy.ts has the layout). Only lowering needs nothing from here.
+ */
+export function emitLazyFactory(ctx: ModuleContext): string {
+  const out = new Output();
+  emitFactory(ctx, new ModuleDeclarations(), [], out, true);
+  return out.toString();
 }

@@ -1,8 +1,10 @@
 // Run-time compilation for the polyfill: the same compiler as the AOT tool,
-// producing a factory (compile(..., { format: 'factory' })) that is evaluated in
-// this realm and bound to the shared runtime. Compilation is eager (every
-// function is lowered up front): docs/polyfill.md has the measurements behind
-// that choice.
+// producing a factory that is evaluated in this realm and bound to the shared
+// runtime. Compilation is lazy (lazy.ts): the module is decoded and validated
+// whole up front, each function lowered when an instance first calls it.
+// setCompileMode('eager') lowers everything up front instead (compile()'s
+// factory format), for measurements and as a fallback; docs/polyfill.md has
+// the numbers for both.
 //
 // What is cached: a Module keeps its compiled factory, and every Instance of it
 // reuses that (instantiating is only linking and running the module's setup).
@@ -10,9 +12,11 @@
 // Module with equal bytes (a content hash picks the candidates, the bytes are
 // compared in full). The cache holds its entries weakly, so it never keeps a
 // dropped module's generated code alive.
-import { compile, validateBinary } from '../compile.js';
+import { compile, compileLazy, validateBinary } from '../compile.js';
 import { loadFactory } from '../load.js';
 import { decodeModule } from '../binary/module.js';
+import { LazyModule, lazyTotals, timed } from './lazy.js';
+export { setLazyClock, timedInstantiation } from './lazy.js';
 import type { CompiledModule, ExportDescriptor, ImportDescriptor } from '../api.js';
 import { CompileError } from '../runtime/index.js';
 
@@ -26,6 +30,30 @@ export interface Compiled {
   customs: readonly { name: string; bytes: Uint8Array }[];
   /** The module's bytes, kept to confirm a cache hit byte for byte. */
   bytes: Uint8Array;
+  /** The lazy compilation's state (null when compiled eagerly). */
+  lazy: LazyModule | null;
+}
+
+let eager = false;
+
+/**
+ * 'lazy' (the default): lower each function on its first call. 'eager': lower
+ * every function when the module is compiled. Internal (benchmarks, tests);
+ * affects modules compiled afterwards only, and a cached compilation is reused
+ * whichever mode made it.
+ */
+export function setCompileMode(mode: 'lazy' | 'eager'): void {
+  eager = mode === 'eager';
+}
+
+/** Totals over the Modules compiled lazily in this realm: functions and code bytes, and how many were lowered. */
+export function lazyStats(): typeof lazyTotals {
+  return { ...lazyTotals };
+}
+
+/** How many of the Module's functions have been lowered so far, or null for an eager compilation. */
+export function loweredCount(c: Compiled): number | null {
+  return c.lazy ? c.lazy.lowered : null;
 }
 
 /** Decode and validate without lowering: WebAssembly.validate. */
@@ -46,13 +74,22 @@ export function compileBytes(bytes: Uint8Array): Compiled {
   const key = cacheKey(bytes);
   const hit = lookup(key, bytes);
   if (hit) return hit;
-  const { js } = compile(bytes, { format: 'factory' });
+  let compiled: Compiled;
   // Named, so stack traces and debuggers show where the generated code came from.
-  const factory = loadFactory(`${js}\n//# sourceURL=wasm2es-polyfill/module-${++serial}.js\n`);
-  // Only module-level sections are decoded here (bodies are decoded on demand),
-  // for the custom sections the compiled factory does not carry.
-  const customs = decodeModule(bytes).customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
-  const compiled: Compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes };
+  const url = `\n//# sourceURL=wasm2es-polyfill/module-${++serial}.js\n`;
+  if (eager) {
+    const { js } = compile(bytes, { format: 'factory' });
+    const factory = loadFactory(js + url);
+    // Only module-level sections are decoded here (bodies are decoded on demand),
+    // for the custom sections the compiled factory does not carry.
+    const customs = decodeModule(bytes).customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
+    compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy: null };
+  } else {
+    const lazy = new LazyModule(timed('prepareMs', () => compileLazy(bytes)));
+    const factory = timed('factoryMs', () => loadFactory(lazy.compiled.js + url, lazy));
+    const customs = lazy.compiled.module.customSections.map((c) => ({ name: c.name, bytes: c.bytes }));
+    compiled = { factory, imports: factory.imports, exports: factory.exports, customs, bytes, lazy };
+  }
   store(key, compiled);
   return compiled;
 }

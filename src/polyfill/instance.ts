@@ -1,6 +1,6 @@
 // WebAssembly.Instance: links a Module's compiled factory with an import object
 // and runs the module's setup (segments, start function) synchronously.
-import type { Compiled } from './compiler.js';
+import { timedInstantiation, type Compiled } from './compiler.js';
 import { moduleRecord } from './module.js';
 import { defineGetter, defineToStringTag, optionalObject, setLength } from './webidl.js';
 
@@ -17,7 +17,7 @@ export function instantiateRecord(c: Compiled, importObject: object | undefined)
   if (importObject === undefined && c.imports.length > 0) {
     throw new TypeError('WebAssembly.Instance: the module has imports, but no import object was given');
   }
-  return c.factory.instantiateSync(importObject).instance.exports;
+  return timedInstantiation(() => c.factory.instantiateSync(importObject).instance.exports);
 }
 
 /** An Instance object for exports that were already instantiated. */
