@@ -2,30 +2,41 @@
 // sql.js workload on native WebAssembly, binaryen's wasm2js and wasm2es, and
 // prints a table per group. Results go to bench/out/results.json.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]] [--no-sqljs]
+//   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]]
+//                      [--skip name[,name...]] [--no-sqljs] [--node24] [--budget S]
 //
-// --only matches kernel names (fib, nbody, ...), EH scenarios (throw, rethrow,
-// nothrow, jsthrow), or the groups `kernels`, `eh`, `sqljs`.
-// Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows).
+// --only / --skip match kernel names (fib, nbody, ...), EH scenarios (throw,
+// rethrow, nothrow, jsthrow), or the groups `kernels` (the original seven),
+// `i64`, `growth`, `eh`, `sqljs`. --node24 also runs the selected kernels in a
+// Node 24 child (all three engines there). --budget: seconds of measured
+// time per engine and growth kernel before its remaining rounds are skipped.
+// Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows),
+// --child-kernels (run by Node 24 for --node24).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BENCH_DIR, OUT_DIR, NODE24, ensureOut, median, loadCompiler, instantiateNative,
-  instantiateWasm2es, runWasm2js, loadWasm2js, fmt, table, writeJson, sameValue, nodeWarning,
+  BENCH_DIR, OUT_DIR, NODE24, ensureOut, median, loadCompiler, instantiateNative, instantiateWasm2es,
+  runWasm2js, wasm2jsFactory, fmt, table, writeJson, sameValue, nodeWarning,
 } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const opt = {
   quick: argv.includes('--quick'),
   childEh: argv.includes('--child-eh'),
+  childKernels: argv.includes('--child-kernels'),
   noSqljs: argv.includes('--no-sqljs'),
+  node24: argv.includes('--node24'),
   only: null,
+  skip: [],
   rounds: null,
+  budget: 30,
 };
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--only') opt.only = argv[++i].split(',');
+  else if (argv[i] === '--skip') opt.skip = argv[++i].split(',');
   else if (argv[i] === '--rounds') opt.rounds = Number(argv[++i]);
+  else if (argv[i] === '--budget') opt.budget = Number(argv[++i]);
 }
 const ROUNDS = opt.rounds ?? (opt.quick ? 3 : 7);
 const WARMUP = opt.quick ? 1 : 2;
@@ -33,6 +44,7 @@ const WARM_CALLS = 100; // small calls before the full-size warm-up calls
 const SCALE = opt.quick ? 0.5 : 1; // --quick also halves the work per call
 
 function selected(name, group) {
+  if (opt.skip.includes(name) || opt.skip.includes(group)) return false;
   return !opt.only || opt.only.includes(name) || opt.only.includes(group);
 }
 
@@ -53,14 +65,14 @@ function timed(fn) {
  * ROUNDS rounds call every engine once, the starting engine rotating each
  * round. Returns { [name]: { ms: [...], median, result } }.
  */
-function measure(engines) {
+function measure(engines, { warmup = WARMUP, budgetMs = Infinity } = {}) {
   const live = engines.filter((e) => e.fn);
   const out = {};
   for (const e of live) {
     out[e.name] = { ms: [], result: undefined, error: undefined };
     try {
       if (e.warm) for (let i = 0; i < WARM_CALLS; i++) e.warm();
-      for (let i = 0; i < WARMUP; i++) out[e.name].result = e.fn();
+      for (let i = 0; i < warmup; i++) out[e.name].result = e.fn();
     } catch (err) {
       out[e.name].error = String(err?.message ?? err);
     }
@@ -69,9 +81,13 @@ function measure(engines) {
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < ok.length; k++) {
       const e = ok[(r + k) % ok.length];
+      const o = out[e.name];
+      // Over its budget (growth rows: minutes per call before amortized growth), an engine sits out.
+      if (o.ms.length && o.ms.reduce((a, b) => a + b, 0) > budgetMs) continue;
       const [ms, res] = timed(e.fn);
-      out[e.name].ms.push(ms);
-      if (!sameValue(res, out[e.name].result)) out[e.name].error = `result changed between calls: ${res} vs ${out[e.name].result}`;
+      o.ms.push(ms);
+      if (!warmup && o.ms.length === 1) o.result = res;
+      else if (!sameValue(res, o.result)) o.error = `result changed between calls: ${res} vs ${o.result}`;
     }
   }
   for (const e of live) if (out[e.name].ms.length) out[e.name].median = median(out[e.name].ms);
@@ -84,33 +100,49 @@ function show(v) {
 
 // ---------------------------------------------------------------- kernels
 
-async function runKernels(compiler) {
+const GROUPS = {
+  kernels: 'Kernels (C, clang-19 -O2)',
+  i64: 'i64 kernels (C, clang-19 -O2)',
+  growth: 'Memory growth (C, clang-19 -O2; a fresh instance per call, instantiation included)',
+};
+
+function kernelConfig() {
   const cfg = JSON.parse(readFileSync(join(BENCH_DIR, 'kernels.json'), 'utf8'));
+  return Object.entries(cfg).map(([name, c]) => ({ name, group: c.group ?? 'kernels', ...c }));
+}
+
+async function runKernels(compiler) {
   const w2jsDir = ensureOut('wasm2js');
   const rows = [];
-  for (const [name, { n: fullN, what, warm: warmN }] of Object.entries(cfg)) {
-    if (!selected(name, 'kernels')) continue;
+  for (const { name, group, n: fullN, what, warm: warmN, fresh } of kernelConfig()) {
+    if (!selected(name, group)) continue;
     const n = name === 'fib' || name === 'fannkuch' ? fullN - (opt.quick ? 1 : 0) : Math.round(fullN * SCALE);
     const wasmPath = join(BENCH_DIR, 'kernels', `${name}.wasm`);
     const bytes = readFileSync(wasmPath);
-    const row = { name, what, n, errors: {} };
+    const row = { name, group, what, n, errors: {} };
+    // `fresh` kernels (memory growth) need a new instance, so a new memory, for every call.
+    const calls = (make) => {
+      if (!fresh) { const ex = make(); return { fn: () => ex.run(n), warm: () => ex.run(warmN) }; }
+      return { fn: () => make().run(n), warm: () => make().run(warmN) };
+    };
     const engines = [];
-    engines.push({ name: 'native', ...(() => { const ex = instantiateNative(bytes); return { fn: () => ex.run(n), warm: () => ex.run(warmN) }; })() });
-    let w2js = null, w2jsWarm;
+    const natModule = new WebAssembly.Module(bytes);
+    engines.push({ name: 'native', ...calls(() => new WebAssembly.Instance(natModule, {}).exports) });
+    let w2js = {};
     try {
-      const ex = loadWasm2js(runWasm2js(wasmPath, join(w2jsDir, `${name}.js`)));
-      w2js = () => ex.run(n);
-      w2jsWarm = () => ex.run(warmN);
+      const make = wasm2jsFactory(runWasm2js(wasmPath, join(w2jsDir, `${name}.js`)));
+      w2js = calls(() => make({}));
     } catch (e) {
       row.errors.wasm2js = e.message;
     }
-    engines.push({ name: 'wasm2js', fn: w2js, warm: w2jsWarm });
-    let w2es = null, w2esWarm;
+    engines.push({ name: 'wasm2js', ...w2js });
+    let w2es = {};
     try {
-      const { exports: ex } = instantiateWasm2es(compiler, bytes, {}, `${name}.wasm`);
-      w2es = () => ex.run(n);
-      w2esWarm = () => ex.run(warmN);
+      const { js } = compiler.compile(bytes, { format: 'factory', filename: `${name}.wasm` });
+      const factory = compiler.loadFactory(js);
+      w2es = calls(() => factory.instantiateSync({}).instance.exports);
       // The i64 kernel also exports its full 64-bit result: check it crosses as the same BigInt.
+      const ex = factory.instantiateSync({}).instance.exports;
       if (ex.mix64) {
         const nat = instantiateNative(bytes).mix64(100003);
         const got = ex.mix64(100003);
@@ -120,9 +152,11 @@ async function runKernels(compiler) {
     } catch (e) {
       row.errors.wasm2es = `compile/instantiate: ${e.message}`;
     }
-    engines.push({ name: 'wasm2es', fn: w2es, warm: w2esWarm });
+    engines.push({ name: 'wasm2es', ...w2es });
     process.stderr.write(`kernel ${name} (n=${n}) ...\n`);
-    const m = measure(engines);
+    // Growth rows: no full-size warm-up call (they measure the runtime's growth, not the JIT,
+    // and a call can take minutes before growth is amortized), and a time budget per engine.
+    const m = measure(engines, fresh ? { warmup: 0, budgetMs: opt.budget * 1000 } : {});
     const nat = m.native;
     row.native = { median: nat.median, ms: nat.ms, result: show(nat.result) };
     for (const eng of ['wasm2js', 'wasm2es']) {
@@ -132,6 +166,7 @@ async function runKernels(compiler) {
       if (r.error) row.errors[eng] = r.error;
       else if (status === 'FAIL') row.errors[eng] = `checksum ${show(r.result)} != native ${show(nat.result)}`;
       row[eng] = { status: row.errors[eng] ? 'FAIL' : status, median: r.median, ms: r.ms, result: show(r.result), ratio: r.median / nat.median };
+      if (r.ms.length < ROUNDS) row.errors[`${eng} (note)`] = `${r.ms.length} measured call(s) of ${ROUNDS}: over the ${opt.budget} s budget`;
     }
     if (!m.wasm2js) row.wasm2js.status = 'ERR';
     rows.push(row);
@@ -145,7 +180,7 @@ function kernelTable(rows) {
   const body = rows.map((r) => [r.name, String(r.n), fmt(r.native.median), cell(r, 'wasm2js'), cell(r, 'wasm2es'),
     ratio(r, 'wasm2js'), ratio(r, 'wasm2es'),
     r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok' ? fmt(r.wasm2es.median / r.wasm2js.median, 2) + 'x' : '-']);
-  // Geometric means of the ratios, over all kernels run (only when every row is ok).
+  // Geometric means of the ratios, over all kernels of the table (only when every row is ok).
   const geo = (f) => Math.exp(rows.reduce((a, r) => a + Math.log(f(r)), 0) / rows.length);
   if (rows.length > 1 && rows.every((r) => r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok')) {
     body.push(['geomean', '', '', '', '', fmt(geo((r) => r.wasm2js.ratio), 2) + 'x', fmt(geo((r) => r.wasm2es.ratio), 2) + 'x',
@@ -157,6 +192,32 @@ function kernelTable(rows) {
   );
   const notes = rows.flatMap((r) => Object.entries(r.errors).map(([e, msg]) => `  ${r.name} / ${e}: ${msg}`));
   return t + (notes.length ? '\n' + notes.join('\n') : '');
+}
+
+/** One table per group (its own geomean: the issue's criterion is over the original seven). */
+function kernelTables(rows, where = '') {
+  const out = [];
+  for (const [g, title] of Object.entries(GROUPS)) {
+    const rs = rows.filter((r) => r.group === g);
+    if (rs.length) out.push(`${title}${where}\n${kernelTable(rs)}\n`);
+  }
+  return out.join('\n');
+}
+
+/** --node24: the selected kernels measured by this script in a Node 24 child. */
+function runKernelsChild() {
+  if (!existsSync(NODE24)) return { error: `no Node 24 binary at ${NODE24}` };
+  const args = [join(BENCH_DIR, 'run.mjs'), '--child-kernels', '--rounds', String(ROUNDS), '--budget', String(opt.budget)];
+  if (opt.quick) args.push('--quick');
+  if (opt.only) args.push('--only', opt.only.join(','));
+  if (opt.skip.length) args.push('--skip', opt.skip.join(','));
+  const r = spawnSync(NODE24, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) return { error: `Node 24 child exited ${r.status}: ${r.stdout.slice(-500)}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch (e) {
+    return { error: `cannot parse child output: ${r.stdout.slice(-500)}` };
+  }
 }
 
 // ---------------------------------------------------------------- exceptions
@@ -321,6 +382,12 @@ async function main() {
     process.stdout.write(JSON.stringify({ node: process.version, rows }) + '\n');
     return;
   }
+  if (opt.childKernels) {
+    // Node 24 child for --node24: kernels on all three engines, one JSON line on stdout.
+    const rows = await runKernels(compiler);
+    process.stdout.write(JSON.stringify({ node: process.version, rows }) + '\n');
+    return;
+  }
   const results = {
     date: new Date().toISOString(), node: process.version, node24: null,
     rounds: ROUNDS, warmup: WARMUP, quick: opt.quick,
@@ -328,10 +395,16 @@ async function main() {
   process.stdout.write(nodeWarning());
   console.log(`wasm2es ${compiler.VERSION} benchmarks — Node ${process.version}, ${ROUNDS} interleaved rounds after ${WARM_CALLS} small + ${WARMUP} full warm-up calls per engine, median ms\n`);
 
-  const kernelNames = Object.keys(JSON.parse(readFileSync(join(BENCH_DIR, 'kernels.json'), 'utf8')));
-  if (kernelNames.some((k) => selected(k, 'kernels'))) {
+  if (kernelConfig().some((k) => selected(k.name, k.group))) {
     results.kernels = await runKernels(compiler);
-    if (results.kernels.length) console.log('Kernels (C, clang-19 -O2)\n' + kernelTable(results.kernels) + '\n');
+    if (results.kernels.length) console.log(kernelTables(results.kernels));
+    if (opt.node24) {
+      process.stderr.write('kernels on Node 24 (child) ...\n');
+      const child = runKernelsChild();
+      results.kernelsNode24 = child;
+      if (child.error) console.log(`Node 24 kernels failed: ${child.error}\n`);
+      else console.log(kernelTables(child.rows, ` — Node ${child.node}`));
+    }
   }
 
   if (Object.values(EH_GROUP).some((g) => selected(g, 'eh'))) {
