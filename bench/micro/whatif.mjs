@@ -1,0 +1,75 @@
+// What a change to the lowering would do to the bench kernels, before it is
+// made: each kernel is compiled by the current compiler (dist/), then its
+// JavaScript is edited textually the way the changed code generator would
+// write it, and native WebAssembly, today's output and the edited output run
+// interleaved in one process (medians of rounds, as bench/run.mjs does).
+// Every edit must leave the checksum equal to native's.
+//
+//   node bench/micro/whatif.mjs [kernel,...] [--rounds N] [--json FILE]
+//
+// Edits:
+//   rotate   a constant i64 rotate written with every shift wrapped:
+//            asIntN(64, asIntN(64, x << kn) | asIntN(64, asUintN(64, x) >> (64-k)n))
+//            instead of asIntN(64, (asUintN(64, x) << kn) | (asUintN(64, x) >> (64-k)n)),
+//            whose left shift makes a 64+k-bit BigInt V8 does not lower
+//   fround   an f32 value computed only to be stored loses its outer Math.fround
+//            (setFloat32 rounds it the same way)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { opt, median, save, MICRO_DIR } from './harness.mjs';
+
+const compiler = await import(join(MICRO_DIR, '../../dist/index.js'));
+const KDIR = join(MICRO_DIR, '..', 'kernels');
+const cfg = JSON.parse(readFileSync(join(MICRO_DIR, '..', 'kernels.json'), 'utf8'));
+const argv = process.argv.slice(2);
+const names = argv[0] && !argv[0].startsWith('--') ? argv[0].split(',') : ['xxh64', 'sha512', 'blake2b', 'i64mix', 'prng64', 'matmul'];
+
+const EDITS = {
+  rotate: (js) => js.replace(
+    /BigInt\.asIntN\(64, \(BigInt\.asUintN\(64, ([\w$]+(?:\[\d+\])?)\) << (\d+)n\) \| \(BigInt\.asUintN\(64, \1\) >> (\d+)n\)\)/g,
+    'BigInt.asIntN(64, BigInt.asIntN(64, $1 << $2n) | BigInt.asIntN(64, BigInt.asUintN(64, $1) >> $3n))'),
+  fround: (js) => js.replace(/^(\s*s\d+ = \()Math\.fround\((.*)\)(\);\n\s*D\d+\.setFloat32\()/gm, '$1$2$3'),
+};
+
+const results = [];
+for (const name of names) {
+  const bytes = readFileSync(join(KDIR, `${name}.wasm`));
+  const { n, warm } = cfg[name];
+  const { js } = compiler.compile(bytes, { format: 'factory' });
+  const engines = [{ name: 'native', ex: new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports },
+    { name: 'today', ex: compiler.loadFactory(js).instantiateSync({}).instance.exports }];
+  for (const [e, edit] of Object.entries(EDITS)) {
+    const js2 = edit(js);
+    if (js2 !== js) engines.push({ name: e, ex: compiler.loadFactory(js2).instantiateSync({}).instance.exports });
+  }
+  if (engines.length > 3) {
+    const all = Object.values(EDITS).reduce((s, f) => f(s), js);
+    engines.push({ name: 'all edits', ex: compiler.loadFactory(all).instantiateSync({}).instance.exports });
+  }
+  process.stderr.write(`${name}: ${engines.map((e) => e.name).join(', ')} ...\n`);
+  const want = engines[0].ex.run(n);
+  for (const e of engines) {
+    for (let i = 0; i < 100; i++) e.ex.run(warm);
+    e.ms = [];
+    e.ok = e.ex.run(n) === want;
+  }
+  for (let r = 0; r < opt.rounds; r++) {
+    for (let k = 0; k < engines.length; k++) {
+      const e = engines[(r + k) % engines.length];
+      const t0 = performance.now();
+      e.ex.run(n);
+      e.ms.push(performance.now() - t0);
+    }
+  }
+  const nat = median(engines[0].ms);
+  const row = { name, node: process.version, n, native: nat, variants: {} };
+  const line = [`${name} (${process.version}, native ${nat.toFixed(1)} ms):`];
+  for (const e of engines.slice(1)) {
+    const ratio = median(e.ms) / nat;
+    row.variants[e.name] = { ratio, ok: e.ok, ms: e.ms };
+    line.push(`${e.name} ${e.ok ? ratio.toFixed(2) + 'x' : 'WRONG'}`);
+  }
+  console.log(line.join('  '));
+  results.push(row);
+}
+save('whatif', results);
