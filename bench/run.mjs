@@ -3,7 +3,7 @@
 // prints a table per group. Results go to bench/out/results.json.
 //
 //   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]]
-//                      [--skip name[,name...]] [--no-sqljs] [--node24] [--budget S]
+//                      [--skip name[,name...]] [--no-sqljs] [--node24] [--budget S] [--cpu]
 //
 // --only / --skip match kernel names (fib, nbody, ...), EH scenarios (throw,
 // rethrow, nothrow, jsthrow), or the groups `kernels` (the original seven),
@@ -12,6 +12,7 @@
 // and growth kernel, the measured seconds after which its remaining rounds are
 // skipped, and a quarter of it the limit for a probe call of half the work
 // (over it, the full size is not run: see runKernels); 0 = no limits.
+// --cpu times kernel and exception rows by the process's CPU time (see clock).
 // Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows),
 // --child-kernels (run by Node 24 for --node24).
 import { spawnSync } from 'node:child_process';
@@ -29,6 +30,7 @@ const opt = {
   childKernels: argv.includes('--child-kernels'),
   noSqljs: argv.includes('--no-sqljs'),
   node24: argv.includes('--node24'),
+  cpu: argv.includes('--cpu'),
   only: null,
   skip: [],
   rounds: null,
@@ -50,11 +52,19 @@ function selected(name, group) {
   return !opt.only || opt.only.includes(name) || opt.only.includes(group);
 }
 
+/**
+ * Milliseconds: wall time, or with --cpu the process's CPU time (user +
+ * system, all threads). On a machine with more runnable processes than cores
+ * a call's wall time includes waiting for a core, by an amount that differs
+ * between a short native call and a long compiled one; CPU time does not.
+ */
+const clock = opt.cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+
 /** Calls fn() and returns [ms, result]. */
 function timed(fn) {
-  const t0 = performance.now();
+  const t0 = clock();
   const r = fn();
-  return [performance.now() - t0, r];
+  return [clock() - t0, r];
 }
 
 /**
@@ -167,9 +177,9 @@ async function runKernels(compiler) {
         if (e.name === 'native' || !e.fn) continue;
         try {
           const make = e.make;
-          const t0 = performance.now();
+          const t0 = clock();
           make(n2);
-          const ms = performance.now() - t0;
+          const ms = clock() - t0;
           if (ms * 4 > opt.budget * 1000) { probes[e.name] = { n: n2, ms }; e.fn = null; }
         } catch { /* measured (and reported) below */ }
       }
@@ -235,6 +245,7 @@ function runKernelsChild() {
   if (!existsSync(NODE24)) return { error: `no Node 24 binary at ${NODE24}` };
   const args = [join(BENCH_DIR, 'run.mjs'), '--child-kernels', '--rounds', String(ROUNDS), '--budget', String(opt.budget)];
   if (opt.quick) args.push('--quick');
+  if (opt.cpu) args.push('--cpu');
   if (opt.only) args.push('--only', opt.only.join(','));
   if (opt.skip.length) args.push('--skip', opt.skip.join(','));
   const r = spawnSync(NODE24, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -329,6 +340,7 @@ function runEhChild(engine) {
   const flags = engine === 'native' ? ['--experimental-wasm-exnref'] : [];
   const args = [...flags, join(BENCH_DIR, 'run.mjs'), '--child-eh', engine, '--rounds', String(ROUNDS)];
   if (opt.quick) args.push('--quick');
+  if (opt.cpu) args.push('--cpu');
   if (opt.only) args.push('--only', opt.only.join(','));
   const r = spawnSync(NODE24, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) return { error: `Node 24 child exited ${r.status}: ${r.stdout.slice(-500)}` };
@@ -419,7 +431,8 @@ async function main() {
     rounds: ROUNDS, warmup: WARMUP, quick: opt.quick,
   };
   process.stdout.write(nodeWarning());
-  console.log(`wasm2es ${compiler.VERSION} benchmarks — Node ${process.version}, ${ROUNDS} interleaved rounds after ${WARM_CALLS} small + ${WARMUP} full warm-up calls per engine, median ms\n`);
+  results.clock = opt.cpu ? 'cpu' : 'wall';
+  console.log(`wasm2es ${compiler.VERSION} benchmarks — Node ${process.version}, ${ROUNDS} interleaved rounds after ${WARM_CALLS} small + ${WARMUP} full warm-up calls per engine, median ms (${opt.cpu ? 'process CPU time' : 'wall time'})\n`);
 
   if (kernelConfig().some((k) => selected(k.name, k.group))) {
     results.kernels = await runKernels(compiler);

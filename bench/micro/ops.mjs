@@ -116,6 +116,7 @@ const OPS = {
     what: 'x = x / (y >>> 40 | 1) + K (64-bit dividend, ~24-bit divisor)',
     wat: `(i64.add (i64.div_u (local.get $x) (i64.or (i64.shr_u (local.get $y) (i64.const 40)) (i64.const 1))) (i64.const ${K1}))`,
     big: `r = BigInt.asIntN(64, $i64DivU(x, BigInt.asIntN(64, BigInt.asIntN(64, BigInt.asUintN(64, y) >> 40n) | 1n)) + ${KS});`,
+    divHalves: ['$i64DivU(x, BigInt.asIntN(64, BigInt.asIntN(64, BigInt.asUintN(64, y) >> 40n) | 1n))', '(K0[0] = x, $a0 = K1[0], $a1 = K1[1], K0[0] = BigInt.asIntN(64, BigInt.asIntN(64, BigInt.asUintN(64, y) >> 40n) | 1n), $a0 = $udiv($a0, $a1, K1[0], K1[1]), BigInt.asIntN(64, (BigInt($H) << 32n) | BigInt($a0 >>> 0)))'],
     pair: `{ let dl = 0, dh = 0; ${P.shrUK({ l: 'dl', h: 'dh' }, y, 40)} dl |= 1; ${P.divU(x, x, { l: 'dl', h: 'dh' })} }` + P.add(x, x, k1),
     pairs_big: `{ let dl = 0, dh = 0; ${P.shrUK({ l: 'dl', h: 'dh' }, y, 40)} dl |= 1; xl = $bdiv(xl, xh, dl, dh); xh = $H; }` + P.add(x, x, k1),
   },
@@ -123,6 +124,7 @@ const OPS = {
     what: 'x = x / (y >>> (i & 31) | 1) + K (divisor 33..64 bits)',
     wat: `(i64.add (i64.div_u (local.get $x) (i64.or (i64.shr_u (local.get $y) (i64.extend_i32_u (i32.and (local.get $i) (i32.const 31)))) (i64.const 1))) (i64.const ${K1}))`,
     big: `${bigShrU('y', 'i & 31', 's')} r = BigInt.asIntN(64, $i64DivU(x, BigInt.asIntN(64, s | 1n)) + ${KS});`,
+    divHalves: ['$i64DivU(x, BigInt.asIntN(64, s | 1n))', '(K0[0] = x, $a0 = K1[0], $a1 = K1[1], K0[0] = BigInt.asIntN(64, s | 1n), $a0 = $udiv($a0, $a1, K1[0], K1[1]), BigInt.asIntN(64, (BigInt($H) << 32n) | BigInt($a0 >>> 0)))'],
     pair: `{ let dl = 0, dh = 0; ${P.shrUN({ l: 'dl', h: 'dh' }, y, 'i & 31')} dl |= 1; ${P.divU(x, x, { l: 'dl', h: 'dh' })} }` + P.add(x, x, k1),
     pairs_big: `{ let dl = 0, dh = 0; ${P.shrUN({ l: 'dl', h: 'dh' }, y, 'i & 31')} dl |= 1; xl = $bdiv(xl, xh, dl, dh); xh = $H; }` + P.add(x, x, k1),
   },
@@ -130,6 +132,7 @@ const OPS = {
     what: 'x = (x % (y | 1)) * K + y',
     wat: `(i64.add (i64.mul (i64.rem_u (local.get $x) (i64.or (local.get $y) (i64.const 1))) (i64.const ${K1})) (local.get $y))`,
     big: `r = BigInt.asIntN(64, BigInt.asIntN(64, $i64RemU(x, BigInt.asIntN(64, y | 1n)) * ${KS}) + y);`,
+    divHalves: ['$i64RemU(x, BigInt.asIntN(64, y | 1n))', '(K0[0] = x, $a0 = K1[0], $a1 = K1[1], K0[0] = BigInt.asIntN(64, y | 1n), $a0 = $urem($a0, $a1, K1[0], K1[1]), BigInt.asIntN(64, (BigInt($H) << 32n) | BigInt($a0 >>> 0)))'],
     pair: `{ const ol = yl | 1; ${P.remU(x, x, { l: 'ol', h: 'yh' })} }` + P.mul(x, x, k1) + P.add(x, x, y),
     pairs_big: `{ const ol = yl | 1; xl = $brem(xl, xh, ol, yh); xh = $H; }` + P.mul(x, x, k1) + P.add(x, x, y),
   },
@@ -157,7 +160,7 @@ function variants(name, op) {
     'bigint-let': `function run(n, x, y) { let i = 0, c = 0, r, s, $n, $lo, $hi, $m;
       do { ${op.big} x = r; i = (i + 1) | 0; } while ((i >>> 0) < (n >>> 0));
       return ${fin}; }`,
-    'bigint-slot': `function run(n, x0, y) { let i = 0, c = 0, r, s, x, $F0, $n, $lo, $hi, $m; const $L = K2; $L[0] = x0;
+    'bigint-slot': `function run(n, x0, y) { let i = 0, c = 0, r, s, x, $F0, $n, $lo, $hi, $m, $a0, $a1; const $L = K2; $L[0] = x0;
       do { $F0 = $L[0]; x = $F0; ${op.big} $L[0] = ($F0 = r); i = (i + 1) | 0; } while ((i >>> 0) < (n >>> 0));
       x = $L[0]; return ${fin}; }`,
     pairs: `function run(n, x0, y0) { let i = 0, c = 0; K0[0] = x0; let xl = K1[0], xh = K1[1]; K0[0] = y0; const yl = K1[0], yh = K1[1];
@@ -168,6 +171,13 @@ function variants(name, op) {
   for (const k of Object.keys(op)) {
     if (k.startsWith('pairs_')) src[`pairs+${k.slice(6)}`] = src.pairs.replace(op.pair, op[k]);
   }
+  // BigInt code whose division runs on halves: the operands split through the
+  // scratch (a 64-bit store read as two 32-bit loads), the pair helper called
+  // with int32 arguments (nothing to box), the result rebuilt by BigInt(int32)s
+  if (op.divHalves) src['bigint-slot, division on halves'] = src['bigint-slot'].replace(op.divHalves[0], op.divHalves[1]);
+  // today's variable shift/rotate, the result rebuilt from its halves in
+  // registers (the inner shift wrapped) instead of read back from the scratch
+  if (/^(rotl|shr)-var$/.test(name)) src['bigint-slot, result rebuilt in registers'] = src['bigint-slot'].replace(/K1\[0\] = \$lo; K1\[1\] = \$hi; (\w+) = K0\[0\];/, '$1 = BigInt.asIntN(64, BigInt.asIntN(64, BigInt($hi) << 32n) | BigInt($lo >>> 0));');
   // `~x` as an xor with all ones (one of the forms V8 lowers: measured here)
   if (op.bigint_xorm1) src['bigint-slot, ~x as x ^ ~0'] = src['bigint-slot'].replace('BigInt.asIntN(64, ~x)', 'BigInt.asIntN(64, x ^ BigInt.asIntN(64, 18446744073709551615n))');
   // the add's carry without a branch

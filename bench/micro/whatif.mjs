@@ -3,7 +3,8 @@
 // JavaScript is edited textually the way the changed code generator would
 // write it, and native WebAssembly, today's output and the edited output run
 // interleaved in one process (medians of rounds, as bench/run.mjs does).
-// Every edit must leave the checksum equal to native's.
+// Every edit must leave the checksum equal to native's. CPU time, as in
+// harness.mjs (--wall: wall time).
 //
 //   node bench/micro/whatif.mjs [kernel,...] [--rounds N] [--json FILE]
 //
@@ -12,22 +13,34 @@
 //            asIntN(64, asIntN(64, x << kn) | asIntN(64, asUintN(64, x) >> (64-k)n))
 //            instead of asIntN(64, (asUintN(64, x) << kn) | (asUintN(64, x) >> (64-k)n)),
 //            whose left shift makes a 64+k-bit BigInt V8 does not lower
+//   compose  i64.load's halves joined as asIntN(64, asIntN(64, BigInt(hi) << 32n) | BigInt(lo))
+//   halves   a variable shift's/rotate's result rebuilt the same way from its
+//            halves instead of through the scratch BigInt64Array
 //   fround   an f32 value computed only to be stored loses its outer Math.fround
 //            (setFloat32 rounds it the same way)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { opt, median, save, MICRO_DIR } from './harness.mjs';
+import { opt, median, save, now, MICRO_DIR } from './harness.mjs';
 
 const compiler = await import(join(MICRO_DIR, '../../dist/index.js'));
 const KDIR = join(MICRO_DIR, '..', 'kernels');
 const cfg = JSON.parse(readFileSync(join(MICRO_DIR, '..', 'kernels.json'), 'utf8'));
 const argv = process.argv.slice(2);
-const names = argv[0] && !argv[0].startsWith('--') ? argv[0].split(',') : ['xxh64', 'sha512', 'blake2b', 'i64mix', 'prng64', 'matmul'];
+const names = argv[0] && !argv[0].startsWith('--') ? argv[0].split(',') : ['xxh64', 'prng64', 'sha512', 'blake2b', 'fnv1a64', 'div64', 'mul128', 'bignum', 'i64mix', 'matmul'];
 
 const EDITS = {
   rotate: (js) => js.replace(
     /BigInt\.asIntN\(64, \(BigInt\.asUintN\(64, ([\w$]+(?:\[\d+\])?)\) << (\d+)n\) \| \(BigInt\.asUintN\(64, \1\) >> (\d+)n\)\)/g,
     'BigInt.asIntN(64, BigInt.asIntN(64, $1 << $2n) | BigInt.asIntN(64, BigInt.asUintN(64, $1) >> $3n))'),
+  // A BigInt made of two int32 halves: the shift of the high half wrapped
+  // (BigInt(hi) << 32n alone is a BigInt of up to 64 bits plus sign that V8
+  // computes in its runtime), in i64 loads ...
+  compose: (js) => js.replace(/\(BigInt\((D\d+\.getInt32\([^()]*\))\) << 32n\)/g, 'BigInt.asIntN(64, BigInt($1) << 32n)'),
+  // ... and for the result of a variable shift or rotate, instead of two
+  // 32-bit stores read back as one 64-bit load (which cannot be forwarded
+  // from the store buffer: the load waits for both stores to reach the cache)
+  halves: (js) => js.replace(/K1\[0\] = \$lo; K1\[1\] = \$hi; ([\w$]+) = K0\[0\];/g,
+    '$1 = BigInt.asIntN(64, BigInt.asIntN(64, BigInt($hi) << 32n) | BigInt($lo >>> 0));'),
   fround: (js) => js.replace(/^(\s*s\d+ = \()Math\.fround\((.*)\)(\);\n\s*D\d+\.setFloat32\()/gm, '$1$2$3'),
 };
 
@@ -56,9 +69,9 @@ for (const name of names) {
   for (let r = 0; r < opt.rounds; r++) {
     for (let k = 0; k < engines.length; k++) {
       const e = engines[(r + k) % engines.length];
-      const t0 = performance.now();
+      const t0 = now();
       e.ex.run(n);
-      e.ms.push(performance.now() - t0);
+      e.ms.push(now() - t0);
     }
   }
   const nat = median(engines[0].ms);
