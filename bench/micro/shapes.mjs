@@ -94,9 +94,9 @@ const S = {
     'bigint-slot': `function mix(z) { ${mixBig('z')} return z; } const L = new BigInt64Array(2); function f(n, s0) { L[0] = s0; L[1] = 0n; for (let i = 0; i < n; i++) { let s = L[0]; s = ${I(`s + ${lit(SM)}`)}; L[0] = s; L[1] = ${I(`${I('L[1] ^ mix(s)')} + ${lit(KJ)}`)}; } return L[1]; }`,
     // BigInt code, the i64 crossing the call as halves (int32 arguments, the
     // high half of the result in $H): nothing to box if V8 does not inline
-    'bigint-slot, call with halves': `function mix(zl, zh) { let z = BigInt.asIntN(64, (BigInt(zh) << 32n) | BigInt(zl >>> 0)); ${mixBig('z')} K0[0] = z; $H = K1[1]; return K1[0]; }
+    'bigint-slot, call with halves': `function mix(zl, zh) { let z = BigInt.asIntN(64, BigInt.asIntN(64, BigInt(zh) << 32n) | BigInt(zl >>> 0)); ${mixBig('z')} K0[0] = z; $H = K1[1]; return K1[0]; }
       const L = new BigInt64Array(2); function f(n, s0) { L[0] = s0; L[1] = 0n; for (let i = 0; i < n; i++) { let s = L[0]; s = ${I(`s + ${lit(SM)}`)}; L[0] = s;
-      K0[0] = s; const ml = mix(K1[0], K1[1]); const m = BigInt.asIntN(64, (BigInt($H) << 32n) | BigInt(ml >>> 0)); L[1] = ${I(`${I('L[1] ^ m')} + ${lit(KJ)}`)}; } return L[1]; }`,
+      K0[0] = s; const ml = mix(K1[0], K1[1]); const m = BigInt.asIntN(64, BigInt.asIntN(64, BigInt($H) << 32n) | BigInt(ml >>> 0)); L[1] = ${I(`${I('L[1] ^ m')} + ${lit(KJ)}`)}; } return L[1]; }`,
     pairs: `function mix(zl, zh) { ${mixPair('z')} $H = zh; return zl; } function f(n, s) { ${split('s', 'sl', 'sh')} let accl = 0, acch = 0; for (let i = 0; i < n; i++) { ${P.add(pp('s'), pp('s'), P.c(SM))} let ml = mix(sl, sh), mh = $H; ${P.xor(pp('acc'), pp('acc'), pp('m'))} ${P.add(pp('acc'), pp('acc'), P.c(KJ))} } ${join('accl', 'acch')} }`,
   },
   memory: {
