@@ -59,12 +59,13 @@ export function instantiateWasm2es(compiler, bytes, imports = {}, filename) {
 
 /**
  * Runs binaryen's wasm2js on a .wasm file (extra flags appended) and returns
- * its ES-module text, or throws with wasm2js's stderr.
+ * its ES-module text, or throws with wasm2js's stderr (or after `timeoutMs`).
  */
-export function runWasm2js(wasmPath, outPath, flags = []) {
+export function runWasm2js(wasmPath, outPath, flags = [], timeoutMs = 0) {
   const args = [wasmPath, '-O2', '--enable-bulk-memory', '--enable-mutable-globals',
     '--enable-sign-ext', '--enable-nontrapping-float-to-int', ...flags, '-o', outPath];
-  const r = spawnSync(WASM2JS, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(WASM2JS, args, { encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs || undefined });
+  if (r.signal && timeoutMs) throw new Error(`wasm2js failed: timed out after ${timeoutMs / 1000} s`);
   if (r.status !== 0) {
     // binaryen's stderr can include a line of its own minified source: keep short lines only.
     const lines = (r.stderr || r.stdout || `exit ${r.status} ${r.signal ?? ''}`).trim().split('\n');

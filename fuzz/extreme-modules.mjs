@@ -146,7 +146,8 @@ export function nestedBlocks(depth) {
   const expect = (x) => {
     const d = x >= 0 && x < depth ? x : depth - 1;
     const top = depth - 1 - d;
-    return 1 + (top * (top + 1)) / 2;
+    // The sum wraps around as an i32 does (at 100,000 levels it exceeds 2^32).
+    return Number(BigInt.asIntN(32, BigInt(1 + (top * (top + 1)) / 2)));
   };
   const args = [0, 1, 2, depth >> 1, depth - 2, depth - 1, depth, -1];
   return {

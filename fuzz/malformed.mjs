@@ -527,7 +527,7 @@ function drawMutation(rand, table, first) {
 
 async function loadSeeds(api) {
   const { compile } = api;
-  const { watToWasm } = await import(join(DIST, 'cli', 'wat.js'));
+  const { assembleText, assembleModuleList, SourceText } = await import(join(DIST, 'text', 'index.js'));
   const small = [];
   const seen = new Set();
   const add = (name, bytes) => {
@@ -544,9 +544,9 @@ async function loadSeeds(api) {
   const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
   for (const file of walk(join(ROOT, 'fixtures')).filter((f) => f.endsWith('.wat')).sort()) {
     try {
-      add(relative(ROOT, file), await watToWasm(readFileSync(file, 'utf8'), file));
+      add(relative(ROOT, file), assembleText(readFileSync(file), file).bytes);
     } catch {
-      // a fixture wabt cannot assemble is not a seed
+      // a fixture that does not assemble is not a seed
     }
   }
   for (const file of readdirSync(join(ROOT, 'bench', 'kernels')).filter((f) => f.endsWith('.wasm')).sort()) {
@@ -555,9 +555,7 @@ async function loadSeeds(api) {
   const nFixtures = small.length;
   const { TESTSUITE_DIR } = await import(join(DIST, 'wast', 'paths.js'));
   if (existsSync(TESTSUITE_DIR)) {
-    const { parseSExprs, isAtom } = await import(join(DIST, 'wast', 'sexpr.js'));
-    const { initTextParsers, moduleTextFromList, moduleFieldStart, watToBinary } = await import(join(DIST, 'wast', 'text.js'));
-    await initTextParsers();
+    const { parseSExprs, isAtom } = await import(join(DIST, 'text', 'sexpr.js'));
     for (const name of SPEC_FILES) {
       const file = join(TESTSUITE_DIR, name + '.wast');
       if (!existsSync(file)) continue;
@@ -572,12 +570,17 @@ async function loadSeeds(api) {
       for (const node of nodes) {
         if (taken >= MAX_MODULES_PER_SPEC_FILE) break;
         if (node.kind !== 'list' || !isAtom(node.items[0], 'module')) continue;
-        const first = moduleFieldStart(node);
+        const id = node.items[1];
+        const first = id?.kind === 'atom' && id.value.startsWith('$') ? 2 : 1;
         if (['binary', 'quote', 'definition', 'instance'].some((w) => isAtom(node.items[first], w) || isAtom(node.items[1], w))) continue;
-        const r = watToBinary(moduleTextFromList(buf, node, first), true);
-        if (!r.ok) continue;
+        let bytes;
+        try {
+          bytes = assembleModuleList(new SourceText(buf, name), node, first, { names: false }).bytes;
+        } catch {
+          continue;
+        }
         const before = small.length;
-        add(`spec/${name}.wast:${node.line}`, r.bytes);
+        add(`spec/${name}.wast:${node.line}`, bytes);
         if (small.length > before) taken++;
       }
     }

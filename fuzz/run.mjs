@@ -31,14 +31,14 @@ const NATIVE_FLAGS = ['--experimental-wasm-exnref'];
 function usage(msg) {
   if (msg) process.stderr.write(`fuzz: ${msg}\n`);
   process.stderr.write(
-    'usage: npm run fuzz -- --seeds A..B [--gen ttf|eh|all] [--jobs J] [--batch N] [--timeout S] [--split A,T,M] [--quiet]\n' +
+    'usage: npm run fuzz -- --seeds A..B [--gen ttf|eh|all] [--jobs J] [--batch N] [--timeout S] [--split A,T,M] [--flat H] [--quiet]\n' +
       '       npm run fuzz -- --wasm file.wasm ...\n',
   );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { seeds: null, gen: 'all', jobs: 1, batch: 25, timeout: 20, wasm: [], quiet: false, split: null };
+  const o = { seeds: null, gen: 'all', jobs: 1, batch: 25, timeout: 20, wasm: [], quiet: false, split: null, flat: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -54,6 +54,9 @@ function parseArgs(argv) {
     else if (a === '--split') {
       o.split = val();
       if (!/^\d+,\d+,\d+$/.test(o.split)) usage('--split takes ABOVE,TARGET,MIN (bytes)');
+    } else if (a === '--flat') {
+      o.flat = val();
+      if (!/^\d+$/.test(o.flat)) usage('--flat takes a number of levels');
     } else if (a === '--quiet' || a === '-q') o.quiet = true;
     else if (a === '--wasm') {
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) o.wasm.push(argv[++i]);
@@ -282,7 +285,7 @@ async function main() {
   // when it is done with one.
   const lanes = Array.from({ length: opts.jobs }, () => ({
     native: new EngineProcess('native', timeoutMs),
-    ours: new EngineProcess('wasm2es', timeoutMs, opts.split ? ['--split', opts.split] : []),
+    ours: new EngineProcess('wasm2es', timeoutMs, [...(opts.split ? ['--split', opts.split] : []), ...(opts.flat ? ['--flat', opts.flat] : [])]),
   }));
   let cursor = 0;
   // Progress on stderr now and then: a long campaign should show it is moving.

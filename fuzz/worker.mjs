@@ -1,7 +1,7 @@
 // One engine in a child process, fed by fuzz/run.mjs:
 //
 //   node24 --experimental-wasm-exnref fuzz/worker.mjs native
-//   node20                            fuzz/worker.mjs wasm2es [--split A,T,M]
+//   node20                            fuzz/worker.mjs wasm2es [--split A,T,M] [--flat H]
 //
 // stdin: one JSON object per line, { id, wasm: base64 }; stdout: one JSON object
 // per line, { id, log }, in the same order. Cases run one at a time, so the
@@ -62,6 +62,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const [above, target, min] = process.argv[split + 1].split(',').map(Number);
     options.split = { above, target, min };
   }
+  // `--flat H` lowers frames with more than H levels inside into the dispatch loop (0: all).
+  const flat = process.argv.indexOf('--flat');
+  if (flat > 0) options.flatHeight = Number(process.argv[flat + 1]);
   const engine = await makeEngine(process.argv[2], options);
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line) continue;

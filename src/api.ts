@@ -11,19 +11,26 @@ export interface CompileOptions {
    * function `(runtime) => CompiledModule`; used by the spec runner and the
    * polyfill, which compile at run time and must not need a module loader.
    */
-  format?: 'esm' | 'factory';
+  format?: OutputFormat;
   /**
    * Splitting of big functions into pieces V8 can optimize (see
-   * codegen/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
+   * passes/split.ts): byte sizes of Wasm code. `false` turns it off. Meant for
    * tests and measurements; the defaults are what the benchmarks chose.
    */
   split?: false | { above?: number; target?: number; min?: number };
   /**
    * One level of inlining of small directly recursive functions into
-   * themselves (codegen/inline.ts). `false` turns it off; for tests and
+   * themselves (passes/inline.ts). `false` turns it off; for tests and
    * measurements.
    */
   inline?: boolean;
+  /**
+   * Frames with more levels of frames inside them than this are lowered into
+   * a dispatch loop instead of nested JS statements (codegen/dispatch.ts), so
+   * the output nests boundedly whatever the input. The default is what V8's
+   * parser needs; small values (0: every frame) are for tests.
+   */
+  flatHeight?: number;
   /**
    * Indent function bodies by nesting. Default: on when the code section is
    * at most INDENT_MAX_CODE bytes (256 KiB), off for bigger modules, whose output
@@ -47,16 +54,9 @@ export interface CompileResult {
   map?: string;
 }
 
-export interface ImportDescriptor {
-  module: string;
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
-}
+import type { ExportDescriptor, ImportDescriptor, OutputFormat } from './emit/module.js';
 
-export interface ExportDescriptor {
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
-}
+export type { ExportDescriptor, ImportDescriptor, OutputFormat };
 
 export interface InstantiatedModule {
   module: { imports: ImportDescriptor[]; exports: ExportDescriptor[] };

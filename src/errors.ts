@@ -14,11 +14,20 @@ export interface WasmCompileError extends Error {
   offset: number;
 }
 
+/**
+ * An error class of the JS API in this realm: the host's where it has
+ * WebAssembly, else the runtime's own (which compiled code throws, so the
+ * runtime is installed then: the one change to the realm, docs/semantics.md).
+ */
+export function errorClass(name: 'CompileError' | 'LinkError' | 'RuntimeError'): ErrorConstructor {
+  const W = (globalThis as any).WebAssembly;
+  if (W && typeof W[name] === 'function') return W[name];
+  return installRuntime(globalThis)[name];
+}
+
 /** The CompileError class of this realm (see above). */
 export function compileErrorClass(): ErrorConstructor {
-  const W = (globalThis as any).WebAssembly;
-  if (W && typeof W.CompileError === 'function') return W.CompileError;
-  return installRuntime(globalThis).CompileError;
+  return errorClass('CompileError');
 }
 
 export function compileError(offset: number, message: string): WasmCompileError {

@@ -166,9 +166,9 @@ export interface Module {
 }
 
 /**
- * One decoded instruction. `op` is the opcode byte, or for prefixed opcodes
- * (0xfc, 0xfd, ...) `(prefix << 8) | subopcode`. Only the immediates the opcode
- * has are set.
+ * One decoded instruction. `op` is its `Op` (src/opcodes.ts: the opcode byte,
+ * or a prefix's base plus the sub-opcode). Only the immediates the opcode has
+ * are set (the row's `Imm` says which).
  */
 export interface Instr {
   op: number;
@@ -209,18 +209,12 @@ export interface Instr {
   tag?: number;
   /** try_table: its catch clauses in order. */
   catches?: CatchClause[];
-  /** Pseudo-instructions of split functions (codegen/split.ts). */
+  /** Pseudo-instructions of split functions (passes/split.ts). */
   outline?: OutlineOp;
 }
 
-/** Opcodes of the pseudo-instructions codegen/split.ts inserts (see OutlineOp). */
-export const OP_OUTLINE_CALL = 0x1f000;
-export const OP_OUTLINE_EXIT = 0x1f001;
-export const OP_RETURN_STORE = 0x1f002;
-export const OP_RETURN_LOAD = 0x1f003;
-
 /**
- * Immediates of the pseudo-instructions that codegen/split.ts inserts when it
+ * Immediates of the pseudo-instructions that passes/split.ts inserts when it
  * moves parts of a big function into separate JS functions ("pieces"). They
  * never come from a binary.
  */
@@ -275,10 +269,6 @@ export const enum AbsHeap {
   NoExn = 0x74,
 }
 
-/** `(ref null nofunc)`, `(ref null noextern)`, `(ref null noexn)`. */
-export const NULL_FUNC_REF = 0x73 as ValType;
-export const NULL_EXTERN_REF = 0x72 as ValType;
-export const NULL_EXN_REF = 0x74 as ValType;
 /** Or'ed into an abstract heap code: the non-nullable reference type. */
 export const REF_NON_NULL = 0x100;
 /** Base of the concrete reference types: REF_TYPE_BASE + 2 * typeIdx + nullable. */

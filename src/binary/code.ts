@@ -9,76 +9,24 @@
 
 import { ValType, type FuncType, type Func, type Instr, type Module, type CatchClause, CatchKind } from '../ir.js';
 import { compileError, unsupported } from '../errors.js';
+import { Imm, Op, OPCODES, OP_INFO, PREFIX_BASE, UNSUPPORTED_BYTES, isOpener } from '../opcodes.js';
 import { Reader } from './reader.js';
 import { readHeapType, readValType, readValTypes } from './types.js';
 
-/** How the immediates of a one-byte opcode are encoded. */
-const enum Imm {
-  Illegal = 0,
-  None,
-  Block, // block, loop, if, try: a block type
-  Label, // br, br_if, rethrow, delegate, br_on_null, br_on_non_null: a label depth
-  BrTable,
-  Index, // call, return_call, call_ref, return_call_ref, local.*, global.*, ref.func
-  CallIndirect, // call_indirect, return_call_indirect: type index, table index
-  Tag, // throw, legacy catch
-  TryTable,
-  MemArg, // loads and stores
-  MemIdx, // memory.size, memory.grow
-  TableIdx, // table.get, table.set
-  I32Const,
-  I64Const,
-  F32Const,
-  F64Const,
-  SelectT,
-  RefNull,
-  Prefix0xFC,
-  Unsupported,
+/**
+ * The immediates' kind by first byte: the row's for one-byte opcodes, Prefix
+ * for the prefix bytes of supported proposals (0xfc), Unsupported for those of
+ * the others, Illegal elsewhere.
+ */
+const enum First {
+  Illegal = 0xff,
+  Prefix = 0xfe,
+  Unsupported = 0xfd,
 }
-
-const IMM = new Uint8Array(256); // Imm.Illegal everywhere by default
-/** Feature name of the one-byte opcodes that belong to unsupported proposals. */
-const UNSUPPORTED_OP = new Map<number, string>();
-
-function setImm(imm: Imm, ...ops: number[]): void {
-  for (const op of ops) IMM[op] = imm;
-}
-function setRange(imm: Imm, from: number, to: number): void {
-  for (let op = from; op <= to; op++) IMM[op] = imm;
-}
-function setUnsupported(feature: string, ...ops: number[]): void {
-  for (const op of ops) {
-    IMM[op] = Imm.Unsupported;
-    UNSUPPORTED_OP.set(op, feature);
-  }
-}
-
-setImm(Imm.None, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd4);
-setImm(Imm.Block, 0x02, 0x03, 0x04, 0x06);
-setImm(Imm.Tag, 0x07, 0x08);
-setImm(Imm.Label, 0x09, 0x0c, 0x0d, 0x18, 0xd5, 0xd6); // ..., br_on_null, br_on_non_null
-setImm(Imm.BrTable, 0x0e);
-// call, return_call, call_ref, return_call_ref (type index), local.*, global.*, ref.func
-setImm(Imm.Index, 0x10, 0x12, 0x14, 0x15, 0x20, 0x21, 0x22, 0x23, 0x24, 0xd2);
-setImm(Imm.CallIndirect, 0x11, 0x13); // call_indirect, return_call_indirect
-setImm(Imm.SelectT, 0x1c);
-setImm(Imm.TryTable, 0x1f);
-setImm(Imm.TableIdx, 0x25, 0x26);
-setRange(Imm.MemArg, 0x28, 0x3e);
-setImm(Imm.MemIdx, 0x3f, 0x40);
-setImm(Imm.I32Const, 0x41);
-setImm(Imm.I64Const, 0x42);
-setImm(Imm.F32Const, 0x43);
-setImm(Imm.F64Const, 0x44);
-setRange(Imm.None, 0x45, 0xc4); // numeric instructions have no immediates
-setImm(Imm.RefNull, 0xd0);
-setImm(Imm.Prefix0xFC, 0xfc);
-setUnsupported('gc', 0xd3, 0xfb); // ref.eq, the GC prefix
-setUnsupported('simd', 0xfd);
-setUnsupported('threads', 0xfe);
-
-/** Highest sub-opcode of the 0xfc prefix that wasm2es knows (table.fill). */
-const MAX_FC = 17;
+const FIRST = new Uint8Array(256).fill(First.Illegal);
+for (const r of OPCODES) if (r.op < 0x100) FIRST[r.op] = r.imm;
+for (const b of Object.keys(PREFIX_BASE)) FIRST[Number(b)] = First.Prefix;
+for (const b of Object.keys(UNSUPPORTED_BYTES)) FIRST[Number(b)] = First.Unsupported;
 
 const NO_TYPES: ValType[] = [];
 /** Block type `[] -> []`. Shared: consumers must not mutate block types. */
@@ -119,8 +67,21 @@ function hex(n: number): string {
  */
 export function decodeInstr(m: Module, r: Reader, inBody: boolean): Instr {
   const offset = r.pos;
-  const op = r.u8();
-  switch (IMM[op] as Imm) {
+  let op: number = r.u8();
+  let imm = FIRST[op] as Imm | First;
+  if (imm === First.Prefix) {
+    const prefix = op;
+    const sub = r.u32();
+    op = PREFIX_BASE[prefix] + sub;
+    const row = sub < 0x1000 ? OP_INFO[op] : undefined;
+    if (!row) throw compileError(offset, `illegal opcode ${hex(prefix)} ${sub.toString(16)}`);
+    imm = row.imm;
+  }
+  return immediates(m, r, op, offset, imm, inBody);
+}
+
+function immediates(m: Module, r: Reader, op: number, offset: number, imm: Imm | First, inBody: boolean): Instr {
+  switch (imm) {
     case Imm.None:
       return { op, offset };
     case Imm.Block:
@@ -133,7 +94,10 @@ export function decodeInstr(m: Module, r: Reader, inBody: boolean): Instr {
       for (let i = 0; i < n; i++) labels[i] = r.u32();
       return { op, offset, labels, depth: r.u32() };
     }
-    case Imm.Index:
+    case Imm.Func:
+    case Imm.Local:
+    case Imm.Global:
+    case Imm.Type:
       return { op, offset, index: r.u32() };
     case Imm.CallIndirect: {
       const index = r.u32();
@@ -168,25 +132,40 @@ export function decodeInstr(m: Module, r: Reader, inBody: boolean): Instr {
       // The offset is a u64 in Wasm 3.0; the validator bounds it for 32-bit memories.
       return { op, offset, mem, align: flags, memOffset: r.u64() };
     }
-    case Imm.MemIdx:
-    case Imm.TableIdx:
+    case Imm.Memory:
+    case Imm.Table:
       return { op, offset, mem: r.u32() };
-    case Imm.I32Const:
+    case Imm.MemoryInit:
+    case Imm.TableInit: {
+      // memory.init data mem / table.init elem table
+      if (op === Op.MemoryInit && inBody && needsDataCount(m)) throw compileError(offset, 'data count section required');
+      const segment = r.u32();
+      return { op, offset, segment, mem: r.u32() };
+    }
+    case Imm.Data:
+      if (inBody && needsDataCount(m)) throw compileError(offset, 'data count section required');
+      return { op, offset, segment: r.u32() };
+    case Imm.Elem:
+      return { op, offset, segment: r.u32() };
+    case Imm.MemoryCopy:
+    case Imm.TableCopy: {
+      const mem = r.u32();
+      return { op, offset, mem, mem2: r.u32() };
+    }
+    case Imm.I32:
       return { op, offset, i32: r.s32() };
-    case Imm.I64Const:
+    case Imm.I64:
       return { op, offset, i64: r.s64() };
-    case Imm.F32Const:
+    case Imm.F32:
       return { op, offset, i32: r.f32Bits() };
-    case Imm.F64Const:
+    case Imm.F64:
       return { op, offset, i64: r.f64Bits() };
-    case Imm.SelectT:
+    case Imm.SelectTypes:
       return { op, offset, selectTypes: readValTypes(r, m.types.length) };
-    case Imm.RefNull:
+    case Imm.HeapType:
       return { op, offset, refType: readHeapType(r, m.types.length) };
-    case Imm.Prefix0xFC:
-      return decodeFC(m, r, offset, inBody);
-    case Imm.Unsupported:
-      throw unsupported(offset, UNSUPPORTED_OP.get(op)!);
+    case First.Unsupported:
+      throw unsupported(offset, UNSUPPORTED_BYTES[op]);
     default:
       throw compileError(offset, `illegal opcode ${hex(op)}`);
   }
@@ -202,49 +181,6 @@ function needsDataCount(m: Module): boolean {
   return m.dataCount === null && m.datas.length > 0;
 }
 
-/** The 0xfc prefix: saturating truncations and bulk memory / table operations. */
-function decodeFC(m: Module, r: Reader, offset: number, inBody: boolean): Instr {
-  const sub = r.u32();
-  if (sub > MAX_FC) throw compileError(offset, `illegal opcode fc ${sub.toString(16)}`);
-  const op = 0xfc00 | sub;
-  switch (sub) {
-    case 8: {
-      // memory.init data mem
-      if (inBody && needsDataCount(m)) throw compileError(offset, 'data count section required');
-      const segment = r.u32();
-      return { op, offset, segment, mem: r.u32() };
-    }
-    case 9: // data.drop data
-      if (inBody && needsDataCount(m)) throw compileError(offset, 'data count section required');
-      return { op, offset, segment: r.u32() };
-    case 10: // memory.copy dst src
-    case 14: {
-      // table.copy dst src
-      const mem = r.u32();
-      return { op, offset, mem, mem2: r.u32() };
-    }
-    case 11: // memory.fill mem
-    case 15: // table.grow table
-    case 16: // table.size table
-    case 17: // table.fill table
-      return { op, offset, mem: r.u32() };
-    case 12: {
-      // table.init elem table
-      const segment = r.u32();
-      return { op, offset, segment, mem: r.u32() };
-    }
-    case 13: // elem.drop elem
-      return { op, offset, segment: r.u32() };
-    default: // 0..7: trunc_sat, no immediates
-      return { op, offset };
-  }
-}
-
-/** Opcodes that open a block closed by `end` (or, for `try`, by `delegate`). */
-function opensBlock(op: number): boolean {
-  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06 || op === 0x1f;
-}
-
 /**
  * Decodes instructions up to the `end` that closes the implicit outermost block.
  * In a body that `end` is included and must be the last byte; in a constant
@@ -257,7 +193,7 @@ function decodeSequence(m: Module, r: Reader, inBody: boolean): Instr[] {
     if (inBody && r.pos >= r.end) throw compileError(r.pos, 'END opcode expected');
     const ins = decodeInstr(m, r, inBody);
     const op = ins.op;
-    if (op === 0x0b) {
+    if (op === Op.End) {
       if (depth === 0) {
         if (inBody) {
           out.push(ins);
@@ -266,9 +202,9 @@ function decodeSequence(m: Module, r: Reader, inBody: boolean): Instr[] {
         return out;
       }
       depth--;
-    } else if (opensBlock(op)) {
+    } else if (isOpener(op)) {
       depth++;
-    } else if (op === 0x18 && depth > 0) {
+    } else if (op === Op.Delegate && depth > 0) {
       // delegate closes its `try`. At depth 0 there is no try to close; the
       // validator reports it, and the `end` that follows still ends the body.
       depth--;
@@ -290,4 +226,94 @@ export function decodeBody(m: Module, f: Func): Instr[] {
 /** Decodes a constant expression at `r.pos` (up to and including its `end`, which is dropped). */
 export function decodeConstExpr(m: Module, r: Reader): Instr[] {
   return decodeSequence(m, r, false);
+}
+
+/**
+ * Reads the opcodes of a defined function's body without building
+ * instructions, for the whole-module facts gathered before any body is
+ * lowered (passes/call-graph.ts). `visit` gets each opcode (an `Op`) and, for
+ * those with a function index immediate (call, return_call, ref.func), the
+ * index; -1 for the others. Immediates are skipped, not checked: a body this
+ * accepts may still be malformed (decodeBody says so); one it cannot read
+ * throws. Building and dropping every instruction object here cost as much as
+ * decoding the body for real: 4.7 million objects for esbuild-wasm.
+ */
+export function scanBody(m: Module, f: Func, visit: (op: number, func: number) => void): void {
+  const r = new Reader(m.bytes, f.codeStart, f.codeEnd);
+  r.eofMessage = 'unexpected end of section or function';
+  const skipLeb = () => {
+    for (let k = 0; k < 10; k++) if (r.u8() < 0x80) return;
+    throw compileError(r.pos, 'integer representation too long');
+  };
+  while (r.pos < r.end) {
+    const offset = r.pos;
+    let op: number = r.u8();
+    let imm = FIRST[op] as Imm | First;
+    if (imm === First.Prefix) {
+      const prefix = op;
+      const sub = r.u32();
+      op = PREFIX_BASE[prefix] + sub;
+      const row = sub < 0x1000 ? OP_INFO[op] : undefined;
+      if (!row) throw compileError(offset, `illegal opcode ${hex(prefix)} ${sub.toString(16)}`);
+      imm = row.imm;
+    }
+    let func = -1;
+    switch (imm) {
+      case Imm.None:
+        break;
+      case Imm.Block:
+        readBlockType(m, r);
+        break;
+      case Imm.Func:
+        func = r.u32();
+        break;
+      case Imm.Label: case Imm.Local: case Imm.Global: case Imm.Type: case Imm.Tag:
+      case Imm.Memory: case Imm.Table: case Imm.Data: case Imm.Elem: case Imm.I32:
+        skipLeb();
+        break;
+      case Imm.I64:
+        skipLeb();
+        break;
+      case Imm.CallIndirect: case Imm.MemoryInit: case Imm.TableInit: case Imm.MemoryCopy: case Imm.TableCopy:
+        skipLeb();
+        skipLeb();
+        break;
+      case Imm.BrTable: {
+        const n = r.count();
+        for (let i = 0; i <= n; i++) skipLeb();
+        break;
+      }
+      case Imm.TryTable: {
+        readBlockType(m, r);
+        const n = r.count();
+        for (let i = 0; i < n; i++) {
+          if (r.u8() <= CatchKind.CatchRef) skipLeb();
+          skipLeb();
+        }
+        break;
+      }
+      case Imm.MemArg:
+        if (r.u32() & 0x40) skipLeb();
+        skipLeb();
+        break;
+      case Imm.F32:
+        r.f32Bits();
+        break;
+      case Imm.F64:
+        r.f32Bits();
+        r.f32Bits();
+        break;
+      case Imm.SelectTypes:
+        readValTypes(r, m.types.length);
+        break;
+      case Imm.HeapType:
+        readHeapType(r, m.types.length);
+        break;
+      case First.Unsupported:
+        throw unsupported(offset, UNSUPPORTED_BYTES[op]);
+      default:
+        throw compileError(offset, `illegal opcode ${hex(op)}`);
+    }
+    visit(op, func);
+  }
 }

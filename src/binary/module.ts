@@ -22,6 +22,7 @@ import {
   type TableType,
 } from '../ir.js';
 import { decodeConstExpr } from './code.js';
+import { Op } from '../opcodes.js';
 import { compileError, unsupported } from '../errors.js';
 import { Reader } from './reader.js';
 import { readRefType, readValType, readValTypes } from './types.js';
@@ -422,7 +423,7 @@ function readFuncIndices(r: Reader): Instr[][] {
   const out: Instr[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
-    out[i] = [{ op: 0xd2, offset, index: r.u32() }];
+    out[i] = [{ op: Op.RefFunc, offset, index: r.u32() }];
   }
   return out;
 }

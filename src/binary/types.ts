@@ -7,7 +7,7 @@
 // learns *why* a valid module was refused; bytes that are no type at all are
 // malformed. See src/ir.ts for how reference types are encoded as ValType.
 
-import { ValType, formatValType, isAbsHeap, refType, refTypeIdx } from '../ir.js';
+import { ValType, isAbsHeap, refType, refTypeIdx } from '../ir.js';
 import { compileError, unsupported } from '../errors.js';
 import type { Reader } from './reader.js';
 
@@ -71,9 +71,4 @@ export function readValTypes(r: Reader, numTypes: number): ValType[] {
   const out: ValType[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = readValType(r, numTypes);
   return out;
-}
-
-/** Text form of a value type, for error messages. */
-export function valTypeName(t: number): string {
-  return formatValType(t);
 }

@@ -2,14 +2,18 @@
 // process (it loads dist/, so the package must be built: `npm install` does it).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SourceMapConsumer } from 'source-map';
+import { wat } from '../testing/wasm-bytes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'wasm2es.js');
 const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -35,8 +39,10 @@ describe.skipIf(!built)('wasm2es CLI', () => {
   });
 
   it('writes a source map that points into the .wasm', () => {
+    const src = join(dir, 'demo.wasm');
+    writeFileSync(src, wat(readFileSync(join(root, 'fixtures', 'demo.wat'), 'utf8')));
     const out = join(dir, 'mapped.mjs');
-    const r = run(['compile', join(root, 'fixtures', 'demo.wat'), '-o', out, '--source-map']);
+    const r = run(['compile', src, '-o', out, '--source-map']);
     expect(r.code, r.err).toBe(0);
     const map = JSON.parse(readFileSync(out + '.map', 'utf8'));
     expect(map.version).toBe(3);
@@ -45,13 +51,38 @@ describe.skipIf(!built)('wasm2es CLI', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/\/\/# sourceMappingURL=mapped\.mjs\.map\n$/);
   });
 
-  it('reports an invalid module as file:offset: message, exit 1, and writes nothing', () => {
+  it('for .wat input, writes a source map into the .wat, which it carries', async () => {
+    const src = join(root, 'fixtures', 'demo.wat');
+    const text = readFileSync(src, 'utf8');
+    mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+    const out = join(dir, 'elsewhere', 'demo.mjs');
+    const r = run(['compile', src, '-o', out, '--source-map']);
+    expect(r.code, r.err).toBe(0);
+    const map = JSON.parse(readFileSync(out + '.map', 'utf8'));
+    // The source is the .wat, named relative to the map's folder.
+    expect(map.sources).toHaveLength(1);
+    expect(resolve(dirname(out), map.sources[0])).toBe(src);
+    expect(map.sourcesContent).toEqual([text]);
+    // $fib's first instruction is `local.get $n` in its condition (line 10).
+    const js = readFileSync(out, 'utf8').split('\n');
+    const line = js.findIndex((l) => /^\s*function f0_fib\(/.test(l)) + 1;
+    expect(line).toBeGreaterThan(0);
+    const consumer = await new SourceMapConsumer(map);
+    const pos = consumer.originalPositionFor({ line, column: 0 });
+    const lines = text.split('\n');
+    const want = lines.findIndex((l) => l.includes('(if (result i32) (i32.lt_s (local.get $n)'));
+    expect({ line: pos.line, column: pos.column }).toEqual({ line: want + 1, column: lines[want].indexOf('local.get $n') });
+  });
+
+  it('reports an invalid .wat at the line and column of the offending instruction, exit 1, and writes nothing', () => {
     const src = join(dir, 'bad.wat');
-    writeFileSync(src, '(module (func (result i32) (i32.add (i32.const 1))))');
+    const text = '(module\n  (func (result i32)\n    (i32.add (i32.const 1))))\n';
+    writeFileSync(src, text);
     const out = join(dir, 'bad.mjs');
     const r = run(['compile', src, '-o', out]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`^${src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: type mismatch`));
+    // i32.add has one operand where it needs two: line 3, at `i32.add` (column 6).
+    expect(r.err).toMatch(new RegExp(`^${escape(src)}:3:6: type mismatch[^\\n]*\\n$`));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -67,11 +98,12 @@ describe.skipIf(!built)('wasm2es CLI', () => {
   });
 
   it('names an unsupported feature (SIMD) with its offset', () => {
-    const src = join(dir, 'simd.wat');
-    writeFileSync(src, '(module (func (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))');
+    const src = join(dir, 'simd.wasm');
+    // (type (func (result v128))): the value type v128 at byte offset 13.
+    writeFileSync(src, Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b));
     const r = run(['compile', src, '-o', join(dir, 'simd.mjs')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/simd\.wat:\d+: unsupported feature: simd/);
+    expect(r.err).toBe(`${src}:14: unsupported feature: simd\n`);
   });
 
   it('prints its version and help for every command', () => {

@@ -1,10 +1,10 @@
 // The `wasm2es` command line: `compile` and `wast`.
 import { Command } from 'commander';
 import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, join, relative } from 'node:path';
 import { compile } from '../compile.js';
 import { VERSION } from '../version.js';
-import { watToWasm } from './wat.js';
+import { assembleText, isTextError, locate, textSourceMap, type Assembled } from '../text/index.js';
 import { addWastCommand } from './wast-command.js';
 
 /** Write a file all at once: a failed compile never leaves a partial output behind. */
@@ -19,12 +19,26 @@ function writeAtomic(path: string, text: string): void {
   }
 }
 
-export async function readModuleBytes(input: string): Promise<Uint8Array> {
+/** A module read from a file: its binary, and the assembled text when it was text. */
+export interface ModuleInput {
+  bytes: Uint8Array;
+  text?: Assembled;
+}
+
+/**
+ * Reads a .wasm, or assembles a .wat (or single-module .wast). A file that
+ * starts with the Wasm magic number is a binary whatever its name. Text errors
+ * are CompileErrors reading `file:line:col: message`.
+ */
+export function readModule(input: string): ModuleInput {
   const data = readFileSync(input);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const isBinary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-  if (!isBinary && /\.(wat|wast)$/i.test(input)) return watToWasm(data.toString('utf8'), input);
-  return bytes;
+  if (!isBinary && /\.(wat|wast)$/i.test(input)) {
+    const text = assembleText(bytes, input);
+    return { bytes: text.bytes, text };
+  }
+  return { bytes };
 }
 
 interface CompileCliOptions {
@@ -101,8 +115,11 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
   const out = opts.output ?? input.replace(/\.(wasm|wat|wast)$/i, '') + '.mjs';
   let result;
   let progress: ProgressDisplay | null = null;
+  let text: Assembled | undefined;
   try {
-    const bytes = await readModuleBytes(input);
+    const module = readModule(input);
+    const bytes = module.bytes;
+    text = module.text;
     const tty = !!process.stderr.isTTY;
     if (!opts.quiet && (opts.progress || (tty && codeSectionSize(bytes) > PROGRESS_MIN_CODE))) {
       progress = new ProgressDisplay(input, tty);
@@ -112,9 +129,14 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
     });
   } catch (e) {
     progress?.clear();
-    const err = e as Error & { offset?: number; code?: string };
+    const err = (text ? locate(e, text) : e) as Error & { offset?: number; code?: string };
     if (err.code === 'ENOENT') {
       console.error(`${input}: no such file`);
+      return 1;
+    }
+    // Text: `file:line:col: message`, at the construct the error is about.
+    if (isTextError(err)) {
+      console.error(err.message);
       return 1;
     }
     if (typeof err.offset === 'number') {
@@ -125,9 +147,12 @@ async function compileCommand(input: string, opts: CompileCliOptions): Promise<n
     throw e;
   }
   let js = result.js;
-  if (result.map) js += `//# sourceMappingURL=${basename(out)}.map\n`;
+  let map = result.map;
+  // For text, the map points into the .wat (relative to the map's folder), which it carries.
+  if (map && text) map = textSourceMap(map, text, relative(dirname(out), input).split('\\').join('/'), readFileSync(input, 'utf8'));
+  if (map) js += `//# sourceMappingURL=${basename(out)}.map\n`;
   writeAtomic(out, js);
-  if (result.map) writeAtomic(out + '.map', result.map);
+  if (map) writeAtomic(out + '.map', map);
   return 0;
 }
 

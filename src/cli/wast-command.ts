@@ -18,7 +18,7 @@ import {
   tier1Files,
   writeExpectFail,
 } from '../wast/suite.js';
-import { watToWasm } from './wat.js';
+import { assembleText } from '../text/index.js';
 
 interface WastOptions {
   tier1?: boolean;
@@ -31,6 +31,7 @@ interface WastOptions {
   module?: string[];
   quiet?: boolean;
   split?: string;
+  flat?: string;
 }
 
 const REPORTERS = ['text', 'json', 'junit'];
@@ -53,6 +54,7 @@ export function addWastCommand(program: Command): void {
     .option('--module <name=path>', "define module $NAME from a .wasm/.wat file before each script, registered as \"NAME\" (repeatable)", (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('-q, --quiet', 'do not print each failure')
     .option('--split <sizes>', "function splitting: 'off', or ABOVE,TARGET,MIN in bytes (tests the splitter on small functions)")
+    .option('--flat <height>', 'flatten frames with more than HEIGHT levels inside into dispatch loops (0: all; tests the flattening)')
     // A usage mistake must be told apart from failing tests in CI: exit 2, not
     // commander's 1 (help and version still exit 0).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -120,10 +122,10 @@ async function preloadModules(specs: string[]): Promise<PreloadedModule[]> {
     if (!isBinary) {
       if (!/\.wat$/i.test(path)) throw new InputError(`${path}: neither a .wasm binary nor a .wat text module`);
       try {
-        bytes = await watToWasm(data.toString('utf8'), path);
+        bytes = assembleText(bytes, path).bytes;
       } catch (e) {
-        const err = e as Error & { offset?: number };
-        throw new InputError(`${path}:${err.offset ?? 0}: ${err.message.replace(/ \(at byte offset \d+\)$/, '')}`);
+        // `path:line:col: message`
+        throw new InputError((e as Error).message);
       }
     }
     out.push({ name, bytes, source: path });
@@ -149,6 +151,11 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
     if (opts.split === 'off') split = false;
     else if (m) split = { above: +m[1], target: +m[2], min: +m[3] };
     else throw new InputError(`--split expects 'off' or ABOVE,TARGET,MIN, got '${opts.split}'`);
+  }
+  let flatHeight: number | undefined;
+  if (opts.flat !== undefined) {
+    if (!/^\d+$/.test(opts.flat)) throw new InputError(`--flat expects a number of levels, got '${opts.flat}'`);
+    flatHeight = Number(opts.flat);
   }
   const paths = scriptPaths(files);
   if (opts.tier1) {
@@ -183,7 +190,7 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
         ? (l: string) => console.log(l)
         : (l: string) => console.error(l);
   const summary = await runFiles({
-    engine: split === undefined ? undefined : defaultEngine({ split }),
+    engine: split === undefined && flatHeight === undefined ? undefined : defaultEngine({ split, flatHeight }),
     files: paths,
     expectFail,
     strictExpect: opts.strictExpect,

@@ -2,16 +2,17 @@
 // (one result as is, several as an array), so a call between compiled functions,
 // even across modules, involves no conversion.
 import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
+import { Op } from '../opcodes.js';
+import type { Handler, Lowering } from './lowering.js';
 import { Flag, type Entry } from './stack.js';
 
 /** Whether a call may replace a memory buffer the function caches views of (call-graph.ts). */
-function needsRefresh(fl: FunctionLowering, funcIndex?: number): boolean {
-  return fl.cachedMems.size > 0 && (funcIndex === undefined || !fl.ctx.memoryStable[funcIndex]);
+function needsRefresh(lw: Lowering, funcIndex?: number): boolean {
+  return lw.memory.cached.size > 0 && (funcIndex === undefined || !lw.ctx.memoryStable[funcIndex]);
 }
 
-function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResults: number, refresh: boolean, calleeOps: Entry[] = []): void {
-  const st = fl.stack;
+function finishCall(lw: Lowering, callee: string, args: Entry[], nResults: number, refresh: boolean, calleeOps: Entry[] = []): void {
+  const st = lw.stack;
   const code = `${callee}(${args.map((a) => st.value(a)).join(', ')})`;
   if (refresh) {
     // The callee may grow memory: the call is a statement, followed by a refresh
@@ -19,15 +20,14 @@ function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResult
     const h = st.height;
     if (nResults === 1) {
       st.prepareSlotWrite(h);
-      st.emit(`s${h} = ${code};`);
-      if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+      st.writeSlot(h, code);
       st.pushSlot(h);
-      fl.refreshMemories();
+      lw.memory.refresh();
       return;
     }
     if (nResults === 0) {
       st.emit(`${code};`);
-      fl.refreshMemories();
+      lw.memory.refresh();
       return;
     }
   }
@@ -41,60 +41,78 @@ function finishCall(fl: FunctionLowering, callee: string, args: Entry[], nResult
   }
   // Several results: land them in the slots they occupy on the stack.
   const h = st.height;
-  const mv = fl.temp('mv');
+  const mv = lw.temp('mv');
   st.prepareSlotWrite(h);
   st.emit(`${mv} = ${code};`);
   for (let i = 0; i < nResults; i++) {
-    st.emit(`s${h + i} = ${mv}[${i}];`);
-    if (h + i > st.maxSlotUsed) st.maxSlotUsed = h + i;
+    st.writeSlot(h + i, `${mv}[${i}]`);
     st.pushSlot(h + i);
   }
-  if (refresh) fl.refreshMemories();
+  if (refresh) lw.memory.refresh();
 }
 
-function popArgs(fl: FunctionLowering, n: number): Entry[] {
-  const args: Entry[] = [];
-  for (let i = 0; i < n; i++) args.unshift(fl.stack.pop());
-  return args;
-}
 
-const call: Handler = (fl, ins) => {
-  const m = fl.ctx.module;
+const call: Handler = (lw, ins) => {
+  const m = lw.ctx.module;
   const type = m.types[m.funcTypes[ins.index!]];
-  const st = fl.stack;
-  const refresh = needsRefresh(fl, ins.index!);
+  const st = lw.stack;
+  const refresh = needsRefresh(lw, ins.index!);
   if (type.results.length !== 1 || refresh) st.flushForStatement(false, type.params.length);
-  finishCall(fl, fl.ctx.funcName(ins.index!), popArgs(fl, type.params.length), type.results.length, refresh);
+  finishCall(lw, lw.ctx.funcName(ins.index!), lw.stack.popN(type.params.length), type.results.length, refresh);
 };
 
-const callIndirect: Handler = (fl, ins: Instr) => {
-  const m = fl.ctx.module;
+const callIndirect: Handler = (lw, ins: Instr) => {
+  const m = lw.ctx.module;
   const type = m.types[ins.index!];
-  const st = fl.stack;
+  const st = lw.stack;
   // The callee is looked up (and may trap) before JS evaluates the arguments, but
   // after them in Wasm: evaluate any argument that may trap or act first.
-  const refresh = needsRefresh(fl);
+  const refresh = needsRefresh(lw);
   if (type.results.length !== 1 || refresh) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const idx = st.pop();
-  const args = popArgs(fl, type.params.length);
-  const callee = `${fl.helper('callee')}(e${ins.mem ?? 0}, ${st.value(idx)}, ${JSON.stringify(fl.ctx.typeSigs[ins.index!])})`;
-  finishCall(fl, callee, args, type.results.length, refresh, [idx]);
+  const args = lw.stack.popN(type.params.length);
+  const callee = `${lw.helper('callee')}(e${ins.mem ?? 0}, ${st.value(idx)}, ${JSON.stringify(lw.ctx.typeSigs[ins.index!])})`;
+  finishCall(lw, callee, args, type.results.length, refresh, [idx]);
 };
 
-const callRef: Handler = (fl, ins: Instr) => {
-  const type = fl.ctx.module.types[ins.index!];
-  const st = fl.stack;
-  const refresh = needsRefresh(fl);
+const callRef: Handler = (lw, ins: Instr) => {
+  const type = lw.ctx.module.types[ins.index!];
+  const st = lw.stack;
+  const refresh = needsRefresh(lw);
   if (type.results.length !== 1 || refresh) st.flushForStatement(false);
   else st.materializeEffectsFrom(st.height - type.params.length - 1);
   const f = st.pop();
-  const args = popArgs(fl, type.params.length);
-  finishCall(fl, `${fl.helper('nonNullFunc')}(${f.code})`, args, type.results.length, refresh, [f]);
+  const args = lw.stack.popN(type.params.length);
+  finishCall(lw, `${lw.helper('nonNullFunc')}(${f.code})`, args, type.results.length, refresh, [f]);
 };
 
-export const callHandlers = new Map<number, Handler>([
-  [0x10, call],
-  [0x11, callIndirect],
-  [0x14, callRef],
-]);
+/**
+ * The inliner's guard on a call_indirect that may call the function itself
+ * (passes/inline.ts): looks the callee up (trapping as call_indirect does)
+ * into `$g`, and tests whether it is this function.
+ */
+const calleeGuard: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const idx = st.pop();
+  const g = lw.temp('$g');
+  const sig = JSON.stringify(lw.ctx.typeSigs[ins.index!]);
+  st.pushFrom(`((${g} = ${lw.helper('callee')}(e${ins.mem ?? 0}, ${st.value(idx)}, ${sig})) === ${lw.ctx.funcName(lw.funcIndex)})`, [idx], Flag.Effect | Flag.State | Flag.Bool);
+};
+
+/** The call of what a guard looked up, when it is not this function. */
+const callGuarded: Handler = (lw, ins) => {
+  const type = lw.ctx.module.types[ins.index!];
+  const st = lw.stack;
+  const refresh = needsRefresh(lw);
+  if (type.results.length !== 1 || refresh) st.flushForStatement(false, type.params.length);
+  finishCall(lw, lw.temp('$g'), st.popN(type.params.length), type.results.length, refresh);
+};
+
+export const callHandlers: [Op, Handler][] = [
+  [Op.CalleeGuard, calleeGuard],
+  [Op.CallGuarded, callGuarded],
+  [Op.Call, call],
+  [Op.CallIndirect, callIndirect],
+  [Op.CallRef, callRef],
+];

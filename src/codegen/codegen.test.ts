@@ -1197,16 +1197,47 @@ describe('one level of self-inlining of small recursive functions (codegen/inlin
     differential(bin, calls);
   });
 
-  it('leaves functions with exception handling alone', () => {
-    const m = wabt.parseWat('f.wat', `(module (tag $t)
+  it('copies functions with exception handling, and results and exceptions agree with native', () => {
+    const m = wabt.parseWat('f.wat', `(module (tag $t (param i32)) (tag $u)
       (func $f (export "f") (param i32) (result i32)
         (try (result i32)
-          (do (if (result i32) (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1)))) (else (throw $t))))
-          (catch $t (i32.const 9)))))`, { exceptions: true });
+          (do (if (result i32) (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1)))) (else (throw $t (i32.const 5)))))
+          (catch $t (i32.add (i32.const 9))))
+        (i32.add (local.get 0)))
+      (func $g (export "g") (param i32) (result i32)
+        ;; the innermost level throws $u: each level's catch_all rethrows until
+        ;; a level whose argument is a multiple of 3 delegates it to its caller,
+        ;; whose catch catches it
+        (try (result i32)
+          (do
+            (try (result i32)
+              (do (if (result i32) (i32.eqz (local.get 0)) (then (throw $u)) (else (call $g (i32.sub (local.get 0) (i32.const 1))))))
+              (delegate 1)))
+          (catch $u (i32.mul (local.get 0) (i32.const 100)))
+          (catch_all (if (i32.rem_u (local.get 0) (i32.const 3)) (then (rethrow 1))) (i32.const -1)))))`, { exceptions: true });
     const bin = new Uint8Array(m.toBinary({}).buffer) as Bytes;
     m.destroy();
-    expect(compile(bin).js).toBe(compile(bin, { inline: false }).js);
-    differential(bin, [['f', 0], ['f', 3]]);
+    expect(compile(bin).js).not.toBe(compile(bin, { inline: false }).js);
+    differential(bin, [['f', 0], ['f', 3], ['f', 40], ['g', 0], ['g', 1], ['g', 2], ['g', 4], ['g', 7], ['g', 30]]);
+  });
+
+  it('copies a function into its call_indirect of its own type behind a guard', () => {
+    const wat = `(module
+      (type $t (func (param i32) (result i32)))
+      (type $v (func (param i32)))
+      (table 4 funcref) (elem (i32.const 0) $h $other $wrong)
+      (func $h (export "h") (param i32) (result i32)
+        ;; the table slot is the argument's low two bits: 0 is itself, 1 another
+        ;; function of its type, 2 one of another type (traps), 3 empty (traps)
+        (if (result i32) (i32.lt_s (local.get 0) (i32.const 4)) (then (local.get 0))
+          (else (i32.add (i32.const 1)
+            (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 4)) (i32.and (local.get 0) (i32.const 3)))))))
+      (func $other (param i32) (result i32) (i32.mul (local.get 0) (i32.const 7)))
+      (func $wrong (param i32)))`;
+    const bin = wat2wasm(wat);
+    expect(compile(bin).js).toMatch(/\$g = \$callee\(/);
+    const calls: Call[] = [0, 3, 4, 8, 12, 40, 400, 5, 9, 13, 6, 7, 11, 4000].map((n) => ['h', n] as Call);
+    differential(bin, calls);
   });
 });
 

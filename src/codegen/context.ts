@@ -2,6 +2,8 @@
 // the instance scope provides, and signature strings.
 import type { Module } from '../ir.js';
 import { ValType, isRefType, isConcreteRef, isNullable, heapOf, typeIndexOf } from '../ir.js';
+import { funcBinding } from '../names.js';
+import { FLAT_HEIGHT } from './dispatch.js';
 
 const HEAP_NAMES: Record<number, string> = {
   0x70: 'func', 0x6f: 'extern', 0x69: 'exn', 0x73: 'nofunc', 0x72: 'noextern', 0x74: 'noexn',
@@ -86,26 +88,17 @@ export interface GlobalBinding {
   cell: boolean;
 }
 
+/**
+ * What lowering knows about the module: its IR, signature strings, how the
+ * instance scope binds globals and functions, and whole-module facts. Read
+ * only while functions are lowered; what they add to the module and instance
+ * scopes goes to ModuleDeclarations (declarations.ts).
+ */
 export class ModuleContext {
   readonly module: Module;
   readonly funcSigs: string[];
   readonly typeSigs: string[];
   readonly globals: GlobalBinding[];
-  /** Runtime members referenced by the output, bound as `$name` in the factory scope. */
-  readonly helpers = new Set<string>();
-  /**
-   * Typed views of memories used by the functions, as `<memory>_<kind>`
-   * (codegen/memory.ts VIEWS): the instance declares and refreshes `v<key>`.
-   */
-  readonly memViews = new Set<string>();
-  /** Module-level constants (NaN bit patterns), as `const K<n> = <expr>;`. */
-  readonly constants: string[] = [];
-  private readonly constIndex = new Map<string, string>();
-  /** Write-back slots `$o<k>` and return slots `$r<k>` that split functions use (codegen/split.ts). */
-  outSlots = 0;
-  retSlots = 0;
-  /** Elements of `$w64` used: i64 arguments and write-backs of pieces (outline.ts). */
-  wideSlots = 0;
   /**
    * Indent function bodies by nesting. Off for big modules: gzip matches
    * repeated lines less well when their indentation differs (sql.js: 809 KiB
@@ -120,6 +113,8 @@ export class ModuleContext {
   memoryStable: Uint8Array;
   /** nonReentrant[i] === 1: function i never runs twice at once (call-graph.ts); all zero unless computed. */
   nonReentrant: Uint8Array;
+  /** Frames with more levels of frames inside them are flattened (dispatch.ts FLAT_HEIGHT). */
+  flatHeight = FLAT_HEIGHT;
 
   constructor(m: Module) {
     this.module = m;
@@ -136,59 +131,6 @@ export class ModuleContext {
     });
   }
 
-  /** A runtime helper by name, e.g. helper('i32DivS') === '$i32DivS'. */
-  helper(name: string): string {
-    this.helpers.add(name);
-    return '$' + name;
-  }
-
-  /**
-   * The module's scratch pair: a BigInt64Array(1) and an Int32Array over its
-   * bytes. An i64 written to the first reads back as int32 halves from the
-   * second: V8 on Node 20 lowers both accesses to plain loads and stores,
-   * while `Number(bigint)` stays a runtime call (~11 ns for i32.wrap_i64, ~30
-   * ns for f64.convert_i64_s, against ~1 ns: docs/performance.md).
-   */
-  scratch(): [s64: string, s32: string] {
-    const s64 = this.constant('new BigInt64Array(1)');
-    return [s64, this.constant(`new Int32Array(${s64}.buffer)`)];
-  }
-
-  /**
-   * Element k of `$w64`, the module's BigInt64Array through which i64 values
-   * cross piece boundaries (codegen/outline.ts).
-   */
-  wideSlot(k: number): string {
-    if (k >= this.wideSlots) this.wideSlots = k + 1;
-    return `$w64[${k}]`;
-  }
-
-  /** A module-level binding of its own for `expr` (never shared, unlike `constant`). */
-  moduleBinding(expr: string): string {
-    const name = 'K' + this.constants.length;
-    this.constants.push(`const ${name} = ${expr};`);
-    return name;
-  }
-
-  /** A module-level `let` of its own, initialized to `expr`. */
-  moduleVariable(expr: string): string {
-    const name = 'K' + this.constants.length;
-    this.constants.push(`let ${name} = ${expr};`);
-    return name;
-  }
-
-  /** A module-level constant for an expression that is not a plain literal. */
-  constant(expr: string): string {
-    let name = this.constIndex.get(expr);
-    if (!name) {
-      name = 'K' + this.constants.length;
-      this.constants.push(`const ${name} = ${expr};`);
-      this.constIndex.set(expr, name);
-    }
-    return name;
-  }
-
-  /** The JS binding of function i: `f<i>`, plus its name-section name when there is one (stack traces). */
   /** A value type in the runtime's alphabet (see typeChar). */
   typeString(t: ValType): string {
     return typeChar(t, this.typeSigs);
@@ -199,13 +141,8 @@ export class ModuleContext {
     return this.typeSigs[this.module.tags[i]];
   }
 
+  /** The JS binding of function i (names.ts). */
   funcName(i: number): string {
-    const n = this.module.funcNames.get(i);
-    return n ? `f${i}_${sanitize(n)}` : 'f' + i;
+    return funcBinding(i, this.module.funcNames.get(i));
   }
-}
-
-/** A name-section name made into a safe identifier fragment (never code: names are data). */
-export function sanitize(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 48);
 }

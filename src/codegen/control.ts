@@ -5,65 +5,17 @@
 // placeholder line), so straight-line Wasm blocks cost nothing in the output. A
 // frame's values live in the slots at its height (see stack.ts), so a branch is
 // "copy the carried values into the target's slots, then jump".
-import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
-import { emitReturn } from './function.js';
+import { Op } from '../opcodes.js';
+import {
+  branchTo, emitReturn, openFrame, reachableAfter, resumeAfter, settleResults,
+  type Frame, type Handler, type Lowering,
+} from './lowering.js';
 import { Flag } from './stack.js';
+import { caseLabel, flatFrame, jump } from './dispatch.js';
 
-export type FrameKind = 'func' | 'block' | 'loop' | 'if' | 'try_table' | 'try' | 'catch';
-
-export interface Frame {
-  kind: FrameKind;
-  label: string;
-  /** Operand stack height below the frame's parameters. */
-  height: number;
-  params: number;
-  results: number;
-  /** Some branch targets this frame. */
-  branched: boolean;
-  /** Placeholder line of the opening statement, and its indentation. */
-  openLine: number;
-  openIndent: number;
-  /** if: the `if (...) {` text, prefixed by the label at `end` when branched. */
-  openText: string;
-  elseSeen: boolean;
-  enteredReachable: boolean;
-  /** if with else: whether the then-branch could fall through. */
-  thenEndReachable: boolean;
-  /** Exception frames keep extra data (exceptions.ts). */
-  extra?: unknown;
-}
-
-/** Open a frame for a block-like instruction whose params are on the stack. */
-export function openFrame(fl: FunctionLowering, kind: FrameKind, ins: Instr, openText = ''): Frame {
-  const st = fl.stack;
-  const t = ins.type!;
-  const height = st.height - t.params.length;
-  for (let i = 0; i < t.params.length; i++) {
-    st.forceSlot(height + i);
-    // A loop's back-edges refill these slots with other values: nothing is known of them.
-    st.entries[height + i].flags &= ~Flag.Canon;
-  }
-  const f: Frame = {
-    kind, label: fl.newLabel(), height, params: t.params.length, results: t.results.length,
-    branched: false, openLine: -1, openIndent: st.indent, openText, elseSeen: false,
-    enteredReachable: fl.reachable, thenEndReachable: false,
-  };
-  f.openLine = openText ? st.emit(openText) : st.placeholder();
-  st.indent++;
-  fl.frames.push(f);
-  return f;
-}
-
-/** Put the frame's results into their slots if the current point falls through. */
-export function settleResults(fl: FunctionLowering, f: Frame): void {
-  if (!fl.reachable) return;
-  for (let i = 0; i < f.results; i++) fl.stack.forceSlot(f.height + i);
-}
-
-/** Emit the closing text of a frame and fill in its opening line. */
-export function closeFrame(fl: FunctionLowering, f: Frame, endReachable: boolean): void {
-  const st = fl.stack;
+/** Emit the closing text of a block, loop or if, and fill in its opening line. */
+function closeFrame(lw: Lowering, f: Frame, endReachable: boolean): void {
+  const st = lw.stack;
   st.indent--;
   switch (f.kind) {
     case 'block':
@@ -88,137 +40,126 @@ export function closeFrame(fl: FunctionLowering, f: Frame, endReachable: boolean
   }
 }
 
-/** Whether code after the frame's `end` is reachable. */
-export function reachableAfter(f: Frame, endReachable: boolean): boolean {
-  if (f.kind === 'loop') return endReachable;
-  if (endReachable || f.branched) return true;
-  // Legacy try: some part (body or a handler) fell through.
-  if (f.kind === 'try' || f.kind === 'catch') return f.thenEndReachable;
-  if (f.kind === 'if') return f.elseSeen ? f.thenEndReachable : f.enteredReachable;
-  return false;
+/** The end of a flat block, loop or if: the case its branches continue at (a loop's is at its start). */
+function closeFlatFrame(lw: Lowering, f: Frame): void {
+  const flat = f.flat!;
+  if (f.kind === 'if' && !f.elseSeen) caseLabel(lw, flat.elseCase!);
+  if (f.kind !== 'loop') caseLabel(lw, flat.target);
 }
 
-/** After a frame closed: its results sit in their slots. */
-export function resumeAfter(fl: FunctionLowering, f: Frame, reachable: boolean): void {
-  const st = fl.stack;
-  st.truncate(f.height);
-  fl.reachable = reachable;
-  if (reachable) for (let i = 0; i < f.results; i++) st.pushSlot(f.height + i);
-}
-
-/** Jump to the frame `depth` out, carrying its values. Leaves the stack as is. */
-export function branchTo(fl: FunctionLowering, depth: number): void {
-  const f = fl.frameAt(depth);
-  if (f.kind === 'func') {
-    emitReturn(fl);
-    return;
-  }
-  const st = fl.stack;
-  const n = f.kind === 'loop' ? f.params : f.results;
-  st.moveTopTo(f.height, n);
-  f.branched = true;
-  st.emit(f.kind === 'loop' ? `continue ${f.label};` : `break ${f.label};`);
-}
-
-const end: Handler = (fl) => {
-  const f = fl.frames.pop()!;
-  settleResults(fl, f);
-  const endReachable = fl.reachable;
-  if (f.kind === 'if' || f.kind === 'block' || f.kind === 'loop') closeFrame(fl, f, endReachable);
-  else fl.closeSpecial(f, endReachable);
-  resumeAfter(fl, f, reachableAfter(f, endReachable));
+const end: Handler = (lw) => {
+  const f = lw.frames.pop()!;
+  settleResults(lw, f);
+  const endReachable = lw.reachable;
+  (f.close ?? (f.flat ? closeFlatFrame : closeFrame))(lw, f, endReachable);
+  resumeAfter(lw, f, reachableAfter(f, endReachable));
 };
 
-const elseHandler: Handler = (fl) => {
-  const f = fl.frames[fl.frames.length - 1];
-  const st = fl.stack;
-  settleResults(fl, f);
-  f.thenEndReachable = fl.reachable;
+const elseHandler: Handler = (lw) => {
+  const f = lw.frames[lw.frames.length - 1];
+  const st = lw.stack;
+  settleResults(lw, f);
+  f.thenEndReachable = lw.reachable;
   f.elseSeen = true;
-  st.indent--;
-  st.emit('} else {');
-  st.indent++;
+  if (f.flat) {
+    // The then arm goes on at the end; the else arm is a case of its own.
+    if (lw.reachable) jump(lw, f.flat.target, f.flat.outer);
+    caseLabel(lw, f.flat.elseCase!);
+  } else {
+    st.indent--;
+    st.emit('} else {');
+    st.indent++;
+  }
   st.truncate(f.height);
   for (let i = 0; i < f.params; i++) st.pushSlot(f.height + i);
-  fl.reachable = f.enteredReachable;
+  lw.reachable = f.enteredReachable;
 };
 
-export const controlHandlers = new Map<number, Handler>([
-  [0x00, (fl) => {
-    fl.stack.materializeAll();
-    fl.stack.emit(`${fl.helper('trap')}("unreachable");`);
-    fl.markUnreachable();
+const brTable: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const idx = st.pop();
+  st.materializeAll();
+  const labels = ins.labels!;
+  const def = ins.depth!;
+  // Group case values by target so a long table costs one branch per target.
+  const byTarget = new Map<number, number[]>();
+  labels.forEach((d, i) => {
+    if (d === def) return;
+    let list = byTarget.get(d);
+    if (!list) byTarget.set(d, (list = []));
+    list.push(i);
+  });
+  if (byTarget.size === 0) {
+    if (idx.flags & Flag.Effect) st.emit(`${st.value(idx)};`);
+    branchTo(lw, def);
+    lw.markUnreachable();
+    return;
+  }
+  st.emit(`switch (${st.value(idx)}) {`);
+  for (const [d, cases] of byTarget) {
+    for (let i = 0; i < cases.length; i += 16) {
+      st.emit(cases.slice(i, i + 16).map((c) => `case ${c}:`).join(' '));
+    }
+    st.indent++;
+    branchTo(lw, d);
+    st.indent--;
+  }
+  st.emit('default:');
+  st.indent++;
+  branchTo(lw, def);
+  st.indent--;
+  st.emit('}');
+  lw.markUnreachable();
+};
+
+export const controlHandlers: [Op, Handler][] = [
+  [Op.Unreachable, (lw) => {
+    lw.stack.materializeAll();
+    lw.stack.emit(`${lw.helper('trap')}("unreachable");`);
+    lw.markUnreachable();
   }],
-  [0x01, () => {}],
-  [0x02, (fl, ins) => {
-    fl.stack.materializeAll();
-    openFrame(fl, 'block', ins);
+  [Op.Nop, () => {}],
+  [Op.Block, (lw, ins) => {
+    lw.stack.materializeAll();
+    openFrame(lw, 'block', ins, '', lw.isFlat(ins) ? flatFrame(lw, 'block') : undefined);
   }],
-  [0x03, (fl, ins) => {
-    fl.stack.materializeAll();
-    openFrame(fl, 'loop', ins);
+  [Op.Loop, (lw, ins) => {
+    lw.stack.materializeAll();
+    openFrame(lw, 'loop', ins, '', lw.isFlat(ins) ? flatFrame(lw, 'loop') : undefined);
   }],
-  [0x04, (fl, ins) => {
-    const st = fl.stack;
+  [Op.If, (lw, ins) => {
+    const st = lw.stack;
     const c = st.pop();
     st.materializeAll();
-    openFrame(fl, 'if', ins, `if (${st.cond(c)}) {`);
+    if (!lw.isFlat(ins)) {
+      openFrame(lw, 'if', ins, `if (${st.cond(c)}) {`);
+      return;
+    }
+    // Flat: the false path jumps to the else arm (or the end).
+    const flat = flatFrame(lw, 'if');
+    openFrame(lw, 'if', ins, '', flat);
+    st.emit(`if (!(${st.cond(c)})) { $t = ${flat.elseCase}; continue $D; }`);
   }],
-  [0x05, elseHandler],
-  [0x0b, end],
-  [0x0c, (fl, ins) => {
-    fl.stack.materializeAll();
-    branchTo(fl, ins.depth!);
-    fl.markUnreachable();
+  [Op.Else, elseHandler],
+  [Op.End, end],
+  [Op.Br, (lw, ins) => {
+    lw.stack.materializeAll();
+    branchTo(lw, ins.depth!);
+    lw.markUnreachable();
   }],
-  [0x0d, (fl, ins) => {
-    const st = fl.stack;
+  [Op.BrIf, (lw, ins) => {
+    const st = lw.stack;
     const c = st.pop();
     st.materializeAll();
     st.emit(`if (${st.cond(c)}) {`);
     st.indent++;
-    branchTo(fl, ins.depth!);
+    branchTo(lw, ins.depth!);
     st.indent--;
     st.emit('}');
   }],
-  [0x0e, (fl, ins) => {
-    const st = fl.stack;
-    const idx = st.pop();
-    st.materializeAll();
-    const labels = ins.labels!;
-    const def = ins.depth!;
-    // Group case values by target so a long table costs one branch per target.
-    const byTarget = new Map<number, number[]>();
-    labels.forEach((d, i) => {
-      if (d === def) return;
-      let list = byTarget.get(d);
-      if (!list) byTarget.set(d, (list = []));
-      list.push(i);
-    });
-    if (byTarget.size === 0) {
-      if (idx.flags & 8 /* Effect */) st.emit(`${st.value(idx)};`);
-      branchTo(fl, def);
-      fl.markUnreachable();
-      return;
-    }
-    st.emit(`switch (${st.value(idx)}) {`);
-    for (const [d, cases] of byTarget) {
-      for (let i = 0; i < cases.length; i += 16) {
-        st.emit(cases.slice(i, i + 16).map((c) => `case ${c}:`).join(' '));
-      }
-      st.indent++;
-      branchTo(fl, d);
-      st.indent--;
-    }
-    st.emit('default:');
-    st.indent++;
-    branchTo(fl, def);
-    st.indent--;
-    st.emit('}');
-    fl.markUnreachable();
+  [Op.BrTable, brTable],
+  [Op.Return, (lw) => {
+    emitReturn(lw);
+    lw.markUnreachable();
   }],
-  [0x0f, (fl) => {
-    emitReturn(fl);
-    fl.markUnreachable();
-  }],
-]);
+];

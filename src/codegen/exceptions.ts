@@ -19,110 +19,104 @@
 // Tags are instance bindings `TG<i>`; exception objects live in runtime/exceptions.ts.
 import type { Instr } from '../ir.js';
 import { CatchKind } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
-import { resultsArray } from './function.js';
-import { openFrame, type Frame } from './control.js';
-import { legacyHandlers, closeLegacyFrame, handlerPrologue } from './legacy.js';
+import { Op } from '../opcodes.js';
+import { branchWithValues, openFrame, type Frame, type Handler, type Lowering } from './lowering.js';
+import { handlerPrologue, tagArity, tagSig, type TryTableState } from './catching.js';
+import { caseLabel, enterTryBody, flatFrame, leaveTryBody } from './dispatch.js';
 
-/** The canonical type string of tag i's type, as the module declares it. */
-export function tagSig(fl: FunctionLowering, tag: number): string {
-  return fl.ctx.tagType(tag);
-}
+const throwOp: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const n = tagArity(lw, ins.tag!);
+  st.flushForStatement(false, n);
+  const args = st.popN(n).map((e) => st.value(e));
+  st.emit(`throw ${lw.helper('exn')}(TG${ins.tag}${args.map((a) => ', ' + a).join('')});`);
+  lw.markUnreachable();
+};
 
-/** Number of payload values of tag i. */
-export function tagArity(fl: FunctionLowering, tag: number): number {
-  return fl.ctx.module.types[fl.ctx.module.tags[tag]].params.length;
+const throwRef: Handler = (lw) => {
+  const st = lw.stack;
+  st.flushForStatement(false, 1);
+  st.emit(`throw ${lw.helper('rethrowable')}(${st.value(st.pop())});`);
+  lw.markUnreachable();
+};
+
+const tryTable: Handler = (lw, ins: Instr) => {
+  lw.stack.materializeAll();
+  if (lw.isFlat(ins)) {
+    // In the dispatch loop (dispatch.ts): the body runs under this try's handler id.
+    const flat = flatFrame(lw, 'try_table');
+    const f = openFrame(lw, 'try_table', ins, '', flat);
+    f.extra = { catches: ins.catches ?? [], handlerId: flat.handler! } satisfies TryTableState;
+    f.close = closeFlatTryTable;
+    enterTryBody(lw, flat);
+    return;
+  }
+  const f = openFrame(lw, 'try_table', ins, 'try {');
+  f.extra = { catches: ins.catches ?? [], handlerId: lw.newHandlerId() } satisfies TryTableState;
+  f.close = closeTryTable;
+};
+
+/**
+ * The clauses of a try_table, tried in order on the caught value `ex`: each
+ * matching one branches to its label with the payload and/or the exnref.
+ * `routing`: in the dispatch loop's catch (dispatch.ts).
+ */
+function emitClauses(lw: Lowering, catches: TryTableState['catches'], ex: string, routing: boolean): void {
+  const st = lw.stack;
+  for (const c of catches) {
+    const vals: string[] = [];
+    if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
+      lw.temp('$p');
+      const sig = tagSig(lw, c.tag);
+      for (let i = 0; i < tagArity(lw, c.tag); i++) vals.push(`$p[${i}]`);
+      st.emit(`if (($p = ${lw.helper('payloadOf')}(${ex}, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
+    } else {
+      st.emit('{');
+    }
+    if (c.kind === CatchKind.CatchRef || c.kind === CatchKind.CatchAllRef) vals.push(`${lw.helper('exnref')}(${ex})`);
+    st.indent++;
+    branchWithValues(lw, c.depth, vals, routing);
+    st.indent--;
+    st.emit('}');
+  }
 }
 
 /**
- * Emit a branch from inside a catch block to the frame `depth` out (counted from
- * the catch's context), carrying `values` (JS code) into the frame's slots.
+ * The end of a flat try_table: the body's way on, and its routing: the
+ * clauses, else the handler around it.
  */
-export function branchWithValues(fl: FunctionLowering, depth: number, values: string[]): void {
-  const st = fl.stack;
-  const target = fl.frameAt(depth);
-  if (target.kind === 'func') {
-    if (values.length === 0) st.emit(fl.returnStatement());
-    else if (values.length === 1) st.emit(fl.returnStatement(values[0]));
-    else st.emit(fl.returnStatement(resultsArray(values)));
-    return;
-  }
-  values.forEach((v, i) => {
-    const k = target.height + i;
-    st.emit(`s${k} = ${v};`);
-    if (k > st.maxSlotUsed) st.maxSlotUsed = k;
-  });
-  target.branched = true;
-  st.emit(target.kind === 'loop' ? `continue ${target.label};` : `break ${target.label};`);
+function closeFlatTryTable(lw: Lowering, f: Frame, endReachable: boolean): void {
+  const st = lw.stack;
+  const flat = f.flat!;
+  leaveTryBody(lw);
+  if (endReachable) st.emit(`$h = ${flat.outer};`);
+  caseLabel(lw, flat.target);
+  lw.dispatch!.routes.push(st.capture(() => {
+    st.emit(`case ${flat.handler}:`);
+    st.indent++;
+    emitClauses(lw, (f.extra as TryTableState).catches, '$c', true);
+    st.emit(`$h = ${flat.outer}; continue $H;`);
+    st.indent--;
+  }));
 }
 
-const throwOp: Handler = (fl, ins) => {
-  const st = fl.stack;
-  const n = tagArity(fl, ins.tag!);
-  st.flushForStatement(false, n);
-  const args: string[] = [];
-  for (let i = 0; i < n; i++) args.unshift(st.value(st.pop()));
-  st.emit(`throw ${fl.helper('exn')}(TG${ins.tag}${args.map((a) => ', ' + a).join('')});`);
-  fl.markUnreachable();
-};
-
-const throwRef: Handler = (fl) => {
-  const st = fl.stack;
-  st.flushForStatement(false, 1);
-  st.emit(`throw ${fl.helper('rethrowable')}(${st.value(st.pop())});`);
-  fl.markUnreachable();
-};
-
-const tryTable: Handler = (fl, ins: Instr) => {
-  fl.stack.materializeAll();
-  const f = openFrame(fl, 'try_table', ins, 'try {');
-  f.extra = { catches: ins.catches ?? [], handlerId: fl.newHandlerId() };
-};
-
-/** The catch block of a try_table; the frame has already been popped. */
-function closeTryTable(fl: FunctionLowering, f: Frame): void {
-  const st = fl.stack;
-  const { catches, handlerId } = f.extra as { catches: NonNullable<Instr['catches']>; handlerId: number };
+/** The catch block of a try_table (its `end`); the frame has already been popped. */
+function closeTryTable(lw: Lowering, f: Frame): void {
+  const st = lw.stack;
+  const { catches, handlerId } = f.extra as TryTableState;
   if (f.branched) st.fill(f.openLine, `${f.label}: try {`, f.openIndent);
   st.indent--;
   st.emit('} catch ($e) {');
   st.indent++;
-  handlerPrologue(fl, '$e', handlerId);
-  for (const c of catches) {
-    if (c.kind === CatchKind.Catch || c.kind === CatchKind.CatchRef) {
-      fl.temp('$p');
-      const sig = tagSig(fl, c.tag);
-      const vals = Array.from({ length: tagArity(fl, c.tag) }, (_, i) => `$p[${i}]`);
-      if (c.kind === CatchKind.CatchRef) vals.push(`${fl.helper('exnref')}($e)`);
-      st.emit(`if (($p = ${fl.helper('payloadOf')}($e, TG${c.tag}, ${JSON.stringify(sig)})) !== null) {`);
-      st.indent++;
-      branchWithValues(fl, c.depth, vals);
-      st.indent--;
-      st.emit('}');
-    } else {
-      const vals = c.kind === CatchKind.CatchAllRef ? [`${fl.helper('exnref')}($e)`] : [];
-      st.emit('{');
-      st.indent++;
-      branchWithValues(fl, c.depth, vals);
-      st.indent--;
-      st.emit('}');
-    }
-  }
+  handlerPrologue(lw, '$e', handlerId);
+  emitClauses(lw, catches, '$e', false);
   st.emit('throw $e;');
   st.indent--;
   st.emit('}');
 }
 
-/** `end` of an exception frame (called by the control `end` handler). */
-export function closeExceptionFrame(fl: FunctionLowering, f: Frame, endReachable: boolean): void {
-  if (f.kind === 'try_table') closeTryTable(fl, f);
-  else closeLegacyFrame(fl, f, endReachable);
-}
-
-export const exceptionHandlers = new Map<number, Handler>([
-  [0x08, throwOp],
-  [0x0a, throwRef],
-  [0x1f, tryTable],
-  ...legacyHandlers,
-]);
-
+export const exceptionHandlers: [Op, Handler][] = [
+  [Op.Throw, throwOp],
+  [Op.ThrowRef, throwRef],
+  [Op.TryTable, tryTable],
+];

@@ -1,101 +1,64 @@
 // Lowers one validated function body to the source of one JS function.
 //
 // A single forward pass over the instructions, with an operand stack of pending
-// expressions (stack.ts) and a stack of control frames. The body is trusted to be
-// valid (src/validate ran first), so lowering never re-checks types; code after an
-// unconditional transfer is skipped without being lowered.
-import type { Func, FuncType, Instr } from '../ir.js';
-import { ValType } from '../ir.js';
-import { ModuleContext, zeroOf } from './context.js';
-import { OperandStack } from './stack.js';
-import { controlHandlers, type Frame } from './control.js';
-import { numericHandlers } from './numeric.js';
-import { memoryHandlers } from './memory.js';
-import { variableHandlers } from './variables.js';
-import { callHandlers } from './calls.js';
-import { tableHandlers } from './tables.js';
-import { exceptionHandlers, closeExceptionFrame } from './exceptions.js';
+// expressions (stack.ts) and a stack of control frames; each instruction goes to
+// its handler (handlers.ts). The body is trusted to be valid (src/validate ran
+// first), so lowering never re-checks types; code after an unconditional
+// transfer is skipped without being lowered.
+import { ValType, type Func, type FuncType, type Instr } from '../ir.js';
+import { OP_INFO, Op, isOpener, opName } from '../opcodes.js';
 import { unsupported } from '../errors.js';
-import { tailCallHandlers, needsTailBlock } from './tailcalls.js';
-import { outlineHandlers } from './outline.js';
-import type { Piece } from './split.js';
-import { Liveness, frameStructure, isOpener } from './liveness.js';
-import { alignedAccesses } from './alignment.js';
+import type { Piece } from '../passes/split.js';
+import { structureOf, type Structure } from '../passes/structure.js';
+import { alignedAccesses } from '../passes/alignment.js';
+import { i64SlotLocals } from '../passes/i64-slots.js';
+import { ModuleContext, zeroOf } from './context.js';
+import type { ModuleDeclarations } from './declarations.js';
+import { OperandStack } from './stack.js';
+import { emitReturn, type Frame, type Lowering } from './lowering.js';
+import { Locals } from './locals.js';
+import { Dispatch } from './dispatch.js';
+import { MemoryCache } from './memory-bindings.js';
+import { HANDLERS, needsTailBlock } from './handlers.js';
 
-export type Handler = (fl: FunctionLowering, ins: Instr) => void;
-
-/** Opcode -> handler. One table, filled by the per-concern modules. */
-const handlers = new Map<number, Handler>();
-for (const table of [controlHandlers, numericHandlers, memoryHandlers, variableHandlers, callHandlers, tableHandlers, exceptionHandlers, tailCallHandlers, outlineHandlers]) {
-  for (const [op, h] of table) handlers.set(op, h);
-}
-
-/** Opcodes that end or split a frame. */
-const SPLITTERS = new Set([0x05, 0x07, 0x19, 0x18]);
 /**
- * Opcodes across which forwarded locals stay forwarded (FunctionLowering's
- * `forwarded`): the code after them is reached only from just before them (the
- * entry of a block, if, try or try_table; branches, whose fall-through is the
- * only way on) and they write locals only through local.set/tee. Anything else
- * (a loop header, else, end, a handler, the splitter's pseudo-instructions)
- * stops forwarding; a new opcode stops it until listed.
+ * Opcodes across which forwarded locals stay forwarded (locals.ts): the code
+ * after them is reached only from just before them (the entry of a block, if,
+ * try or try_table; branches, whose fall-through is the only way on) and they
+ * write locals only through local.set/tee. Anything else (a loop header, else,
+ * end, a handler, the splitter's pseudo-instructions) stops forwarding; a new
+ * opcode stops it until listed.
  */
 const FORWARD_THROUGH = new Set<number>([
-  0x00, 0x01, 0x02, 0x04, 0x06, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x14, 0x1a, 0x1b, 0x1c, 0x1f,
-  0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
-  ...Array.from({ length: 0xc4 - 0x28 + 1 }, (_, k) => 0x28 + k),
-  0xd0, 0xd1, 0xd2,
-  ...Array.from({ length: 0x12 }, (_, k) => 0xfc00 + k),
+  Op.Unreachable, Op.Nop, Op.Block, Op.If, Op.Try, Op.Br, Op.BrIf, Op.BrTable, Op.Return,
+  Op.Call, Op.CallIndirect, Op.CallRef, Op.Drop, Op.Select, Op.TypedSelect, Op.TryTable,
+  Op.LocalGet, Op.LocalSet, Op.LocalTee, Op.GlobalGet, Op.GlobalSet, Op.TableGet, Op.TableSet,
+  Op.MemorySize, Op.MemoryGrow, Op.RefNull, Op.RefIsNull, Op.RefFunc,
+  Op.MemoryInit, Op.DataDrop, Op.MemoryCopy, Op.MemoryFill,
+  Op.TableInit, Op.ElemDrop, Op.TableCopy, Op.TableGrow, Op.TableSize, Op.TableFill,
+  // Numeric operators, constants, loads and stores: every row with a fixed signature.
+  ...OP_INFO.filter((r) => r?.sig).map((r) => r!.op),
 ]);
 
-export class FunctionLowering {
+export class FunctionLowering implements Lowering {
   readonly ctx: ModuleContext;
-  readonly func: Func;
+  readonly decls: ModuleDeclarations;
   readonly stack = new OperandStack();
   readonly frames: Frame[] = [];
-  /** Whether the code being lowered is reachable. */
   reachable = true;
-  private labelCounter = 0;
+  readonly funcIndex: number;
+  readonly locals: Locals;
+  readonly memory: MemoryCache;
+  readonly usesDelegate: boolean;
+  readonly tailArities = new Set<number>();
+  readonly dispatch: Dispatch | null = null;
+  /** Openers of flattened frames (dispatch.ts). */
+  private readonly flat: ReadonlySet<Instr>;
+  private readonly structure: Structure;
   /** Temporaries the body needs declared (`t`, `mv`, ...). */
-  readonly temps = new Set<string>();
-  /** The body contains a legacy `delegate` (handlers must check delegations: legacy.ts). */
-  usesDelegate = false;
-  /**
-   * i64 locals kept in a per-call BigInt64Array `$L` (local index -> slot), in
-   * functions with loops: V8 boxes a BigInt that lives across a loop back-edge on
-   * every iteration, but keeps raw 64-bit values for typed-array elements (~3x
-   * faster mixing loops, docs/performance.md). Empty: plain `let` locals.
-   */
-  readonly i64Slots = new Map<number, number>();
-  /**
-   * `$L` locals whose current value is also in a plain binding `$F<slot>` (set
-   * by local.set/tee since the last control-flow boundary). Reads use the
-   * binding: a value read back from the typed array right after being stored
-   * waits for the store (a chain of updates to one local went through memory
-   * at every step), while the binding stays a raw 64-bit register in V8.
-   * Every write updates both, so the binding is exact wherever the path to it
-   * loaded or wrote it; the set is emptied where another path may arrive
-   * without having done so (else, a handler, an end: FORWARD_THROUGH), and at
-   * loop headers, where a binding live around the back-edge would be boxed.
-   * i64mix: 7.2x -> 6.2x native, together with `joinCarried`.
-   */
-  private readonly forwarded = new Set<number>();
-  /** Slots that were ever forwarded: their `$F<slot>` bindings are declared. */
-  private readonly forwardSlots = new Set<number>();
-  /**
-   * Memories whose DataView this function keeps in a local `D<i>` (reading the
-   * instance's binding on every access measured ~1.8x slower in memory loops). The locals are refreshed wherever memory may have
-   * grown: after calls and memory.grow, and on entry to exception handlers.
-   */
-  readonly cachedMems = new Set<number>();
-  /** Typed memory views this function keeps in locals `V<key>`, refreshed with `D<i>` (memory.ts). */
-  readonly cachedViews = new Set<string>();
-  /** Loads and stores whose address is a multiple of their size (alignment.ts). */
-  alignedAccesses: Set<Instr> = new Set();
-  /** Whether every store of the body is proven aligned: then accesses use typed views (memory.ts typedElement). */
-  typedMemory = false;
-  /** Lines that refresh the `D<i>` locals (refreshMemories). */
-  private readonly refreshLines: number[] = [];
+  private readonly temps = new Set<string>();
+  private labelCounter = 0;
+  private handlerCounter = 0;
   /**
    * The module-level `let` caching this function's `$L` array between calls,
    * or undefined (no `$L`, or one array for every call: call-graph.ts). A
@@ -105,29 +68,49 @@ export class FunctionLowering {
    * allocates. `new BigInt64Array(n)` costs ~22 ns per call; in sql.js's
    * workload it was ~2% of all time.
    */
-  private lCache: string | undefined;
-  /** Argument counts of tail calls that leave through `$tail` (tailcalls.ts). */
-  readonly tailArities = new Set<number>();
-  private handlerCounter = 0;
-  /** The JS function's name, Wasm type and declared locals (a piece of a split function has its own). */
-  readonly name: string;
-  readonly type: FuncType;
-  readonly locals: ValType[];
+  private readonly lCache: string | undefined;
+  /** The JS function's name and Wasm type (a piece of a split function has its own). */
+  private readonly name: string;
+  private readonly type: FuncType;
+  private readonly piece: Piece | undefined;
+  private readonly body: Instr[];
+  private readonly declared: ValType[];
 
-  /** Set when lowering a piece of a split function (split.ts). */
-  readonly piece: Piece | undefined;
-
-  constructor(ctx: ModuleContext, func: Func, piece?: Piece) {
+  constructor(ctx: ModuleContext, decls: ModuleDeclarations, func: Func, body: Instr[], piece?: Piece) {
     this.ctx = ctx;
-    this.func = func;
+    this.decls = decls;
     this.piece = piece;
+    this.body = body;
+    this.funcIndex = func.index;
     this.name = piece ? piece.name : ctx.funcName(func.index);
     this.type = piece ? piece.type : ctx.module.types[func.typeIdx];
-    this.locals = piece ? piece.locals : func.locals;
+    const declared = (this.declared = piece ? piece.locals : func.locals);
     this.stack.indented = ctx.indent;
+    this.usesDelegate = body.some((ins) => ins.op === Op.Delegate);
+    this.structure = structureOf(body);
+    this.flat = flatFrames(body, this.structure, ctx.flatHeight);
+    if (this.flat.size > 0) {
+      let tries = false;
+      for (const ins of this.flat) if (ins.op === Op.Try || ins.op === Op.TryTable) tries = true;
+      this.dispatch = new Dispatch(tries);
+    }
+    this.locals = new Locals(this.type, declared, i64SlotLocals(body, this.type, declared), this.stack);
+    this.lCache = this.locals.slots.size > 0 && (piece || !ctx.nonReentrant[func.index]) ? decls.moduleVariable('null') : undefined;
+    this.memory = new MemoryCache(decls, this.stack);
+    for (const ins of body) {
+      if (OP_INFO[ins.op]?.access || ins.op === Op.MemorySize || ins.op === Op.MemoryGrow) this.memory.cached.add(ins.mem ?? 0);
+    }
+    if (this.memory.cached.size > 0) {
+      const aligned = alignedAccesses(ctx.module, this.type, declared, body);
+      this.memory.aligned = aligned;
+      this.memory.typed = aligned.size > 0 && body.every((ins) => !OP_INFO[ins.op]?.access?.store || aligned.has(ins));
+    }
   }
 
-  /** A fresh id for an exception handler (delegation target). */
+  isFlat(ins: Instr): boolean {
+    return this.flat.has(ins);
+  }
+
   newHandlerId(): number {
     return this.handlerCounter++;
   }
@@ -136,71 +119,12 @@ export class FunctionLowering {
     return 'L' + this.labelCounter++;
   }
 
-  /** The frame `depth` labels out from the innermost. */
   frameAt(depth: number): Frame {
     return this.frames[this.frames.length - 1 - depth];
   }
 
-  /** Re-read the cached memory bindings (after anything that may have grown memory). */
-  refreshMemories(): void {
-    for (const i of this.cachedMems) this.stack.emit(`D${i} = d${i};`);
-    // Typed views are found while lowering: lower() appends their refreshes here.
-    if (this.cachedMems.size > 0) this.refreshLines.push(this.stack.lines.length - 1);
-  }
-
-  /** The local holding typed view `kind` of memory `mem` (memory.ts VIEWS). */
-  memView(mem: number, kind: string): string {
-    const key = `${mem}_${kind}`;
-    this.cachedViews.add(key);
-    this.ctx.memViews.add(key);
-    return 'V' + key;
-  }
-
-  /** The Wasm type of local i (parameters first). */
-  localType(i: number): ValType {
-    const np = this.type.params.length;
-    return i < np ? this.type.params[i] : this.locals[i - np];
-  }
-
-  /** JS code naming Wasm local i's storage (a `let` binding, or its `$L` element). */
-  local(i: number): string {
-    const slot = this.i64Slots.get(i);
-    return slot === undefined ? 'l' + i : `$L[${slot}]`;
-  }
-
-  /**
-   * JS code reading Wasm local i. A `$L` local is read through its `$F`
-   * binding, loaded first if it is not forwarded yet: a second read in the same
-   * straight-line code then costs no memory access. Loading early is exact: a
-   * pending read of the local is evaluated before any later write to it.
-   */
-  localRead(i: number): string {
-    const slot = this.i64Slots.get(i);
-    if (slot === undefined) return 'l' + i;
-    if (!this.forwarded.has(i)) {
-      this.stack.emit(`$F${slot} = $L[${slot}];`);
-      this.forwarded.add(i);
-      this.forwardSlots.add(slot);
-    }
-    return `$F${slot}`;
-  }
-
-  /** Statement code writing `value` to local i (forwarding a `$L` local: see `forwarded`). */
-  writeLocal(i: number, value: string): string {
-    const slot = this.i64Slots.get(i);
-    if (slot === undefined) return `l${i} = ${value};`;
-    this.forwarded.add(i);
-    this.forwardSlots.add(slot);
-    return `$L[${slot}] = ($F${slot} = ${value});`;
-  }
-
-  /** Stop forwarding: code from here on may be reached from elsewhere. */
-  forgetForwarding(): void {
-    this.forwarded.clear();
-  }
-
   helper(name: string): string {
-    return this.ctx.helper(name);
+    return this.decls.helper(name);
   }
 
   temp(name: string): string {
@@ -209,23 +133,17 @@ export class FunctionLowering {
   }
 
   /**
-   * A statement returning `value` (JS code; none for no results), which first
-   * gives the `$L` array back to its cache (lCache) once nothing of this call
-   * can use it any more.
+   * Also gives the `$L` array back to its cache (lCache) once nothing of this
+   * call can use it any more.
    */
-  returnStatement(value?: string): string {
+  returnStatement(value?: string, atomic = false): string {
     const cache = this.lCache;
     if (!cache) return value === undefined ? 'return;' : `return ${value};`;
     if (value === undefined) return `${cache} = $L; return;`;
     // A value that may call anything (this function again included) is computed
     // before the array is released.
-    if (/^[\w$.-]+$/.test(value)) return `${cache} = $L; return ${value};`;
+    if (atomic) return `${cache} = $L; return ${value};`;
     return `{ const $rv = ${value}; ${cache} = $L; return $rv; }`;
-  }
-
-  /** `end` of a frame kind owned by another concern (exception frames). */
-  closeSpecial(f: Frame, endReachable: boolean): void {
-    closeExceptionFrame(this, f, endReachable);
   }
 
   markUnreachable(): void {
@@ -233,71 +151,47 @@ export class FunctionLowering {
     this.stack.truncate(this.frames[this.frames.length - 1].height);
   }
 
-  lower(body: Instr[]): string {
-    const type = this.type;
-    const np = type.params.length;
+  /** The JS function's source. */
+  lower(): string {
+    const body = this.body;
     const st = this.stack;
+    const structure = this.structure;
     this.frames.push({
-      kind: 'func', label: '', height: 0, params: 0, results: type.results.length,
+      kind: 'func', label: '', height: 0, params: 0, results: this.type.results.length,
       branched: false, openLine: -1, openIndent: 1, openText: '', elseSeen: false,
       enteredReachable: true, thenEndReachable: false,
     });
-    this.usesDelegate = body.some((ins) => ins.op === 0x18);
-    for (const ins of body) {
-      if (ins.op >= 0x28 && ins.op <= 0x40) this.cachedMems.add(ins.mem ?? 0);
-    }
-    if (this.cachedMems.size > 0) {
-      this.alignedAccesses = alignedAccesses(this.ctx.module, type, this.locals, body);
-      this.typedMemory = this.alignedAccesses.size > 0 && body.every((ins) => ins.op < 0x36 || ins.op > 0x3e || this.alignedAccesses.has(ins));
-    }
-    if (loopsMixI64(body)) {
-      const all = [...type.params, ...this.locals];
-      const carried = joinCarried(body, all.length);
-      all.forEach((t, i) => {
-        if (t === ValType.I64 && carried.has(i)) this.i64Slots.set(i, this.i64Slots.size);
-      });
-      if (this.i64Slots.size > 0 && (this.piece || !this.ctx.nonReentrant[this.func.index])) {
-        this.lCache = this.ctx.moduleVariable('null');
-      }
-    }
-    const tailBlock = needsTailBlock(body);
+    const tailBlock = needsTailBlock(body, this.dispatch?.hasTry ?? false);
     if (tailBlock) {
       st.emit('$tail: {');
       st.indent++;
     }
-    let skip = 0;
+    if (this.dispatch) this.openDispatch(this.dispatch);
     for (let i = 0; i < body.length; i++) {
       const ins = body[i];
       const op = ins.op;
       st.offset = ins.offset;
       if (!this.reachable) {
+        // Unreachable code is skipped, whole frames at once; a separator or
+        // closer of the current frame may make code reachable again.
         if (isOpener(op)) {
-          skip++;
+          i = structure.endOf[i];
           continue;
         }
-        if (op === 0x0b || op === 0x18) {
-          if (skip > 0) {
-            skip--;
-            continue;
-          }
-        } else if (SPLITTERS.has(op)) {
-          if (skip > 0) continue;
-        } else {
-          continue;
-        }
+        if (!OP_INFO[op]?.separates && !OP_INFO[op]?.closes) continue;
       }
-      if (op === 0x0b && this.frames.length === 1) {
+      if (op === Op.End && this.frames.length === 1) {
         // The function's own end: return its results.
         if (this.reachable) emitReturn(this);
         this.frames.pop();
         break;
       }
-      const h = handlers.get(op);
-      if (!h) throw unsupported(ins.offset, `opcode 0x${op.toString(16)}`);
-      if (this.forwarded.size > 0 && !FORWARD_THROUGH.has(op)) this.forgetForwarding();
+      const h = HANDLERS[op];
+      if (!h) throw unsupported(ins.offset, opName(op));
+      if (this.locals.forwarding && !FORWARD_THROUGH.has(op)) this.locals.forget();
       h(this, ins);
     }
-
+    if (this.dispatch) this.closeDispatch(this.dispatch);
     if (tailBlock) {
       st.indent--;
       st.emit('}');
@@ -310,43 +204,122 @@ export class FunctionLowering {
         st.emit('}');
       }
     }
-    const name = this.name;
-    // A piece's i64 parameters arrive in the wide slots (outline.ts), not as
-    // JS arguments: a BigInt argument is boxed by the caller.
-    const wideParam = (i: number) => this.piece !== undefined && type.params[i] === ValType.I64;
-    const paramCode = (i: number) => (wideParam(i) ? this.ctx.wideSlot(i) : 'l' + i);
-    const params = Array.from({ length: np }, (_, i) => 'l' + i).filter((_, i) => !wideParam(i));
-    const head: string[] = [];
+    return [`function ${this.name}(${this.paramNames().join(', ')}) {`, ...this.header(), ...st.lines, '}'].join('\n');
+  }
+
+  /** The locals some instruction of the body reads or writes. */
+  private usedLocals(): Set<number> {
+    const used = new Set<number>();
+    for (const ins of this.body) {
+      if (ins.op === Op.LocalGet || ins.op === Op.LocalSet || ins.op === Op.LocalTee) used.add(ins.index!);
+      else if (ins.outline) {
+        for (const l of ins.outline.args ?? []) used.add(l);
+        for (const l of ins.outline.writes ?? []) used.add(l);
+      }
+    }
+    return used;
+  }
+
+  /** The start of the dispatch loop of a function with flattened frames (dispatch.ts). */
+  private openDispatch(d: Dispatch): void {
+    const st = this.stack;
+    this.temp('$t');
+    if (d.hasTry) this.temp('$h');
+    st.emit(d.hasTry ? '$t = 0; $h = -1;' : '$t = 0;');
+    st.emit('$D: for (;;) {');
+    st.indent++;
+    if (d.hasTry) {
+      st.emit('try {');
+      st.indent++;
+    }
+    st.emit('switch ($t) {');
+    st.emit('case 0:');
+    st.indent++;
+  }
+
+  /**
+   * The end of the dispatch loop: with flat tries, its catch routes what is
+   * caught by the handler watching where it was thrown (`$h`).
+   */
+  private closeDispatch(d: Dispatch): void {
+    const st = this.stack;
+    st.indent--;
+    st.emit('}');
+    if (d.hasTry) {
+      st.indent--;
+      st.emit('} catch ($c) {');
+      st.indent++;
+      st.emit(`if (${this.helper('uncatchable')}($c)) throw $c;`);
+      if (this.usesDelegate) {
+        // A delegation from a try lowered as a JS try, to a flat one.
+        const dg = this.temp('$dg');
+        st.emit(`if (${dg} !== undefined) { $h = ${dg}; ${dg} = undefined; }`);
+      }
+      if (!this.ctx.memoryStable[this.funcIndex]) this.memory.refresh();
+      st.emit('$H: for (;;) switch ($h) {');
+      for (const r of d.routes) {
+        for (let i = 0; i < r.lines.length; i++) {
+          st.offset = r.offsets[i];
+          st.emit(r.lines[i].trimStart());
+        }
+      }
+      st.emit('default: throw $c;');
+      st.emit('}');
+      st.indent--;
+      st.emit('}');
+    }
+    st.indent--;
+    st.emit('}');
+  }
+
+  /**
+   * A piece's i64 parameters arrive in the wide slots (outline.ts), not as JS
+   * arguments: a BigInt argument is boxed by the caller.
+   */
+  private wideParam(i: number): boolean {
+    return this.piece !== undefined && this.type.params[i] === ValType.I64;
+  }
+
+  private paramNames(): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < this.type.params.length; i++) if (!this.wideParam(i)) names.push('l' + i);
+    return names;
+  }
+
+  /** Declarations of locals, slots and temporaries, cached memory bindings and `$L`. */
+  private header(): string[] {
+    const np = this.type.params.length;
+    const slots = this.locals.slots;
+    const paramCode = (i: number) => (this.wideParam(i) ? this.decls.wideSlot(i) : 'l' + i);
     const decls: string[] = [];
-    for (let i = 0; i < np; i++) if (wideParam(i) && !this.i64Slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
-    this.locals.forEach((t, i) => {
-      if (!this.i64Slots.has(np + i)) decls.push(`l${np + i} = ${zeroOf(t)}`);
-    });
-    for (const slot of this.forwardSlots) decls.push('$F' + slot);
-    for (let k = 0; k <= st.maxSlotUsed; k++) decls.push('s' + k);
+    for (let i = 0; i < np; i++) if (this.wideParam(i) && !slots.has(i)) decls.push(`l${i} = ${paramCode(i)}`);
+    // A declared local no instruction touches is not declared in JS: every
+    // binding is a slot of the interpreter's frame, and frames bound how deep
+    // a recursion goes.
+    const used = this.usedLocals();
+    for (let i = np; i < np + this.declared.length; i++) {
+      if (!slots.has(i) && used.has(i)) decls.push(`l${i} = ${zeroOf(this.locals.type(i))}`);
+    }
+    for (const slot of this.locals.forwardSlots) decls.push('$F' + slot);
+    for (let k = 0; k <= this.stack.maxSlotUsed; k++) decls.push('s' + k);
     for (const t of this.temps) decls.push(t);
+    const head: string[] = [];
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
-    for (const i of this.cachedMems) head.push(`  let D${i} = d${i};`);
-    for (const k of this.cachedViews) head.push(`  let V${k} = v${k};`);
-    if (this.cachedViews.size > 0) {
-      const refresh = [...this.cachedViews].map((k) => ` V${k} = v${k};`).join('');
-      for (const line of this.refreshLines) st.lines[line] += refresh;
-    }
-    if (this.i64Slots.size > 0) {
-      const array = `new BigInt64Array(${this.i64Slots.size})`;
+    head.push(...this.memory.finish());
+    if (slots.size > 0) {
+      const array = `new BigInt64Array(${slots.size})`;
       if (this.lCache) {
         // A cached array holds the last call's values: zero the locals.
         head.push(`  const $L = ${this.lCache} ?? ${array}; ${this.lCache} = null;`);
-        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
       } else {
         // Never entered twice at once (call-graph.ts): one array for every call,
         // its locals zeroed on entry as a fresh one would be.
-        head.push(`  const $L = ${this.ctx.moduleBinding(array)};`);
-        for (const [local, slot] of this.i64Slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
+        head.push(`  const $L = ${this.decls.moduleBinding(array)};`);
       }
+      for (const [local, slot] of slots) head.push(`  $L[${slot}] = ${local < np ? paramCode(local) : '0n'};`);
     }
-    return [`function ${name}(${params.join(', ')}) {`, ...head, ...st.lines, '}'].join('\n');
+    return head;
   }
 
   /** Lines of the body with their Wasm offsets (for the source map), valid after lower(). */
@@ -356,71 +329,21 @@ export class FunctionLowering {
 }
 
 /**
- * Whether some loop computes on i64 values (arithmetic, shifts, bit ops): then
- * i64 locals live in `$L` (see i64Slots). Loops that only move i64 values
- * through memory do not pay for allocating it on every call.
+ * The openers of the frames to flatten (dispatch.ts): those with more than
+ * `flatHeight` levels of frames inside them, itself included. Their enclosing
+ * frames have more still, so flat frames are only ever inside flat frames.
  */
-function loopsMixI64(body: Instr[]): boolean {
-  let depth = 0;
-  const loopAt: boolean[] = [];
-  let loops = 0;
-  for (const ins of body) {
-    const op = ins.op;
-    if (isOpener(op)) {
-      loopAt[depth++] = op === 0x03;
-      if (op === 0x03) loops++;
-    } else if (op === 0x0b || op === 0x18) {
-      if (depth > 0 && loopAt[--depth]) loops--;
-    } else if (loops > 0 && op >= 0x7c && op <= 0x8a) {
-      return true;
-    }
+function flatFrames(body: Instr[], s: Structure, flatHeight: number): Set<Instr> {
+  const flat = new Set<Instr>();
+  if (s.maxDepth <= flatHeight) return flat;
+  // Heights bottom-up: a frame's children come after it in the body.
+  const height = new Int32Array(body.length);
+  for (let i = body.length - 1; i >= 0; i--) {
+    if (!isOpener(body[i].op)) continue;
+    height[i] = Math.max(height[i], 1);
+    const p = s.parent[i];
+    if (p >= 0 && height[p] < height[i] + 1) height[p] = height[i] + 1;
+    if (height[i] > flatHeight) flat.add(body[i]);
   }
-  return false;
+  return flat;
 }
-
-/**
- * Locals live where control paths join: loop headers, the ends of ifs and of
- * branched-to blocks, handlers (Liveness.joins). V8 merges a BigInt there in a
- * phi and boxes it, on every pass (measured: an if/else merge ~3.9 ns per
- * value against ~1.2 ns for a typed-array slot); the others are written and
- * read within straight-line code and stay plain bindings. Also for split
- * bodies and pieces: liveness.ts models the splitter's pseudo-instructions.
- */
-function joinCarried(body: Instr[], nLocals: number): Set<number> {
-  const frames = frameStructure(body);
-  const live = new Liveness(body, nLocals, frames!.endOf, frames!.seps);
-  const carried = new Set<number>();
-  for (let p = 0; p <= body.length; p++) {
-    if (!live.joins[p]) continue;
-    for (let l = 0; l < nLocals; l++) if (live.liveAt(p, l)) carried.add(l);
-  }
-  return carried;
-}
-
-/** Return the function's results from the top of the stack. */
-export function emitReturn(fl: FunctionLowering): void {
-  const st = fl.stack;
-  const n = fl.frames[0].results;
-  // Values below the results are discarded, but their effects must still happen.
-  st.flushForStatement(false, n);
-  if (n === 0) st.emit(fl.returnStatement());
-  else if (n === 1) st.emit(fl.returnStatement(st.value(st.peek())));
-  else {
-    const vals: string[] = [];
-    for (let i = n - 1; i >= 0; i--) vals.push(st.value(st.peek(i)));
-    st.emit(fl.returnStatement(resultsArray(vals)));
-  }
-}
-
-/**
- * The array a function with several results returns. It ends in a constant
- * null, never read (callers index the results): with only computed elements, V8
- * may build the literal with unboxed double elements first (it depends on the
- * allocation site's feedback), which quiets or canonicalizes a NaN among the
- * values even when a BigInt follows; the constant makes the elements tagged
- * from the start, so f32/f64 NaN bits survive the return as the spec requires.
- */
-export function resultsArray(values: string[]): string {
-  return `[${values.join(', ')}, null]`;
-}
-

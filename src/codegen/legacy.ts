@@ -19,9 +19,10 @@
 // passes on exceptions addressed to another handler. A delegation to the caller
 // uses an id no handler has, so the exception leaves the function unchanged.
 import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
-import { openFrame, settleResults, resumeAfter, type Frame } from './control.js';
-import { tagSig, tagArity } from './exceptions.js';
+import { Op } from '../opcodes.js';
+import { openFrame, resumeAfter, settleResults, type Frame, type Handler, type Lowering } from './lowering.js';
+import { delegationCheck, handlerPrologue, tagArity, tagSig, type TryTableState } from './catching.js';
+import { caseLabel, enterTryBody, flatFrame, jump, leaveTryBody } from './dispatch.js';
 
 interface LegacyState {
   /** Handler id (for delegation) and the catch variable. */
@@ -30,60 +31,71 @@ interface LegacyState {
   /** Number of catch clauses opened so far. */
   clauses: number;
   catchAll: boolean;
+  /** A flat try (dispatch.ts): the tag (-1: catch_all) and dispatch case of each clause. */
+  flatClauses?: { tag: number; at: number }[];
 }
 
 const state = (f: Frame) => f.extra as LegacyState;
 
-/**
- * The first lines of every catch block (try_table and legacy): traps and stack
- * exhaustion go on uncaught, delegations addressed elsewhere go on, and the cached
- * memory views are re-read (memory may have grown inside the try before the throw).
- */
-export function handlerPrologue(fl: FunctionLowering, catchVar: string, id: number): void {
-  fl.stack.emit(`if (${fl.helper('uncatchable')}(${catchVar})) throw ${catchVar};`);
-  delegationCheck(fl, catchVar, id);
-  // Nothing in a function whose calls all keep the buffers can have grown memory.
-  if (!fl.ctx.memoryStable[fl.func.index]) fl.refreshMemories();
-}
-
-/** Lines a handler starts with in a function that delegates. */
-export function delegationCheck(fl: FunctionLowering, catchVar: string, id: number): void {
-  if (!fl.usesDelegate) return;
-  const dg = fl.temp('$dg');
-  fl.stack.emit(`if (${dg} !== undefined) { if (${dg} !== ${id}) throw ${catchVar}; ${dg} = undefined; }`);
-}
-
-const tryOp: Handler = (fl, ins: Instr) => {
-  fl.stack.materializeAll();
-  const f = openFrame(fl, 'try', ins, 'try {');
-  const id = fl.newHandlerId();
+const tryOp: Handler = (lw, ins: Instr) => {
+  lw.stack.materializeAll();
+  if (lw.isFlat(ins)) {
+    // In the dispatch loop (dispatch.ts): the body runs under this try's handler
+    // id; the catch variable is a temporary the routing sets.
+    const flat = flatFrame(lw, 'try');
+    const f = openFrame(lw, 'try', ins, '', flat);
+    const id = flat.handler!;
+    f.extra = { id, catchVar: lw.temp(`$e${id}`), clauses: 0, catchAll: false, flatClauses: [] } satisfies LegacyState;
+    f.close = closeFlatLegacyFrame;
+    enterTryBody(lw, flat);
+    return;
+  }
+  const f = openFrame(lw, 'try', ins, 'try {');
+  const id = lw.newHandlerId();
   f.extra = { id, catchVar: `$e${id}`, clauses: 0, catchAll: false } satisfies LegacyState;
+  f.close = closeLegacyFrame;
 };
 
 /** End the body or the previous handler, leaving results in slots. */
-function finishPart(fl: FunctionLowering, f: Frame): void {
-  settleResults(fl, f);
-  if (fl.reachable) f.thenEndReachable = true;
+function finishPart(lw: Lowering, f: Frame): void {
+  settleResults(lw, f);
+  if (lw.reachable) f.thenEndReachable = true;
 }
 
 /** Start a handler (catch or catch_all). */
-function openHandler(fl: FunctionLowering, f: Frame, ins: Instr, all: boolean): void {
-  const st = fl.stack;
+function openHandler(lw: Lowering, f: Frame, ins: Instr, all: boolean): void {
+  const st = lw.stack;
   const s = state(f);
-  finishPart(fl, f);
+  finishPart(lw, f);
+  if (f.flat) {
+    // The part before goes on at the end; the routing enters this clause's case
+    // with the handler around the try restored and the payload in the slots.
+    if (lw.reachable) jump(lw, f.flat.target, f.flat.outer);
+    if (s.clauses === 0) leaveTryBody(lw);
+    const at = lw.dispatch!.newCase();
+    caseLabel(lw, at);
+    st.truncate(f.height);
+    f.kind = 'catch';
+    s.flatClauses!.push({ tag: all ? -1 : ins.tag!, at });
+    if (all) s.catchAll = true;
+    else for (let i = 0; i < tagArity(lw, ins.tag!); i++) st.pushSlot(f.height + i);
+    s.clauses++;
+    lw.reachable = f.enteredReachable;
+    return;
+  }
   st.truncate(f.height);
   st.indent--;
   let cond = '';
   if (!all) {
-    const p = fl.temp('$p');
-    const sig = tagSig(fl, ins.tag!);
-    cond = `if ((${p} = ${fl.helper('payloadOf')}(${s.catchVar}, TG${ins.tag}, ${JSON.stringify(sig)})) !== null) {`;
+    const p = lw.temp('$p');
+    const sig = tagSig(lw, ins.tag!);
+    cond = `if ((${p} = ${lw.helper('payloadOf')}(${s.catchVar}, TG${ins.tag}, ${JSON.stringify(sig)})) !== null) {`;
   }
   if (s.clauses === 0) {
     f.kind = 'catch';
     st.emit(`} catch (${s.catchVar}) {`);
     st.indent++;
-    handlerPrologue(fl, s.catchVar, s.id);
+    handlerPrologue(lw, s.catchVar, s.id);
     st.emit(all ? '{' : cond);
   } else {
     st.emit(all ? '} else {' : `} else ${cond}`);
@@ -92,20 +104,19 @@ function openHandler(fl: FunctionLowering, f: Frame, ins: Instr, all: boolean): 
   if (all) {
     s.catchAll = true;
   } else {
-    const n = tagArity(fl, ins.tag!);
+    const n = tagArity(lw, ins.tag!);
     for (let i = 0; i < n; i++) {
-      st.emit(`s${f.height + i} = $p[${i}];`);
-      if (f.height + i > st.maxSlotUsed) st.maxSlotUsed = f.height + i;
+      st.writeSlot(f.height + i, `$p[${i}]`);
       st.pushSlot(f.height + i);
     }
   }
   s.clauses++;
-  fl.reachable = f.enteredReachable;
+  lw.reachable = f.enteredReachable;
 }
 
 /** `end` of a legacy try (the frame has been popped and its results settled). */
-export function closeLegacyFrame(fl: FunctionLowering, f: Frame, endReachable: boolean): void {
-  const st = fl.stack;
+function closeLegacyFrame(lw: Lowering, f: Frame, endReachable: boolean): void {
+  const st = lw.stack;
   const s = state(f);
   if (endReachable) f.thenEndReachable = true;
   if (f.branched) st.fill(f.openLine, `${f.label}: try {`, f.openIndent);
@@ -114,7 +125,7 @@ export function closeLegacyFrame(fl: FunctionLowering, f: Frame, endReachable: b
     // try ... end without handlers: a block that still passes delegations on.
     st.emit(`} catch (${s.catchVar}) {`);
     st.indent++;
-    delegationCheck(fl, s.catchVar, s.id);
+    delegationCheck(lw, s.catchVar, s.id);
     st.emit(`throw ${s.catchVar};`);
     st.indent--;
     st.emit('}');
@@ -129,48 +140,96 @@ export function closeLegacyFrame(fl: FunctionLowering, f: Frame, endReachable: b
   st.emit('}');
 }
 
+/**
+ * `end` of a flat legacy try: the way on, and its routing: the catch variable
+ * set, then the first matching clause's case, else the handler around it.
+ */
+function closeFlatLegacyFrame(lw: Lowering, f: Frame, endReachable: boolean): void {
+  const st = lw.stack;
+  const s = state(f);
+  const flat = f.flat!;
+  if (s.clauses === 0) leaveTryBody(lw);
+  if (endReachable) {
+    f.thenEndReachable = true;
+    // From the body (a try without clauses), still under this try's handler.
+    if (s.clauses === 0) st.emit(`$h = ${flat.outer};`);
+  }
+  caseLabel(lw, flat.target);
+  lw.dispatch!.routes.push(st.capture(() => {
+    st.emit(`case ${s.id}:`);
+    st.indent++;
+    if (s.clauses > 0) st.emit(`${s.catchVar} = $c;`);
+    for (const c of s.flatClauses!) {
+      if (c.tag < 0) {
+        st.emit(`$h = ${flat.outer}; $t = ${c.at}; continue $D;`);
+        break;
+      }
+      const p = lw.temp('$p');
+      st.emit(`if ((${p} = ${lw.helper('payloadOf')}($c, TG${c.tag}, ${JSON.stringify(tagSig(lw, c.tag))})) !== null) {`);
+      st.indent++;
+      for (let i = 0; i < tagArity(lw, c.tag); i++) st.writeSlot(f.height + i, `${p}[${i}]`);
+      st.emit(`$h = ${flat.outer}; $t = ${c.at}; continue $D;`);
+      st.indent--;
+      st.emit('}');
+    }
+    if (!s.catchAll) st.emit(`$h = ${flat.outer}; continue $H;`);
+    st.indent--;
+  }));
+}
+
 /** The handler a delegation to the frame `depth` out reaches: its id, or -1 for the caller. */
-function delegationTarget(fl: FunctionLowering, depth: number): number {
-  for (let i = fl.frames.length - 1 - depth; i >= 0; i--) {
-    const f = fl.frames[i];
+function delegationTarget(lw: Lowering, depth: number): number {
+  for (let i = lw.frames.length - 1 - depth; i >= 0; i--) {
+    const f = lw.frames[i];
     if (f.kind === 'try') return state(f).id;
-    if (f.kind === 'try_table') return (f.extra as { handlerId: number }).handlerId;
+    if (f.kind === 'try_table') return (f.extra as TryTableState).handlerId;
   }
   return -1;
 }
 
-const delegate: Handler = (fl, ins) => {
-  const st = fl.stack;
-  const f = fl.frames.pop()!;
+const delegate: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const f = lw.frames.pop()!;
   const s = state(f);
-  settleResults(fl, f);
-  const endReachable = fl.reachable;
+  settleResults(lw, f);
+  const endReachable = lw.reachable;
+  if (f.flat) {
+    // Flat: the routing hands what the body throws to the target's handler.
+    const flat = f.flat;
+    leaveTryBody(lw);
+    if (endReachable) st.emit(`$h = ${flat.outer};`);
+    caseLabel(lw, flat.target);
+    const target = delegationTarget(lw, ins.depth!);
+    lw.dispatch!.routes.push(st.capture(() => st.emit(`case ${s.id}: $h = ${target}; continue $H;`)));
+    resumeAfter(lw, f, endReachable || f.branched);
+    return;
+  }
   if (f.branched) st.fill(f.openLine, `${f.label}: try {`, f.openIndent);
-  const target = delegationTarget(fl, ins.depth!);
+  const target = delegationTarget(lw, ins.depth!);
   st.indent--;
   st.emit(`} catch (${s.catchVar}) {`);
   st.indent++;
-  st.emit(`if (${fl.helper('uncatchable')}(${s.catchVar})) throw ${s.catchVar};`);
-  delegationCheck(fl, s.catchVar, s.id);
-  st.emit(`${fl.temp('$dg')} = ${target};`);
+  st.emit(`if (${lw.helper('uncatchable')}(${s.catchVar})) throw ${s.catchVar};`);
+  delegationCheck(lw, s.catchVar, s.id);
+  st.emit(`${lw.temp('$dg')} = ${target};`);
   st.emit(`throw ${s.catchVar};`);
   st.indent--;
   st.emit('}');
-  resumeAfter(fl, f, endReachable || f.branched);
+  resumeAfter(lw, f, endReachable || f.branched);
 };
 
-const rethrow: Handler = (fl, ins) => {
-  const st = fl.stack;
-  const f = fl.frameAt(ins.depth!);
+const rethrow: Handler = (lw, ins) => {
+  const st = lw.stack;
+  const f = lw.frameAt(ins.depth!);
   st.flushForStatement(false);
   st.emit(`throw ${state(f).catchVar};`);
-  fl.markUnreachable();
+  lw.markUnreachable();
 };
 
-export const legacyHandlers: [number, Handler][] = [
-  [0x06, tryOp],
-  [0x07, (fl, ins) => openHandler(fl, fl.frames[fl.frames.length - 1], ins, false)],
-  [0x19, (fl, ins) => openHandler(fl, fl.frames[fl.frames.length - 1], ins, true)],
-  [0x18, delegate],
-  [0x09, rethrow],
+export const legacyHandlers: [Op, Handler][] = [
+  [Op.Try, tryOp],
+  [Op.Catch, (lw, ins) => openHandler(lw, lw.frames[lw.frames.length - 1], ins, false)],
+  [Op.CatchAll, (lw, ins) => openHandler(lw, lw.frames[lw.frames.length - 1], ins, true)],
+  [Op.Delegate, delegate],
+  [Op.Rethrow, rethrow],
 ];

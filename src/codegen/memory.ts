@@ -1,5 +1,5 @@
 // Memory instructions. Each memory i is seen through instance bindings refreshed
-// whenever it grows (emit/instance.ts): `d<i>` a DataView (any alignment, little
+// whenever it grows (emit/module.ts): `d<i>` a DataView (any alignment, little
 // endian), `u<i>` a Uint8Array (bulk operations), `v<i>_<kind>` typed views
 // (see VIEWS), `m<i>` the Memory object.
 //
@@ -18,28 +18,19 @@
 // Accesses whose address is known to be aligned try a typed view first and
 // fall back to that DataView access (typedElement below).
 import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
+import { Op } from '../opcodes.js';
+import { helperCall, type Handler, type Lowering } from './lowering.js';
 import { Flag, type Entry } from './stack.js';
-import { wrapI64 } from './numeric.js';
 
 /** JS code for the effective address of an access: a number in [0, 2^33). */
-function address(fl: FunctionLowering, addr: Entry, ins: Instr): string {
+function address(lw: Lowering, addr: Entry, ins: Instr): string {
   const off = ins.memOffset ?? 0;
-  const value = fl.stack.value(addr);
   // A constant address folds (data at fixed addresses: globals, static tables).
-  if (/^-?\d+$/.test(value)) return String((Number(value) >>> 0) + off);
+  if (typeof addr.constant === 'number') return String((addr.constant >>> 0) + off);
+  const value = lw.stack.value(addr);
   const base = `${value} >>> 0`;
   return off === 0 ? base : `(${base}) + ${off}`;
 }
-
-/**
- * Typed-array views an access may read or write, by kind (the instance makes
- * them: emit/module.ts, runtime/memory.ts memoryView).
- */
-export const VIEWS: Record<string, string> = {
-  f64: 'Float64Array', i32: 'Int32Array', u32: 'Uint32Array',
-  i16: 'Int16Array', u16: 'Uint16Array', i8: 'Int8Array', u8: 'Uint8Array',
-};
 
 // The typed fast path: `V[k] ?? D.get…(a)`. A DataView store is an operation
 // TurboFan's load elimination does not model, so every store through it makes
@@ -58,17 +49,37 @@ interface Access {
   /** Bytes per element of that view, when not `size` (i64.store writes two i32 elements). */
   unit?: number;
   /** Load: result code from the view and the address (`typed`: the typed element, when usable). */
-  load?: (view: string, addr: string, fl: FunctionLowering, typed?: string) => string;
+  load?: (view: string, addr: string, lw: Lowering, typed?: TypedElement) => string;
   /** Load: the same without the NaN-payload path (Entry.fast), where it differs. */
   fastLoad?: (view: string, addr: string) => string;
-  /** Store: statement code from the view, address and value (`canon`: see Flag.Canon). */
-  store?: (view: string, addr: string, value: string, fl: FunctionLowering, canon: boolean, typed?: string) => string;
+  /** Store: statement code from the view, address and value. */
+  store?: (view: string, addr: string, value: StoredValue, lw: Lowering, typed?: TypedElement) => string;
 }
 
-/** `code` as something that may be written twice: itself if it is a name or a literal, else a temporary. */
-function once(fl: FunctionLowering, code: string): { pre: string; ref: string } {
-  if (/^(?:[\w$]+|\(?-?[\d.e+]+\)?)$/.test(code)) return { pre: '', ref: code };
-  const t = fl.temp('$v');
+/** The value a store writes: its code, and what is known of it. */
+interface StoredValue {
+  code: string;
+  /** It cannot be a NaN with a payload (Flag.Canon). */
+  canon: boolean;
+  /** Its code is a name or a literal (Entry.atom). */
+  atom: boolean;
+}
+
+/** The element of a typed view an access can use: `view[index]`. */
+interface TypedElement {
+  view: string;
+  index: string;
+}
+
+/** JS code for the element `plus` elements after a typed element. */
+function elementCode(t: TypedElement, plus = 0): string {
+  return plus === 0 ? `${t.view}[${t.index}]` : `${t.view}[${t.index} + ${plus}]`;
+}
+
+/** `code` as something that may be written twice: itself if it is a name or a literal (`atom`), else a temporary. */
+function once(lw: Lowering, code: string, atom: boolean): { pre: string; ref: string } {
+  if (atom) return { pre: '', ref: code };
+  const t = lw.temp('$v');
   return { pre: `${t} = ${code}; `, ref: t };
 }
 
@@ -80,33 +91,34 @@ function typedStore(typed: string, value: string, slow: (value: string) => strin
 const get = (m: string, size: number, kind: string, wrap = (x: string) => x): Access => ({
   size,
   kind,
-  load: (v, a, _fl, typed) => {
+  load: (v, a, _lw, typed) => {
     const dv = size === 1 ? `${v}.${m}(${a})` : `${v}.${m}(${a}, true)`;
-    return wrap(typed ? `(${typed} ?? ${dv})` : dv);
+    return wrap(typed ? `(${elementCode(typed)} ?? ${dv})` : dv);
   },
 });
-const set = (m: string, size: number, kind: string, conv = (x: string, _fl: FunctionLowering) => x): Access => ({
+const set = (m: string, size: number, kind: string, conv?: (x: string, lw: Lowering) => string): Access => ({
   size,
   kind,
-  store: (v, a, x, fl, _canon, typed) => {
+  store: (v, a, x, lw, typed) => {
     const dv = (y: string) => (size === 1 ? `${v}.${m}(${a}, ${y})` : `${v}.${m}(${a}, ${y}, true)`);
-    if (!typed) return dv(conv(x, fl));
-    const y = once(fl, conv(x, fl));
-    return y.pre + typedStore(typed, y.ref, dv);
+    const code = conv ? conv(x.code, lw) : x.code;
+    if (!typed) return dv(code);
+    const y = once(lw, code, !conv && x.atom);
+    return y.pre + typedStore(elementCode(typed), y.ref, dv);
   },
 });
 const big = (x: string) => `BigInt(${x})`;
 /** i64.store8/16/32 write the low bits of the value: its low half. */
-const narrow = (x: string, fl: FunctionLowering) => wrapI64(fl, x);
+const narrow = (x: string, lw: Lowering) => lw.decls.wrapI64(x);
 
-const accesses = new Map<number, Access>([
-  [0x28, get('getInt32', 4, 'i32')],
+const accesses = new Map<Op, Access>([
+  [Op.I32Load, get('getInt32', 4, 'i32')],
   // i64 as two int32 halves, the high one first: it is the one that can be out
   // of bounds, so a store writes nothing when it traps. DataView's
   // get/setBigInt64 are runtime calls on Node 20 (~9 / ~7 ns); the halves go
   // through operations V8 lowers (~1.5 / ~1 ns; docs/performance.md).
-  [0x29, { size: 8, load: (v, a, fl) => {
-    const t = fl.temp('t');
+  [Op.I64Load, { size: 8, load: (v, a, lw) => {
+    const t = lw.temp('t');
     return `(${t} = ${a}, BigInt.asIntN(64, (BigInt(${v}.getInt32(${t} + 4, true)) << 32n) | BigInt(${v}.getUint32(${t}, true))))`;
   } }],
   // f32 with exact NaN bits (runtime/numeric.ts): the hardware conversion only on
@@ -114,100 +126,95 @@ const accesses = new Map<number, Access>([
   // path: through a Float32Array, matmul measured ~6% slower (the probe before
   // a store is a load and a conversion more), so functions storing f32 keep
   // DataView accesses.
-  [0x2a, { size: 4, load: (v, a, fl) => {
-    const w = fl.temp('$w');
-    const t = fl.temp('t');
-    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${fl.helper('f32FromBits')}(${v}.getUint32(${t}, true))`;
+  [Op.F32Load, { size: 4, load: (v, a, lw) => {
+    const w = lw.temp('$w');
+    const t = lw.temp('t');
+    return `(${w} = ${v}.getFloat32(${t} = ${a}, true)) === ${w} ? ${w} : ${lw.helper('f32FromBits')}(${v}.getUint32(${t}, true))`;
   }, fastLoad: (v, a) => `${v}.getFloat32(${a}, true)` }],
-  [0x2b, get('getFloat64', 8, 'f64')],
-  [0x2c, get('getInt8', 1, 'i8')],
-  [0x2d, get('getUint8', 1, 'u8')],
-  [0x2e, get('getInt16', 2, 'i16')],
-  [0x2f, get('getUint16', 2, 'u16')],
-  [0x30, get('getInt8', 1, 'i8', big)],
-  [0x31, get('getUint8', 1, 'u8', big)],
-  [0x32, get('getInt16', 2, 'i16', big)],
-  [0x33, get('getUint16', 2, 'u16', big)],
-  [0x34, get('getInt32', 4, 'i32', big)],
-  [0x35, get('getUint32', 4, 'u32', big)],
-  [0x36, set('setInt32', 4, 'i32')],
-  [0x37, { size: 8, kind: 'i32', unit: 4, store: (v, a, x, fl, _canon, typed) => {
+  [Op.F64Load, get('getFloat64', 8, 'f64')],
+  [Op.I32Load8S, get('getInt8', 1, 'i8')],
+  [Op.I32Load8U, get('getUint8', 1, 'u8')],
+  [Op.I32Load16S, get('getInt16', 2, 'i16')],
+  [Op.I32Load16U, get('getUint16', 2, 'u16')],
+  [Op.I64Load8S, get('getInt8', 1, 'i8', big)],
+  [Op.I64Load8U, get('getUint8', 1, 'u8', big)],
+  [Op.I64Load16S, get('getInt16', 2, 'i16', big)],
+  [Op.I64Load16U, get('getUint16', 2, 'u16', big)],
+  [Op.I64Load32S, get('getInt32', 4, 'i32', big)],
+  [Op.I64Load32U, get('getUint32', 4, 'u32', big)],
+  [Op.I32Store, set('setInt32', 4, 'i32')],
+  [Op.I64Store, { size: 8, kind: 'i32', unit: 4, store: (v, a, x, lw, typed) => {
     // Its own address temporary: the value may contain loads, which use `t`.
-    const t = fl.temp('$ta');
-    const [s64, s32] = fl.ctx.scratch();
+    const t = lw.temp('$ta');
+    const [s64, s32] = lw.decls.scratch();
     const slow = `${v}.setInt32(${t} + 4, ${s32}[1], true); ${v}.setInt32(${t}, ${s32}[0], true)`;
-    if (!typed) return `${t} = ${a}; ${s64}[0] = ${x}; ${slow}`;
+    if (!typed) return `${t} = ${a}; ${s64}[0] = ${x.code}; ${slow}`;
     // `typed` is the low half's element: with the high one in bounds, both are.
-    const hi = typed.replace(/\]$/, ' + 1]');
-    return `${t} = ${a}; ${s64}[0] = ${x}; if (${hi} !== undefined) { ${hi} = ${s32}[1]; ${typed} = ${s32}[0]; } else { ${slow}; }`;
+    const lo = elementCode(typed);
+    const hi = elementCode(typed, 1);
+    return `${t} = ${a}; ${s64}[0] = ${x.code}; if (${hi} !== undefined) { ${hi} = ${s32}[1]; ${lo} = ${s32}[0]; } else { ${slow}; }`;
   } }],
-  [0x38, { size: 4, store: (v, a, x, fl, canon) => {
+  [Op.F32Store, { size: 4, store: (v, a, x, lw) => {
     // A value that cannot carry a NaN payload converts exactly.
-    if (canon) return `${v}.setFloat32(${a}, ${x}, true)`;
+    if (x.canon) return `${v}.setFloat32(${a}, ${x.code}, true)`;
     // The value first (the handler made sure that keeps Wasm's order), then one of two stores.
-    const w = fl.temp('$w');
-    return `${w} = ${x}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${fl.helper('f32ToBits')}(${w}), true)`;
+    const w = lw.temp('$w');
+    return `${w} = ${x.code}; if (${w} === ${w}) ${v}.setFloat32(${a}, ${w}, true); else ${v}.setUint32(${a}, ${lw.helper('f32ToBits')}(${w}), true)`;
   } }],
-  [0x39, set('setFloat64', 8, 'f64')],
+  [Op.F64Store, set('setFloat64', 8, 'f64')],
   // Uint8Array / Uint16Array stores keep the low bits, as setInt8 / setInt16 do.
-  [0x3a, set('setInt8', 1, 'u8')],
-  [0x3b, set('setInt16', 2, 'u16')],
-  [0x3c, set('setInt8', 1, 'u8', narrow)],
-  [0x3d, set('setInt16', 2, 'u16', narrow)],
-  [0x3e, set('setInt32', 4, 'i32', narrow)],
+  [Op.I32Store8, set('setInt8', 1, 'u8')],
+  [Op.I32Store16, set('setInt16', 2, 'u16')],
+  [Op.I64Store8, set('setInt8', 1, 'u8', narrow)],
+  [Op.I64Store16, set('setInt16', 2, 'u16', narrow)],
+  [Op.I64Store32, set('setInt32', 4, 'i32', narrow)],
 ]);
 
-/** Bytes accessed by a load or store opcode, or undefined for any other opcode. */
-export function accessSize(op: number): number | undefined {
-  return accesses.get(op)?.size;
-}
-
-/** The DataView binding for an access: the function's cached local, or the instance's. */
-function view(_fl: FunctionLowering, ins: Instr): string {
+/** The DataView binding of an access's memory: the function's cached local. */
+function view(ins: Instr): string {
   return 'D' + (ins.mem ?? 0);
 }
 
 /**
  * The typed element an access can use (see VIEWS), or undefined. Only in
- * functions whose every store can use one (FunctionLowering.typedMemory): a
- * DataView store costs the typed accesses after it their checks and reloads
- * as it does the DataView's. The address is a constant, or a value the
- * alignment analysis proved to be a multiple of the access size
- * (alignment.ts), so the element index is exact: `(a >>> 3) + offset / 8`.
+ * functions whose every store can use one (MemoryBindings.typed): a DataView
+ * store costs the typed accesses after it their checks and reloads as it does
+ * the DataView's. The address is a constant, or a value the alignment analysis
+ * proved to be a multiple of the access size (passes/alignment.ts), so the
+ * element index is exact: `(a >>> 3) + offset / 8`.
  */
-function typedElement(fl: FunctionLowering, addr: Entry, ins: Instr, acc: Access): string | undefined {
-  if (!acc.kind || !fl.typedMemory || !fl.alignedAccesses.has(ins)) return undefined;
+function typedElement(lw: Lowering, addr: Entry, ins: Instr, acc: Access): TypedElement | undefined {
+  if (!acc.kind || !lw.memory.typed || !lw.memory.aligned.has(ins)) return undefined;
   const unit = acc.unit ?? acc.size;
   const off = ins.memOffset ?? 0;
-  const value = fl.stack.value(addr);
-  const view = () => fl.memView(ins.mem ?? 0, acc.kind!);
-  if (/^-?\d+$/.test(value)) {
-    const ea = (Number(value) >>> 0) + off;
+  const view = () => lw.memory.view(ins.mem ?? 0, acc.kind!);
+  if (typeof addr.constant === 'number') {
+    const ea = (addr.constant >>> 0) + off;
     if (ea % acc.size !== 0 || ea >= 2 ** 32) return undefined;
-    return `${view()}[${ea / unit}]`;
+    return { view: view(), index: String(ea / unit) };
   }
   // The address is written twice (index and DataView path): it must not act.
   if (off % acc.size !== 0 || addr.flags & Flag.Effect) return undefined;
-  const index = `(${value} >>> ${31 - Math.clz32(unit)})`;
-  return `${view()}[${off === 0 ? index : `${index} + ${off / unit}`}]`;
+  const index = `(${lw.stack.value(addr)} >>> ${31 - Math.clz32(unit)})`;
+  return { view: view(), index: off === 0 ? index : `${index} + ${off / unit}` };
 }
 
 function lowerAccess(acc: Access): Handler {
   if (acc.load) {
     const load = acc.load;
     const fastLoad = acc.fastLoad;
-    return (fl, ins) => {
-      const st = fl.stack;
+    return (lw, ins) => {
+      const st = lw.stack;
       const a = st.pop();
-      const addr = address(fl, a, ins);
-      const typed = typedElement(fl, a, ins, acc);
-      const fast = fastLoad ? `(${fastLoad(view(fl, ins), addr)})` : undefined;
-      st.pushFrom(`(${load(view(fl, ins), addr, fl, typed)})`, [a], Flag.State | Flag.Effect, fast);
+      const addr = address(lw, a, ins);
+      const typed = typedElement(lw, a, ins, acc);
+      const fast = fastLoad ? `(${fastLoad(view(ins), addr)})` : undefined;
+      st.pushFrom(`(${load(view(ins), addr, lw, typed)})`, [a], Flag.State | Flag.Effect, fast);
     };
   }
   const store = acc.store!;
-  return (fl, ins) => {
-    const st = fl.stack;
+  return (lw, ins) => {
+    const st = lw.stack;
     // The bounds check runs after the value is computed: a value that may trap or
     // act is evaluated first (with its address), otherwise both stay inline.
     const h = st.height;
@@ -219,52 +226,34 @@ function lowerAccess(acc: Access): Handler {
     }
     const v = st.pop();
     const a = st.pop();
-    const typed = typedElement(fl, a, ins, acc);
-    st.emit(`${store(view(fl, ins), address(fl, a, ins), st.value(v), fl, (v.flags & Flag.Canon) !== 0, typed)};`);
+    const typed = typedElement(lw, a, ins, acc);
+    const value: StoredValue = { code: st.value(v), canon: (v.flags & Flag.Canon) !== 0, atom: st.isAtom(v) };
+    st.emit(`${store(view(ins), address(lw, a, ins), value, lw, typed)};`);
   };
 }
 
-/** A bulk operation lowered to a runtime helper call, operands in Wasm order. */
-function bulk(make: (fl: FunctionLowering, ins: Instr, args: string[]) => string, arity: number, result: boolean): Handler {
-  return (fl, ins) => {
-    const st = fl.stack;
-    if (!result) st.flushForStatement(false, arity);
-    const ops: Entry[] = [];
-    for (let i = 0; i < arity; i++) ops.unshift(st.pop());
-    const code = make(fl, ins, ops.map((e) => st.value(e)));
-    if (result) {
-      st.pushFrom(`(${code})`, ops, Flag.State | Flag.Effect);
-    } else {
-      st.emit(`${code};`);
-    }
-  };
-}
-
-export const memoryHandlers = new Map<number, Handler>([
-  ...[...accesses].map(([op, acc]) => [op, lowerAccess(acc)] as [number, Handler]),
+export const memoryHandlers: [Op, Handler][] = [
+  ...[...accesses].map(([op, acc]) => [op, lowerAccess(acc)] as [Op, Handler]),
   // memory.size / memory.grow. The size is the instance's byte view's length:
   // a DataView's byteLength getter costs ~3.4 ns on Node 20, a typed array's
   // length ~0.4 ns.
-  [0x3f, (fl, ins) => fl.stack.push(`(u${ins.mem ?? 0}.length / 65536)`, Flag.State)],
-  [0x40, (fl, ins) => {
+  [Op.MemorySize, (lw, ins) => lw.stack.push(`(u${ins.mem ?? 0}.length / 65536)`, Flag.State)],
+  [Op.MemoryGrow, (lw, ins) => {
     // A statement, so the cached views can be refreshed right after it.
-    const st = fl.stack;
+    const st = lw.stack;
     st.flushForStatement(false, 1);
     const n = st.pop();
     const h = st.height;
     st.prepareSlotWrite(h);
-    st.emit(`s${h} = m${ins.mem ?? 0}._grow(${st.value(n)} >>> 0);`);
-    if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+    st.writeSlot(h, `m${ins.mem ?? 0}._grow(${st.value(n)} >>> 0)`);
     st.pushSlot(h);
-    fl.refreshMemories();
+    lw.memory.refresh();
   }],
   // memory.init, data.drop, memory.copy, memory.fill
-  [0xfc08, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc09, (fl, ins) => {
-    fl.stack.emit(`DS[${ins.segment}] = ${fl.helper('noBytes')};`);
+  [Op.MemoryInit, helperCall((lw, ins, [d, s, n]) => `${lw.helper('memoryInit')}(u${ins.mem ?? 0}, DS[${ins.segment}], ${d}, ${s}, ${n})`, 3, false)],
+  [Op.DataDrop, (lw, ins) => {
+    lw.stack.emit(`DS[${ins.segment}] = ${lw.helper('noBytes')};`);
   }],
-  [0xfc0a, bulk((fl, ins, [d, s, n]) => `${fl.helper('memoryCopy')}(u${ins.mem ?? 0}, u${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
-  [0xfc0b, bulk((fl, ins, [d, v, n]) => `${fl.helper('memoryFill')}(u${ins.mem ?? 0}, ${d}, ${v}, ${n})`, 3, false)],
-]);
-
-export { bulk };
+  [Op.MemoryCopy, helperCall((lw, ins, [d, s, n]) => `${lw.helper('memoryCopy')}(u${ins.mem ?? 0}, u${ins.mem2 ?? 0}, ${d}, ${s}, ${n})`, 3, false)],
+  [Op.MemoryFill, helperCall((lw, ins, [d, v, n]) => `${lw.helper('memoryFill')}(u${ins.mem ?? 0}, ${d}, ${v}, ${n})`, 3, false)],
+];

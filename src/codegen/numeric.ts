@@ -6,29 +6,53 @@
 // needing more than one use of an operand or exact trap/NaN/rounding behaviour
 // call runtime helpers (runtime/numeric.ts) by name.
 import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
+import { Op } from '../opcodes.js';
+import type { Handler, Lowering } from './lowering.js';
 import { Flag, type Entry } from './stack.js';
+import { numberLiteral } from './literals.js';
 
-type Template = (a: string, b: string, h: (name: string) => string, fl: FunctionLowering) => string;
+/** What a template may know besides its operands' code. */
+interface TemplateContext {
+  /** A runtime helper's binding by name. */
+  h: (name: string) => string;
+  lw: Lowering;
+  /** The operands' values when they are integer constants (Entry.constant). */
+  ca?: number | bigint;
+  cb?: number | bigint;
+}
 
-interface Op {
+type Template = (a: string, b: string, x: TemplateContext) => string;
+
+interface Operator {
   arity: 1 | 2;
   t: Template;
   bool?: boolean;
   trap?: boolean;
-  /** Whether the code for these operands may trap, where that depends on them (overrides `trap`). */
-  trapsWith?: (b: string) => boolean;
+  /** Whether the operation may trap, where that depends on the second operand's constant value (overrides `trap`). */
+  trapsWith?: (cb: number | bigint | undefined) => boolean;
 }
 
 const AI = 'BigInt.asIntN(64, ';
 const AU = 'BigInt.asUintN(64, ';
 
-const un = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 1, t, ...o });
-const bin = (t: Template, o: Partial<Op> = {}): Op => ({ arity: 2, t, ...o });
-const cmp = (t: Template): Op => ({ arity: 2, t, bool: true });
-const helper1 = (name: string, trap = false): Op => un((a, _b, h) => `${h(name)}(${a})`, { trap });
-const helper2 = (name: string, trap = false): Op => bin((a, b, h) => `${h(name)}(${a}, ${b})`, { trap });
+const un = (t: Template, o: Partial<Operator> = {}): Operator => ({ arity: 1, t, ...o });
+const bin = (t: Template, o: Partial<Operator> = {}): Operator => ({ arity: 2, t, ...o });
+const cmp = (t: Template): Operator => ({ arity: 2, t, bool: true });
+const helper1 = (name: string, trap = false): Operator => un((a, _b, x) => `${x.h(name)}(${a})`, { trap });
+const helper2 = (name: string, trap = false): Operator => bin((a, b, x) => `${x.h(name)}(${a}, ${b})`, { trap });
 const fr = (x: string) => `Math.fround(${x})`;
+/**
+ * floor, ceil, trunc (f32 and f64): ECMAScript lets Math's functions return a
+ * NaN argument itself, and V8's interpreter does, so a signalling NaN came out
+ * signalling; Wasm requires an arithmetic (quiet) NaN. `x - 0` is x for every other value
+ * (-0 included) and quiets a NaN; where optimized code folds it away, the
+ * rounding instruction itself quiets (src/codegen/nan.test.ts checks both
+ * tiers). Cost: none measured (a loop of f64.floor, f32.floor, trunc and ceil,
+ * 10 interleaved runs: 0.82x-0.99x of the plain call, noise); a NaN test with
+ * the canonical NaN as its other branch, inline or in a runtime helper, made
+ * V8 box the result: 1.6-2x slower.
+ */
+const rounding = (fn: string): Operator => un((a) => `Math.${fn}((${a}) - 0)`);
 
 
 /**
@@ -42,50 +66,27 @@ function i64Literal(v: bigint): string {
   return v < 0n ? `${AI}${BigInt.asUintN(64, v)}n)` : `${v}n`;
 }
 
-/** The value of i64 literal code as i64Literal writes it (maybe in parentheses), or null. */
-function i64LiteralValue(x: string): bigint | null {
-  const m = /^\(?(?:(\d+)n|BigInt\.asIntN\(64, (\d+)n\))\)?$/.exec(x);
-  if (!m) return null;
-  return m[1] !== undefined ? BigInt(m[1]) : BigInt.asIntN(64, BigInt(m[2]));
-}
-
-/** `N` for an i64 literal -N (N < 2^63), or null. */
-const negLiteral64 = (x: string): string | null => {
-  const v = i64LiteralValue(x);
-  return v !== null && v < 0n && v > -0x8000000000000000n ? `${-v}n` : null;
-};
+/** `N` for an i64 constant -N (N < 2^63), or null. */
+const negLiteral64 = (c: number | bigint | undefined): string | null =>
+  typeof c === 'bigint' && c < 0n && c > -0x8000000000000000n ? `${-c}n` : null;
 
 /**
  * An i64 with its sign bit flipped: unsigned order becomes signed order. V8 on
  * Node 20 lowers this and the signed comparison (~1 ns); comparing
  * `BigInt.asUintN(64, …)` values is a runtime call (~9 ns, docs/performance.md).
  */
-const flipSign = (x: string): string => {
-  // A literal operand is flipped here (C code compares with constants a lot).
-  const lit = i64LiteralValue(x);
-  if (lit !== null) return i64Literal(BigInt.asIntN(64, lit ^ -0x8000000000000000n));
+const flipSign = (x: string, c: number | bigint | undefined): string => {
+  // A constant operand is flipped here (C code compares with constants a lot).
+  if (typeof c === 'bigint') return i64Literal(BigInt.asIntN(64, c ^ -0x8000000000000000n));
   // 2^63 rather than -2^63: the low 64 bits are the same, and a negative
   // literal costs a run-time negation before V8 optimizes the code.
   return `${AI}${x} ^ 9223372036854775808n)`;
 };
 
-/** i32.wrap_i64 of the i64 code `a`: its low half (see context.ts: scratch). */
-export function wrapI64(fl: FunctionLowering, a: string): string {
-  const [s64, s32] = fl.ctx.scratch();
-  return `(${s64}[0] = ${a}, ${s32}[0])`;
-}
 
-/** The value of an integer literal operand, or null. */
-const literal = (x: string): number | null => {
-  const m = /^\(?(-?\d+)\)?$/.exec(x);
-  return m ? Number(m[1]) : null;
-};
-
-/** An i32 operand read as unsigned: literals are converted here, not at run time. */
-const u32 = (x: string): string => {
-  const c = literal(x);
-  return c !== null ? String(c >>> 0) : `(${x} >>> 0)`;
-};
+/** An i32 operand read as unsigned: constants are converted here, not at run time. */
+const u32 = (x: string, c: number | bigint | undefined): string =>
+  typeof c === 'number' ? String(c >>> 0) : `(${x} >>> 0)`;
 
 /**
  * i32 division and remainder. By a literal that cannot trap (nonzero; for
@@ -93,174 +94,172 @@ const u32 = (x: string): string => {
  * which V8 turns into an integer division (or a multiply by the reciprocal);
  * otherwise the helper checks and traps. `inline` returns null where it can't.
  */
-const divRem = (name: string, inline: (a: string, c: number) => string | null): Op => {
-  const byLiteral = (a: string, b: string): string | null => {
-    const c = literal(b);
-    return c === null ? null : inline(a, c);
-  };
+const divRem = (name: string, inline: (a: string, c: number, ca: number | bigint | undefined) => string | null): Operator => {
+  const byConstant = (a: string, ca: number | bigint | undefined, cb: number | bigint | undefined): string | null =>
+    typeof cb === 'number' ? inline(a, cb, ca) : null;
   return {
     arity: 2,
-    t: (a, b, h) => byLiteral(a, b) ?? `${h(name)}(${a}, ${b})`,
+    t: (a, b, x) => byConstant(a, x.ca, x.cb) ?? `${x.h(name)}(${a}, ${b})`,
     trap: true,
-    trapsWith: (b) => byLiteral('0', b) === null,
+    trapsWith: (cb) => byConstant('0', undefined, cb) === null,
   };
 };
 
-const ops = new Map<number, Op>([
+const ops = new Map<number, Operator>([
   // i32 comparisons
-  [0x46, cmp((a, b) => `${a} === ${b}`)],
-  [0x47, cmp((a, b) => `${a} !== ${b}`)],
-  [0x48, cmp((a, b) => `${a} < ${b}`)],
-  [0x49, cmp((a, b) => `${u32(a)} < ${u32(b)}`)],
-  [0x4a, cmp((a, b) => `${a} > ${b}`)],
-  [0x4b, cmp((a, b) => `${u32(a)} > ${u32(b)}`)],
-  [0x4c, cmp((a, b) => `${a} <= ${b}`)],
-  [0x4d, cmp((a, b) => `${u32(a)} <= ${u32(b)}`)],
-  [0x4e, cmp((a, b) => `${a} >= ${b}`)],
-  [0x4f, cmp((a, b) => `${u32(a)} >= ${u32(b)}`)],
+  [Op.I32Eq, cmp((a, b) => `${a} === ${b}`)],
+  [Op.I32Ne, cmp((a, b) => `${a} !== ${b}`)],
+  [Op.I32LtS, cmp((a, b) => `${a} < ${b}`)],
+  [Op.I32LtU, cmp((a, b, x) => `${u32(a, x.ca)} < ${u32(b, x.cb)}`)],
+  [Op.I32GtS, cmp((a, b) => `${a} > ${b}`)],
+  [Op.I32GtU, cmp((a, b, x) => `${u32(a, x.ca)} > ${u32(b, x.cb)}`)],
+  [Op.I32LeS, cmp((a, b) => `${a} <= ${b}`)],
+  [Op.I32LeU, cmp((a, b, x) => `${u32(a, x.ca)} <= ${u32(b, x.cb)}`)],
+  [Op.I32GeS, cmp((a, b) => `${a} >= ${b}`)],
+  [Op.I32GeU, cmp((a, b, x) => `${u32(a, x.ca)} >= ${u32(b, x.cb)}`)],
   // i64
-  [0x50, un((a) => `${a} === 0n`, { bool: true })],
-  [0x51, cmp((a, b) => `${a} === ${b}`)],
-  [0x52, cmp((a, b) => `${a} !== ${b}`)],
-  [0x53, cmp((a, b) => `${a} < ${b}`)],
-  [0x54, cmp((a, b) => `${flipSign(a)} < ${flipSign(b)}`)],
-  [0x55, cmp((a, b) => `${a} > ${b}`)],
-  [0x56, cmp((a, b) => `${flipSign(a)} > ${flipSign(b)}`)],
-  [0x57, cmp((a, b) => `${a} <= ${b}`)],
-  [0x58, cmp((a, b) => `${flipSign(a)} <= ${flipSign(b)}`)],
-  [0x59, cmp((a, b) => `${a} >= ${b}`)],
-  [0x5a, cmp((a, b) => `${flipSign(a)} >= ${flipSign(b)}`)],
+  [Op.I64Eqz, un((a) => `${a} === 0n`, { bool: true })],
+  [Op.I64Eq, cmp((a, b) => `${a} === ${b}`)],
+  [Op.I64Ne, cmp((a, b) => `${a} !== ${b}`)],
+  [Op.I64LtS, cmp((a, b) => `${a} < ${b}`)],
+  [Op.I64LtU, cmp((a, b, x) => `${flipSign(a, x.ca)} < ${flipSign(b, x.cb)}`)],
+  [Op.I64GtS, cmp((a, b) => `${a} > ${b}`)],
+  [Op.I64GtU, cmp((a, b, x) => `${flipSign(a, x.ca)} > ${flipSign(b, x.cb)}`)],
+  [Op.I64LeS, cmp((a, b) => `${a} <= ${b}`)],
+  [Op.I64LeU, cmp((a, b, x) => `${flipSign(a, x.ca)} <= ${flipSign(b, x.cb)}`)],
+  [Op.I64GeS, cmp((a, b) => `${a} >= ${b}`)],
+  [Op.I64GeU, cmp((a, b, x) => `${flipSign(a, x.ca)} >= ${flipSign(b, x.cb)}`)],
   // f32 / f64 comparisons (NaN compares false, != true: as in JS)
-  ...[0x5b, 0x61].flatMap((base) => [
+  ...[Op.F32Eq, 0x61].flatMap((base) => [
     [base, cmp((a, b) => `${a} === ${b}`)],
     [base + 1, cmp((a, b) => `${a} !== ${b}`)],
     [base + 2, cmp((a, b) => `${a} < ${b}`)],
     [base + 3, cmp((a, b) => `${a} > ${b}`)],
     [base + 4, cmp((a, b) => `${a} <= ${b}`)],
     [base + 5, cmp((a, b) => `${a} >= ${b}`)],
-  ] as [number, Op][]),
+  ] as [number, Operator][]),
   // i32 arithmetic
-  [0x67, un((a) => `Math.clz32(${a})`)],
-  [0x68, helper1('i32Ctz')],
-  [0x69, helper1('i32Popcnt')],
-  [0x6a, bin((a, b) => `(${a} + ${b}) | 0`)],
-  [0x6b, bin((a, b) => `(${a} - ${b}) | 0`)],
-  [0x6c, bin((a, b) => `Math.imul(${a}, ${b})`)],
+  [Op.I32Clz, un((a) => `Math.clz32(${a})`)],
+  [Op.I32Ctz, helper1('i32Ctz')],
+  [Op.I32Popcnt, helper1('i32Popcnt')],
+  [Op.I32Add, bin((a, b) => `(${a} + ${b}) | 0`)],
+  [Op.I32Sub, bin((a, b) => `(${a} - ${b}) | 0`)],
+  [Op.I32Mul, bin((a, b) => `Math.imul(${a}, ${b})`)],
   // Truncating a quotient of int32s through a double is exact: its fraction is
   // at least 1/|c| away from the next integer, far above a double's ulp here.
-  [0x6d, divRem('i32DivS', (a, c) => (c === 0 || c === -1 ? null : `(${a} / ${numberLiteral(c)}) | 0`))],
-  [0x6e, divRem('i32DivU', (a, c) => (c === 0 ? null : `(${u32(a)} / ${c >>> 0}) | 0`))],
-  [0x6f, divRem('i32RemS', (a, c) => (c === 0 ? null : `(${a} % ${numberLiteral(c)}) | 0`))],
-  [0x70, divRem('i32RemU', (a, c) => (c === 0 ? null : `(${u32(a)} % ${c >>> 0}) | 0`))],
-  [0x71, bin((a, b) => `${a} & ${b}`)],
-  [0x72, bin((a, b) => `${a} | ${b}`)],
-  [0x73, bin((a, b) => `${a} ^ ${b}`)],
-  [0x74, bin((a, b) => `${a} << ${b}`)],
-  [0x75, bin((a, b) => `${a} >> ${b}`)],
-  [0x76, bin((a, b) => `(${a} >>> ${b}) | 0`)],
+  [Op.I32DivS, divRem('i32DivS', (a, c) => (c === 0 || c === -1 ? null : `(${a} / ${numberLiteral(c)}) | 0`))],
+  [Op.I32DivU, divRem('i32DivU', (a, c, ca) => (c === 0 ? null : `(${u32(a, ca)} / ${c >>> 0}) | 0`))],
+  [Op.I32RemS, divRem('i32RemS', (a, c) => (c === 0 ? null : `(${a} % ${numberLiteral(c)}) | 0`))],
+  [Op.I32RemU, divRem('i32RemU', (a, c, ca) => (c === 0 ? null : `(${u32(a, ca)} % ${c >>> 0}) | 0`))],
+  [Op.I32And, bin((a, b) => `${a} & ${b}`)],
+  [Op.I32Or, bin((a, b) => `${a} | ${b}`)],
+  [Op.I32Xor, bin((a, b) => `${a} ^ ${b}`)],
+  [Op.I32Shl, bin((a, b) => `${a} << ${b}`)],
+  [Op.I32ShrS, bin((a, b) => `${a} >> ${b}`)],
+  [Op.I32ShrU, bin((a, b) => `(${a} >>> ${b}) | 0`)],
 
   // i64 arithmetic: signed BigInts kept in range with asIntN (V8 lowers the pattern)
-  [0x79, helper1('i64Clz')],
-  [0x7a, helper1('i64Ctz')],
-  [0x7b, helper1('i64Popcnt')],
+  [Op.I64Clz, helper1('i64Clz')],
+  [Op.I64Ctz, helper1('i64Ctz')],
+  [Op.I64Popcnt, helper1('i64Popcnt')],
   // A negative literal is a unary minus evaluated at run time until V8
   // optimizes the code (~25 ns in the interpreter): x + (-5n) is x - 5n.
-  [0x7c, bin((a, b) => { const n = negLiteral64(b); return n ? `${AI}${a} - ${n})` : `${AI}${a} + ${b})`; })],
-  [0x7d, bin((a, b) => { const n = negLiteral64(b); return n ? `${AI}${a} + ${n})` : `${AI}${a} - ${b})`; })],
-  [0x7e, bin((a, b) => `${AI}${a} * ${b})`)],
-  [0x7f, helper2('i64DivS', true)],
-  [0x80, helper2('i64DivU', true)],
-  [0x81, helper2('i64RemS', true)],
-  [0x82, helper2('i64RemU', true)],
+  [Op.I64Add, bin((a, b, x) => { const n = negLiteral64(x.cb); return n ? `${AI}${a} - ${n})` : `${AI}${a} + ${b})`; })],
+  [Op.I64Sub, bin((a, b, x) => { const n = negLiteral64(x.cb); return n ? `${AI}${a} + ${n})` : `${AI}${a} - ${b})`; })],
+  [Op.I64Mul, bin((a, b) => `${AI}${a} * ${b})`)],
+  [Op.I64DivS, helper2('i64DivS', true)],
+  [Op.I64DivU, helper2('i64DivU', true)],
+  [Op.I64RemS, helper2('i64RemS', true)],
+  [Op.I64RemU, helper2('i64RemU', true)],
   // Bitwise results stay in range without asIntN, but V8 (Node 20) lowers a
   // bitwise operator to machine code only while its operands are typed as
   // 64-bit: the result of `a | b` is not, so `(a | b) | c` ran in the BigInt
   // runtime, allocating (a byte swap: 27 vs 3 ns, docs/performance.md).
-  [0x83, bin((a, b) => `${AI}${a} & ${b})`)],
-  [0x84, bin((a, b) => `${AI}${a} | ${b})`)],
-  [0x85, bin((a, b) => `${AI}${a} ^ ${b})`)],
+  [Op.I64And, bin((a, b) => `${AI}${a} & ${b})`)],
+  [Op.I64Or, bin((a, b) => `${AI}${a} | ${b})`)],
+  [Op.I64Xor, bin((a, b) => `${AI}${a} ^ ${b})`)],
 
 
   // f32: every arithmetic result is rounded to single precision
-  [0x8b, un((a) => `Math.abs(${a})`)],
-  [0x8c, un((a) => `-${a}`)],
-  [0x8d, un((a) => `Math.ceil(${a})`)],
-  [0x8e, un((a) => `Math.floor(${a})`)],
-  [0x8f, un((a) => `Math.trunc(${a})`)],
-  [0x90, helper1('nearest')],
-  [0x91, un((a) => fr(`Math.sqrt(${a})`))],
-  [0x92, bin((a, b) => fr(`${a} + ${b}`))],
-  [0x93, bin((a, b) => fr(`${a} - ${b}`))],
-  [0x94, bin((a, b) => fr(`${a} * ${b}`))],
-  [0x95, bin((a, b) => fr(`${a} / ${b}`))],
-  [0x96, bin((a, b) => `Math.min(${a}, ${b})`)],
-  [0x97, bin((a, b) => `Math.max(${a}, ${b})`)],
-  [0x98, helper2('f32Copysign')],
+  [Op.F32Abs, un((a) => `Math.abs(${a})`)],
+  [Op.F32Neg, un((a) => `-${a}`)],
+  [Op.F32Ceil, rounding('ceil')],
+  [Op.F32Floor, rounding('floor')],
+  [Op.F32Trunc, rounding('trunc')],
+  [Op.F32Nearest, helper1('nearest')],
+  [Op.F32Sqrt, un((a) => fr(`Math.sqrt(${a})`))],
+  [Op.F32Add, bin((a, b) => fr(`${a} + ${b}`))],
+  [Op.F32Sub, bin((a, b) => fr(`${a} - ${b}`))],
+  [Op.F32Mul, bin((a, b) => fr(`${a} * ${b}`))],
+  [Op.F32Div, bin((a, b) => fr(`${a} / ${b}`))],
+  [Op.F32Min, bin((a, b) => `Math.min(${a}, ${b})`)],
+  [Op.F32Max, bin((a, b) => `Math.max(${a}, ${b})`)],
+  [Op.F32Copysign, helper2('f32Copysign')],
   // f64
-  [0x99, un((a) => `Math.abs(${a})`)],
-  [0x9a, un((a) => `-${a}`)],
-  [0x9b, un((a) => `Math.ceil(${a})`)],
-  [0x9c, un((a) => `Math.floor(${a})`)],
-  [0x9d, un((a) => `Math.trunc(${a})`)],
-  [0x9e, helper1('nearest')],
-  [0x9f, un((a) => `Math.sqrt(${a})`)],
-  [0xa0, bin((a, b) => `${a} + ${b}`)],
-  [0xa1, bin((a, b) => `${a} - ${b}`)],
-  [0xa2, bin((a, b) => `${a} * ${b}`)],
-  [0xa3, bin((a, b) => `${a} / ${b}`)],
-  [0xa4, bin((a, b) => `Math.min(${a}, ${b})`)],
-  [0xa5, bin((a, b) => `Math.max(${a}, ${b})`)],
-  [0xa6, helper2('f64Copysign')],
+  [Op.F64Abs, un((a) => `Math.abs(${a})`)],
+  [Op.F64Neg, un((a) => `-${a}`)],
+  [Op.F64Ceil, rounding('ceil')],
+  [Op.F64Floor, rounding('floor')],
+  [Op.F64Trunc, rounding('trunc')],
+  [Op.F64Nearest, helper1('nearest')],
+  [Op.F64Sqrt, un((a) => `Math.sqrt(${a})`)],
+  [Op.F64Add, bin((a, b) => `${a} + ${b}`)],
+  [Op.F64Sub, bin((a, b) => `${a} - ${b}`)],
+  [Op.F64Mul, bin((a, b) => `${a} * ${b}`)],
+  [Op.F64Div, bin((a, b) => `${a} / ${b}`)],
+  [Op.F64Min, bin((a, b) => `Math.min(${a}, ${b})`)],
+  [Op.F64Max, bin((a, b) => `Math.max(${a}, ${b})`)],
+  [Op.F64Copysign, helper2('f64Copysign')],
   // conversions
   // i64 to i32 and to f64 through the scratch pair (context.ts: scratch). The
   // f64 sum rounds once: hi * 2^32 and lo are exact doubles, so the result is
   // the correctly rounded i64 value, as f64.convert_i64 requires.
-  [0xa7, un((a, _b, _h, fl) => wrapI64(fl, a))],
-  [0xa8, helper1('i32TruncS', true)],
-  [0xa9, helper1('i32TruncU', true)],
-  [0xaa, helper1('i32TruncS', true)],
-  [0xab, helper1('i32TruncU', true)],
-  [0xac, un((a) => `BigInt(${a})`)],
-  [0xad, un((a) => `BigInt(${a} >>> 0)`)],
-  [0xae, helper1('i64TruncS', true)],
-  [0xaf, helper1('i64TruncU', true)],
-  [0xb0, helper1('i64TruncS', true)],
-  [0xb1, helper1('i64TruncU', true)],
-  [0xb2, un((a) => fr(a))],
-  [0xb3, un((a) => fr(`${a} >>> 0`))],
-  [0xb4, helper1('f32ConvertI64S')],
-  [0xb5, helper1('f32ConvertI64U')],
-  [0xb6, un((a) => fr(a))],
-  [0xb7, un((a) => a)],
-  [0xb8, un((a) => `${a} >>> 0`)],
-  [0xb9, un((a, _b, _h, fl) => {
-    const [s64, s32] = fl.ctx.scratch();
+  [Op.I32WrapI64, un((a, _b, x) => x.lw.decls.wrapI64(a))],
+  [Op.I32TruncF32S, helper1('i32TruncS', true)],
+  [Op.I32TruncF32U, helper1('i32TruncU', true)],
+  [Op.I32TruncF64S, helper1('i32TruncS', true)],
+  [Op.I32TruncF64U, helper1('i32TruncU', true)],
+  [Op.I64ExtendI32S, un((a) => `BigInt(${a})`)],
+  [Op.I64ExtendI32U, un((a) => `BigInt(${a} >>> 0)`)],
+  [Op.I64TruncF32S, helper1('i64TruncS', true)],
+  [Op.I64TruncF32U, helper1('i64TruncU', true)],
+  [Op.I64TruncF64S, helper1('i64TruncS', true)],
+  [Op.I64TruncF64U, helper1('i64TruncU', true)],
+  [Op.F32ConvertI32S, un((a) => fr(a))],
+  [Op.F32ConvertI32U, un((a) => fr(`${a} >>> 0`))],
+  [Op.F32ConvertI64S, helper1('f32ConvertI64S')],
+  [Op.F32ConvertI64U, helper1('f32ConvertI64U')],
+  [Op.F32DemoteF64, un((a) => fr(a))],
+  [Op.F64ConvertI32S, un((a) => a)],
+  [Op.F64ConvertI32U, un((a) => `${a} >>> 0`)],
+  [Op.F64ConvertI64S, un((a, _b, x) => {
+    const [s64, s32] = x.lw.decls.scratch();
     return `(${s64}[0] = ${a}, ${s32}[1] * 4294967296 + (${s32}[0] >>> 0))`;
   })],
-  [0xba, un((a, _b, _h, fl) => {
-    const [s64, s32] = fl.ctx.scratch();
+  [Op.F64ConvertI64U, un((a, _b, x) => {
+    const [s64, s32] = x.lw.decls.scratch();
     return `(${s64}[0] = ${a}, (${s32}[1] >>> 0) * 4294967296 + (${s32}[0] >>> 0))`;
   })],
-  [0xbb, helper1('f64PromoteF32')],
-  [0xbc, helper1('i32ReinterpretF32')],
-  [0xbd, helper1('i64ReinterpretF64')],
-  [0xbe, helper1('f32ReinterpretI32')],
-  [0xbf, helper1('f64ReinterpretI64')],
+  [Op.F64PromoteF32, helper1('f64PromoteF32')],
+  [Op.I32ReinterpretF32, helper1('i32ReinterpretF32')],
+  [Op.I64ReinterpretF64, helper1('i64ReinterpretF64')],
+  [Op.F32ReinterpretI32, helper1('f32ReinterpretI32')],
+  [Op.F64ReinterpretI64, helper1('f64ReinterpretI64')],
   // sign extension
-  [0xc0, un((a) => `(${a} << 24) >> 24`)],
-  [0xc1, un((a) => `(${a} << 16) >> 16`)],
-  [0xc2, un((a) => `BigInt.asIntN(8, ${a})`)],
-  [0xc3, un((a) => `BigInt.asIntN(16, ${a})`)],
-  [0xc4, un((a) => `BigInt.asIntN(32, ${a})`)],
+  [Op.I32Extend8S, un((a) => `(${a} << 24) >> 24`)],
+  [Op.I32Extend16S, un((a) => `(${a} << 16) >> 16`)],
+  [Op.I64Extend8S, un((a) => `BigInt.asIntN(8, ${a})`)],
+  [Op.I64Extend16S, un((a) => `BigInt.asIntN(16, ${a})`)],
+  [Op.I64Extend32S, un((a) => `BigInt.asIntN(32, ${a})`)],
   // saturating float-to-int (0xfc 0..7)
-  [0xfc00, helper1('i32TruncSatS')],
-  [0xfc01, helper1('i32TruncSatU')],
-  [0xfc02, helper1('i32TruncSatS')],
-  [0xfc03, helper1('i32TruncSatU')],
-  [0xfc04, helper1('i64TruncSatS')],
-  [0xfc05, helper1('i64TruncSatU')],
-  [0xfc06, helper1('i64TruncSatS')],
-  [0xfc07, helper1('i64TruncSatU')],
+  [Op.I32TruncSatF32S, helper1('i32TruncSatS')],
+  [Op.I32TruncSatF32U, helper1('i32TruncSatU')],
+  [Op.I32TruncSatF64S, helper1('i32TruncSatS')],
+  [Op.I32TruncSatF64U, helper1('i32TruncSatU')],
+  [Op.I64TruncSatF32S, helper1('i64TruncSatS')],
+  [Op.I64TruncSatF32U, helper1('i64TruncSatU')],
+  [Op.I64TruncSatF64S, helper1('i64TruncSatS')],
+  [Op.I64TruncSatF64U, helper1('i64TruncSatU')],
 ]);
 
 /**
@@ -270,24 +269,25 @@ const ops = new Map<number, Op>([
  * copysign and reinterpret keep payloads and are not here.
  */
 const ANY_NAN = new Set<number>([
-  0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66,
-  0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
-  0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
-  0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1, 0xb6, 0xbb,
-  0xfc00, 0xfc01, 0xfc02, 0xfc03, 0xfc04, 0xfc05, 0xfc06, 0xfc07,
+  Op.F32Eq, Op.F32Ne, Op.F32Lt, Op.F32Gt, Op.F32Le, Op.F32Ge, Op.F64Eq, Op.F64Ne, Op.F64Lt, Op.F64Gt, Op.F64Le, Op.F64Ge,
+  Op.F32Ceil, Op.F32Floor, Op.F32Trunc, Op.F32Nearest, Op.F32Sqrt, Op.F32Add, Op.F32Sub, Op.F32Mul, Op.F32Div, Op.F32Min, Op.F32Max,
+  Op.F64Ceil, Op.F64Floor, Op.F64Trunc, Op.F64Nearest, Op.F64Sqrt, Op.F64Add, Op.F64Sub, Op.F64Mul, Op.F64Div, Op.F64Min, Op.F64Max,
+  Op.I32TruncF32S, Op.I32TruncF32U, Op.I32TruncF64S, Op.I32TruncF64U, Op.I64TruncF32S, Op.I64TruncF32U, Op.I64TruncF64S, Op.I64TruncF64U, Op.F32DemoteF64, Op.F64PromoteF32,
+  Op.I32TruncSatF32S, Op.I32TruncSatF32U, Op.I32TruncSatF64S, Op.I32TruncSatF64U,
+  Op.I64TruncSatF32S, Op.I64TruncSatF32U, Op.I64TruncSatF64S, Op.I64TruncSatF64U,
 ]);
 /** Operators producing f32/f64 values that cannot carry a NaN payload (Flag.Canon). */
 const CANON_RESULT = new Set<number>([
-  0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
-  0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5,
-  0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb,
+  Op.F32Ceil, Op.F32Floor, Op.F32Trunc, Op.F32Nearest, Op.F32Sqrt, Op.F32Add, Op.F32Sub, Op.F32Mul, Op.F32Div, Op.F32Min, Op.F32Max,
+  Op.F64Ceil, Op.F64Floor, Op.F64Trunc, Op.F64Nearest, Op.F64Sqrt, Op.F64Add, Op.F64Sub, Op.F64Mul, Op.F64Div, Op.F64Min, Op.F64Max,
+  Op.F32ConvertI32S, Op.F32ConvertI32U, Op.F32ConvertI64S, Op.F32ConvertI64U, Op.F32DemoteF64, Op.F64ConvertI32S, Op.F64ConvertI32U, Op.F64ConvertI64S, Op.F64ConvertI64U, Op.F64PromoteF32,
 ]);
 
-function lowerOp(op: Op, opcode: number): Handler {
+function lowerOp(op: Operator, opcode: number): Handler {
   const anyNaN = ANY_NAN.has(opcode);
-  return (fl) => {
-    const st = fl.stack;
-    const h = (name: string) => fl.helper(name);
+  return (lw) => {
+    const st = lw.stack;
+    const h = (name: string) => lw.helper(name);
     const read = (e: Entry) => (anyNaN ? st.valueAnyNaN(e) : st.value(e));
     let operands: Entry[];
     let code: string;
@@ -295,14 +295,13 @@ function lowerOp(op: Op, opcode: number): Handler {
     if (op.arity === 1) {
       const a = st.pop();
       operands = [a];
-      code = op.t(read(a), '', h, fl);
+      code = op.t(read(a), '', { h, lw, ca: a.constant });
     } else {
       const b = st.pop();
       const a = st.pop();
       operands = [a, b];
-      const bc = read(b);
-      code = op.t(read(a), bc, h, fl);
-      if (op.trapsWith) traps = op.trapsWith(bc);
+      code = op.t(read(a), read(b), { h, lw, ca: a.constant, cb: b.constant });
+      if (op.trapsWith) traps = op.trapsWith(b.constant);
     }
     let extra = traps ? Flag.Effect : 0;
     if (op.bool) extra |= Flag.Bool;
@@ -312,48 +311,39 @@ function lowerOp(op: Op, opcode: number): Handler {
 }
 
 /** i32.eqz: negates a boolean operand for free. */
-const eqz: Handler = (fl) => {
-  const st = fl.stack;
+const eqz: Handler = (lw) => {
+  const st = lw.stack;
   const a = st.pop();
   st.pushFrom(a.flags & Flag.Bool ? `(!${a.code})` : `(${a.code} === 0)`, [a], Flag.Bool);
 };
 
-/** A number as JS source: exact, with -0 and infinities spelled out. */
-export function numberLiteral(x: number): string {
-  if (Object.is(x, -0)) return '(-0)';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '(-Infinity)';
-  if (x !== x) return 'NaN';
-  return x < 0 ? `(${x})` : String(x);
-}
-
 const f32Scratch = new DataView(new ArrayBuffer(8));
 
-function f32Const(fl: FunctionLowering, ins: Instr): void {
+function f32Const(lw: Lowering, ins: Instr): void {
   const bits = ins.i32! >>> 0;
   let code: string;
   if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
-    code = bits === 0x7fc00000 ? 'NaN' : fl.ctx.constant(`${fl.helper('f32FromBits')}(0x${bits.toString(16)})`);
+    code = bits === 0x7fc00000 ? 'NaN' : lw.decls.constant(`${lw.helper('f32FromBits')}(0x${bits.toString(16)})`);
   } else {
     f32Scratch.setUint32(0, bits, true);
     code = numberLiteral(f32Scratch.getFloat32(0, true));
-    fl.stack.push(code, Flag.Const | Flag.Canon);
+    lw.stack.pushConst(code, Flag.Canon);
     return;
   }
-  fl.stack.push(code, Flag.Const);
+  lw.stack.pushConst(code, 0);
 }
 
-function f64Const(fl: FunctionLowering, ins: Instr): void {
+function f64Const(lw: Lowering, ins: Instr): void {
   const bits = BigInt.asUintN(64, ins.i64!);
   f32Scratch.setBigUint64(0, bits, true);
   const x = f32Scratch.getFloat64(0, true);
   let code: string;
   if (x !== x && bits !== 0x7ff8000000000000n) {
-    code = fl.ctx.constant(`${fl.helper('f64FromBits')}(0x${bits.toString(16)}n)`);
+    code = lw.decls.constant(`${lw.helper('f64FromBits')}(0x${bits.toString(16)}n)`);
   } else {
     code = numberLiteral(x);
   }
-  fl.stack.push(code, Flag.Const);
+  lw.stack.pushConst(code, 0);
 }
 
 /**
@@ -365,19 +355,18 @@ function f64Const(fl: FunctionLowering, ins: Instr): void {
  */
 type Halves = 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
 function variableShift64(op: Halves): Handler {
-  return (fl) => {
-    const st = fl.stack;
+  return (lw) => {
+    const st = lw.stack;
     const b = st.peek(0);
-    const lit = i64LiteralValue(b.code);
-    if (lit !== null) return literalShift64(fl, op, Number(BigInt.asUintN(6, lit)));
+    if (typeof b.constant === 'bigint') return literalShift64(lw, op, Number(BigInt.asUintN(6, b.constant)));
     const h0 = st.height;
     st.flushForStatement(false, 2);
     // The count is read first below: a value operand that acts or observes goes first.
     if (st.entries[h0 - 2].flags & (Flag.Effect | Flag.State)) st.materialize(h0 - 2);
     const k = st.pop();
     const x = st.pop();
-    const [S64, S32] = fl.ctx.scratch();
-    const [n, lo, hi, m] = ['$n', '$lo', '$hi', '$m'].map((t) => fl.temp(t));
+    const [S64, S32] = lw.decls.scratch();
+    const [n, lo, hi, m] = ['$n', '$lo', '$hi', '$m'].map((t) => lw.temp(t));
     st.emit(`${S64}[0] = ${st.value(k)}; ${n} = ${S32}[0] & 63; ${S64}[0] = ${st.value(x)}; ${lo} = ${S32}[0]; ${hi} = ${S32}[1];`);
     // Branch-free: a count taken from hashed data (a rotate by `z & 63`) makes a
     // test of `n >= 32` a coin flip, and its mispredictions cost more than the
@@ -410,19 +399,19 @@ function variableShift64(op: Halves): Handler {
     }
     const h = st.height;
     st.prepareSlotWrite(h);
-    st.emit(`${S32}[0] = ${lo}; ${S32}[1] = ${hi}; s${h} = ${S64}[0];`);
-    if (h > st.maxSlotUsed) st.maxSlotUsed = h;
+    st.writeSlot(h, `${S64}[0]`, `${S32}[0] = ${lo}; ${S32}[1] = ${hi}; `);
     st.pushSlot(h);
   };
 }
 
 /** i64 shifts and rotates by a literal count (0..63): expressions V8 lowers to machine code. */
-function literalShift64(fl: FunctionLowering, op: Halves, k: number): void {
-  const st = fl.stack;
+function literalShift64(lw: Lowering, op: Halves, k: number): void {
+  const st = lw.stack;
   st.pop();
   const a = st.pop();
   let x = st.value(a);
   let code: string;
+  let q = 0;
   switch (op) {
     case 'shl': code = `${AI}${x} << ${k}n)`; break;
     case 'shr_s': code = `${x} >> ${k}n`; break;
@@ -433,41 +422,31 @@ function literalShift64(fl: FunctionLowering, op: Halves, k: number): void {
         break;
       }
       let pre = '';
-      if (!SIMPLE.test(x)) {
-        const t = rotateTemp(fl, 0, x);
+      if (!st.isAtom(a)) {
+        const t = rotateTemp(lw, a.q ?? 0);
         pre = `${t} = ${x}, `;
         x = t;
+        q = (a.q ?? 0) + 1;
       }
       const left = op === 'rotl' ? k : 64 - k;
       code = `${pre}${AI}(${AU}${x}) << ${left}n) | (${AU}${x}) >> ${64 - left}n))`;
     }
   }
-  st.pushFrom(`(${code})`, [a], 0);
+  st.pushFrom(`(${code})`, [a], 0, undefined, q);
 }
 
-/** Code that may be read twice: a binding, an element of `$L`, or a literal. */
-const SIMPLE = /^(?:[\w$]+|\$L\[\d+\]|\(-?[\d.e+-]+n?\)|-?\d+n?)$/;
-
 /**
- * A temporary `$q<k>` for an operand a rotate reads twice. It holds its value
+ * The temporary `$q<k>` for an operand a rotate reads twice. It holds its value
  * only while the rotate's own expression is evaluated, and the only other code
  * evaluated meanwhile is the rotate's operands: so it must differ from the
- * temporaries in `codes` (and `k` below it), nothing else. Naming it one above
- * the highest of those bounds the temporaries of a function by how deeply
+ * temporaries the operands use (k is one above the highest of those: Entry.q),
+ * nothing else. That bounds the temporaries of a function by how deeply
  * rotates nest in one expression; one per rotate site made a function with
  * 100,000s of rotates declare as many variables, a frame V8 cannot fit on its
  * stack ("Maximum call stack size exceeded" on entry).
  */
-function rotateTemp(fl: FunctionLowering, k: number, ...codes: string[]): string {
-  for (const code of codes) {
-    for (let at = code.indexOf('$q'); at >= 0; at = code.indexOf('$q', at + 2)) {
-      let n = 0;
-      let digits = 0;
-      for (let c = code.charCodeAt(at + 2 + digits); c >= 48 && c <= 57; c = code.charCodeAt(at + 2 + ++digits)) n = n * 10 + c - 48;
-      if (digits > 0 && n >= k) k = n + 1;
-    }
-  }
-  return fl.temp(`$q${k}`);
+function rotateTemp(lw: Lowering, k: number): string {
+  return lw.temp(`$q${k}`);
 }
 
 /**
@@ -475,42 +454,40 @@ function rotateTemp(fl: FunctionLowering, k: number, ...codes: string[]): string
  * named by rotateTemp so that two never share one while both hold values.
  */
 function rotate32(left: boolean): Handler {
-  return (fl) => {
-    const st = fl.stack;
+  return (lw) => {
+    const st = lw.stack;
     const b = st.pop();
     const a = st.pop();
     const pre: string[] = [];
-    const xCode = st.value(a);
-    const nCode = st.value(b);
     // The value's temporary is live while the count is evaluated; the count's
     // is assigned last. Both sit above every temporary in either operand.
-    let first = '';
-    const once = (code: string): string => {
-      if (SIMPLE.test(code)) return code;
-      const t = first ? rotateTemp(fl, Number(first.slice(2)) + 1) : rotateTemp(fl, 0, xCode, nCode);
-      first ||= t;
+    let next = Math.max(a.q ?? 0, b.q ?? 0);
+    const once = (e: Entry): string => {
+      const code = st.value(e);
+      if (st.isAtom(e)) return code;
+      const t = rotateTemp(lw, next++);
       pre.push(`${t} = ${code}`);
       return t;
     };
-    const x = once(xCode);
-    const n = once(nCode);
+    const x = once(a);
+    const n = once(b);
     const code = left ? `(${x} << ${n}) | (${x} >>> (32 - ${n}))` : `(${x} >>> ${n}) | (${x} << (32 - ${n}))`;
-    st.pushFrom(`(${pre.length ? pre.join(', ') + ', ' : ''}${code})`, [a, b], 0);
+    st.pushFrom(`(${pre.length ? pre.join(', ') + ', ' : ''}${code})`, [a, b], 0, undefined, pre.length > 0 ? next : 0);
   };
 }
 
-export const numericHandlers = new Map<number, Handler>([
-  [0x77, rotate32(true)],
-  [0x78, rotate32(false)],
-  [0x86, variableShift64('shl')],
-  [0x87, variableShift64('shr_s')],
-  [0x88, variableShift64('shr_u')],
-  [0x89, variableShift64('rotl')],
-  [0x8a, variableShift64('rotr')],
-  [0x41, (fl, ins) => fl.stack.push(numberLiteral(ins.i32!), Flag.Const)],
-  [0x42, (fl, ins) => fl.stack.push(i64Literal(ins.i64!), Flag.Const)],
-  [0x43, f32Const],
-  [0x44, f64Const],
-  [0x45, eqz],
-  ...[...ops].map(([op, o]) => [op, lowerOp(o, op)] as [number, Handler]),
-]);
+export const numericHandlers: [Op, Handler][] = [
+  [Op.I32Rotl, rotate32(true)],
+  [Op.I32Rotr, rotate32(false)],
+  [Op.I64Shl, variableShift64('shl')],
+  [Op.I64ShrS, variableShift64('shr_s')],
+  [Op.I64ShrU, variableShift64('shr_u')],
+  [Op.I64Rotl, variableShift64('rotl')],
+  [Op.I64Rotr, variableShift64('rotr')],
+  [Op.I32Const, (lw, ins) => lw.stack.pushConst(numberLiteral(ins.i32!), 0, ins.i32!)],
+  [Op.I64Const, (lw, ins) => lw.stack.pushConst(i64Literal(ins.i64!), 0, ins.i64!, ins.i64! >= 0n)],
+  [Op.F32Const, f32Const],
+  [Op.F64Const, f64Const],
+  [Op.I32Eqz, eqz],
+  ...[...ops].map(([op, o]) => [op, lowerOp(o, op)] as [Op, Handler]),
+];

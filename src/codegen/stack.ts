@@ -56,6 +56,15 @@ export interface Entry {
    * for every NaN input (arithmetic, comparisons, conversions).
    */
   fast?: string;
+  /** The value of an i32 (number) or i64 (bigint) constant entry. */
+  constant?: number | bigint;
+  /**
+   * The code is one name or literal (a slot, a local, a constant): it may be
+   * written twice without being evaluated twice or acting.
+   */
+  atom?: boolean;
+  /** One above the highest rotate temporary `$q<k>` the code uses; 0 or absent: none (numeric.ts). */
+  q?: number;
 }
 
 /** Entry.local of an expression reading more than one local. */
@@ -67,8 +76,8 @@ const MAX_FOLD = 48;
 export class OperandStack {
   readonly entries: Entry[] = [];
   /** Output: one statement per line; `offsets[i]` is the Wasm offset of line i (-1: none). */
-  readonly lines: string[] = [];
-  readonly offsets: number[] = [];
+  lines: string[] = [];
+  offsets: number[] = [];
   indent = 1;
   /** Wasm offset of the instruction being lowered, for the source map. */
   offset = -1;
@@ -87,6 +96,23 @@ export class OperandStack {
     return this.lines.length - 1;
   }
 
+  /**
+   * The lines `fn` emits, kept apart from the function's (code placed
+   * elsewhere later: the dispatch loop's routing, dispatch.ts).
+   */
+  capture(fn: () => void): { lines: string[]; offsets: number[] } {
+    const lines = this.lines;
+    const offsets = this.offsets;
+    const out = { lines: (this.lines = []) as string[], offsets: (this.offsets = []) as number[] };
+    try {
+      fn();
+    } finally {
+      this.lines = lines;
+      this.offsets = offsets;
+    }
+    return out;
+  }
+
   /** Reserve a line to be filled in later (block labels are known only at `end`). */
   placeholder(): number {
     this.lines.push('');
@@ -102,14 +128,48 @@ export class OperandStack {
     return 's' + k;
   }
 
-  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number, fast?: string): void {
+  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number, fast?: string, q?: number): void {
     const e: Entry = { code, flags, maxSlot, size, local, fast };
+    if (q) e.q = q;
     this.entries.push(e);
     if (size > MAX_FOLD) this.materialize(this.entries.length - 1);
   }
 
+  /** A constant: its code, the value when it is an integer, whether the code is a literal (Entry.atom). */
+  pushConst(code: string, flags: number, constant?: number | bigint, atom = true): void {
+    this.entries.push({ code, flags: flags | Flag.Const, maxSlot: -1, size: 1, constant, atom });
+  }
+
+  /** A read of local `index` through the binding `code`. */
+  pushLocal(code: string, index: number): void {
+    this.entries.push({ code, flags: Flag.Local, maxSlot: -1, size: 1, local: index, atom: true });
+  }
+
   pushSlot(k: number): void {
-    this.entries[k] = { code: this.slot(k), flags: Flag.InSlot, maxSlot: k, size: 1 };
+    this.entries[k] = { code: this.slot(k), flags: Flag.InSlot, maxSlot: k, size: 1, atom: true };
+  }
+
+  /**
+   * Write `code` to slot k as a statement (the one way a slot is written, so
+   * every written slot is declared), after statements `before` on the same
+   * line, if any. The caller prepared the write
+   * (prepareSlotWrite) where pending entries below could read the slot.
+   */
+  writeSlot(k: number, code: string, before = ''): void {
+    this.emit(`${before}${this.slot(k)} = ${code};`);
+    if (k > this.maxSlotUsed) this.maxSlotUsed = k;
+  }
+
+  /** Pop the top n entries, in stack order (deepest first). */
+  popN(n: number): Entry[] {
+    const es = this.entries;
+    if (n > es.length) throw new Error('internal: operand stack underflow');
+    return es.splice(es.length - n, n);
+  }
+
+  /** Whether an entry's value code may be written twice (see Entry.atom; booleans become `c ? 1 : 0`). */
+  isAtom(e: Entry): boolean {
+    return e.atom === true && !(e.flags & Flag.Bool);
   }
 
   pop(): Entry {
@@ -133,12 +193,14 @@ export class OperandStack {
   }
 
   /** Combined flags/slots/size of operands, for a new expression built from them. */
-  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number; local?: number } {
+  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number; local?: number; q: number } {
     let flags = extra;
     let maxSlot = -1;
     let size = 1;
     let local: number | undefined;
+    let q = 0;
     for (const o of ops) {
+      if (o.q && o.q > q) q = o.q;
       flags |= o.flags & (Flag.Local | Flag.State | Flag.Effect);
       if (o.maxSlot > maxSlot) maxSlot = o.maxSlot;
       size += o.size;
@@ -148,13 +210,17 @@ export class OperandStack {
       }
     }
     if (!(flags & (Flag.Local | Flag.State | Flag.Effect)) && maxSlot < 0) flags |= Flag.Const;
-    return { flags, maxSlot, size, local };
+    return { flags, maxSlot, size, local, q };
   }
 
-  /** Push an expression built from `ops` (flags, slots, size and locals combined). */
-  pushFrom(code: string, ops: Entry[], extra: number, fast?: string): void {
+  /**
+   * Push an expression built from `ops` (flags, slots, size, locals and rotate
+   * temporaries combined; `q`: one above the highest rotate temporary the
+   * expression itself uses).
+   */
+  pushFrom(code: string, ops: Entry[], extra: number, fast?: string, q = 0): void {
     const c = this.combine(ops, extra);
-    this.push(code, c.flags, c.maxSlot, c.size, c.local, fast);
+    this.push(code, c.flags, c.maxSlot, c.size, c.local, fast, Math.max(q, c.q));
   }
 
   /** The code of an entry for a consumer that treats every NaN alike. */
@@ -173,8 +239,7 @@ export class OperandStack {
 
   private assignOwnSlot(k: number): void {
     const e = this.entries[k];
-    this.emit(`${this.slot(k)} = ${this.value(e)};`);
-    if (k > this.maxSlotUsed) this.maxSlotUsed = k;
+    this.writeSlot(k, this.value(e));
     this.pushSlot(k);
     // The slot holds exactly that value: a canonical float stays canonical.
     this.entries[k].flags |= e.flags & Flag.Canon;
@@ -252,8 +317,7 @@ export class OperandStack {
       const e = this.entries[base + i];
       const t = target + i;
       if (base + i === t && e.flags & Flag.InSlot) continue;
-      this.emit(`${this.slot(t)} = ${this.value(e)};`);
-      if (t > this.maxSlotUsed) this.maxSlotUsed = t;
+      this.writeSlot(t, this.value(e));
     }
   }
 

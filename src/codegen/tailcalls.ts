@@ -15,68 +15,69 @@
 // The JS stack still grows by one frame per tail call (no trampolining): deep
 // tail recursion exhausts the stack where an engine would not (docs/semantics.md).
 import type { Instr } from '../ir.js';
-import type { FunctionLowering, Handler } from './function.js';
+import { Op } from '../opcodes.js';
+import type { Handler, Lowering } from './lowering.js';
 import type { Entry } from './stack.js';
 
-function insideTry(fl: FunctionLowering): boolean {
-  return fl.frames.some((f) => f.kind === 'try' || f.kind === 'try_table' || f.kind === 'catch');
+/** Whether a handler of this function may catch what the call throws (a dispatch loop with flat tries wraps the whole body in one). */
+function insideTry(lw: Lowering): boolean {
+  return lw.dispatch?.hasTry === true || lw.frames.some((f) => f.kind === 'try' || f.kind === 'try_table' || f.kind === 'catch');
 }
 
 /** Emit a tail call of `callee` (code evaluated after the arguments) with `n` arguments on the stack. */
-function tailCall(fl: FunctionLowering, n: number, callee: (args: Entry[]) => string, calleeOps: number): void {
-  const st = fl.stack;
-  if (!insideTry(fl)) {
+function tailCall(lw: Lowering, n: number, callee: (args: Entry[]) => string, calleeOps: number): void {
+  const st = lw.stack;
+  if (!insideTry(lw)) {
     // JS evaluates the callee expression first: keep trapping operands in order.
     st.flushForStatement(false, calleeOps ? 0 : n);
-    const extra: Entry[] = [];
-    for (let i = 0; i < calleeOps; i++) extra.unshift(st.pop());
-    const args: Entry[] = [];
-    for (let i = 0; i < n; i++) args.unshift(st.pop());
+    const extra = st.popN(calleeOps);
+    const args = st.popN(n);
     st.emit(`return ${callee(extra)}(${args.map((a) => st.value(a)).join(', ')});`);
-    fl.markUnreachable();
+    lw.markUnreachable();
     return;
   }
   st.flushForStatement(false, n + calleeOps);
-  const extra: Entry[] = [];
-  for (let i = 0; i < calleeOps; i++) extra.unshift(st.pop());
-  const args: Entry[] = [];
-  for (let i = 0; i < n; i++) args.unshift(st.pop());
-  args.forEach((a, i) => st.emit(`${fl.temp('$a' + i)} = ${st.value(a)};`));
-  st.emit(`${fl.temp('$tf')} = ${callee(extra)};`);
-  st.emit(`${fl.temp('$tk')} = ${n}; break $tail;`);
-  fl.tailArities.add(n);
-  fl.markUnreachable();
+  const extra = st.popN(calleeOps);
+  const args = st.popN(n);
+  args.forEach((a, i) => st.emit(`${lw.temp('$a' + i)} = ${st.value(a)};`));
+  st.emit(`${lw.temp('$tf')} = ${callee(extra)};`);
+  st.emit(`${lw.temp('$tk')} = ${n}; break $tail;`);
+  lw.tailArities.add(n);
+  lw.markUnreachable();
 }
 
-const returnCall: Handler = (fl, ins: Instr) => {
-  const m = fl.ctx.module;
+const returnCall: Handler = (lw, ins: Instr) => {
+  const m = lw.ctx.module;
   const n = m.types[m.funcTypes[ins.index!]].params.length;
-  tailCall(fl, n, () => fl.ctx.funcName(ins.index!), 0);
+  tailCall(lw, n, () => lw.ctx.funcName(ins.index!), 0);
 };
 
-const returnCallIndirect: Handler = (fl, ins: Instr) => {
-  const n = fl.ctx.module.types[ins.index!].params.length;
-  const sig = JSON.stringify(fl.ctx.typeSigs[ins.index!]);
-  tailCall(fl, n, ([idx]) => `${fl.helper('callee')}(e${ins.mem ?? 0}, ${fl.stack.value(idx)}, ${sig})`, 1);
+const returnCallIndirect: Handler = (lw, ins: Instr) => {
+  const n = lw.ctx.module.types[ins.index!].params.length;
+  const sig = JSON.stringify(lw.ctx.typeSigs[ins.index!]);
+  tailCall(lw, n, ([idx]) => `${lw.helper('callee')}(e${ins.mem ?? 0}, ${lw.stack.value(idx)}, ${sig})`, 1);
 };
 
-const returnCallRef: Handler = (fl, ins: Instr) => {
-  const n = fl.ctx.module.types[ins.index!].params.length;
-  tailCall(fl, n, ([f]) => `${fl.helper('nonNullFunc')}(${f.code})`, 1);
+const returnCallRef: Handler = (lw, ins: Instr) => {
+  const n = lw.ctx.module.types[ins.index!].params.length;
+  tailCall(lw, n, ([f]) => `${lw.helper('nonNullFunc')}(${f.code})`, 1);
 };
 
-export const tailCallHandlers = new Map<number, Handler>([
-  [0x12, returnCall],
-  [0x13, returnCallIndirect],
-  [0x15, returnCallRef],
-]);
+export const tailCallHandlers: [Op, Handler][] = [
+  [Op.ReturnCall, returnCall],
+  [Op.ReturnCallIndirect, returnCallIndirect],
+  [Op.ReturnCallRef, returnCallRef],
+];
 
-/** Whether a body needs the `$tail` block (a tail call where a try may enclose it). */
-export function needsTailBlock(body: Instr[]): boolean {
-  let tail = false, tries = false;
+/**
+ * Whether a body needs the `$tail` block (a tail call where a try may enclose
+ * it; `wrapped`: a dispatch loop in a JS try encloses everything).
+ */
+export function needsTailBlock(body: Instr[], wrapped = false): boolean {
+  let tail = false, tries = wrapped;
   for (const ins of body) {
-    if (ins.op === 0x12 || ins.op === 0x13 || ins.op === 0x15) tail = true;
-    else if (ins.op === 0x06 || ins.op === 0x1f) tries = true;
+    if (ins.op === Op.ReturnCall || ins.op === Op.ReturnCallIndirect || ins.op === Op.ReturnCallRef) tail = true;
+    else if (ins.op === Op.Try || ins.op === Op.TryTable) tries = true;
   }
   return tail && tries;
 }

@@ -2,11 +2,12 @@
 //
 // Locals are JS `let` bindings `l<i>` (parameters first). A local.get stays
 // pending (Flag.Local) until a local.set forces older readers to be evaluated.
-import type { Handler } from './function.js';
+import { Op } from '../opcodes.js';
+import type { Handler } from './lowering.js';
 import { Flag } from './stack.js';
 
-const drop: Handler = (fl) => {
-  const st = fl.stack;
+const drop: Handler = (lw) => {
+  const st = lw.stack;
   // A dropped value still runs its side effects and traps, in order.
   if (st.peek().flags & Flag.Effect) {
     st.flushForStatement(false, 1);
@@ -16,8 +17,8 @@ const drop: Handler = (fl) => {
   }
 };
 
-const select: Handler = (fl) => {
-  const st = fl.stack;
+const select: Handler = (lw) => {
+  const st = lw.stack;
   // JS's `c ? a : b` evaluates one arm only, after c: arms that could trap or
   // touch state are evaluated first, in Wasm order. Evaluating an operand early
   // moves it ahead of the pending values below the select, so those that act
@@ -35,32 +36,33 @@ const select: Handler = (fl) => {
   st.pushFrom(`(${st.cond(c)} ? ${st.value(a)} : ${st.value(b)})`, [a, b, c], 0);
 };
 
-export const variableHandlers = new Map<number, Handler>([
-  [0x1a, drop],
-  [0x1b, select],
-  [0x1c, select],
-  [0x20, (fl, ins) => fl.stack.push(fl.localRead(ins.index!), Flag.Local, -1, 1, ins.index!)],
-  [0x21, (fl, ins) => {
-    const st = fl.stack;
+export const variableHandlers: [Op, Handler][] = [
+  [Op.Drop, drop],
+  [Op.Select, select],
+  [Op.TypedSelect, select],
+  [Op.LocalGet, (lw, ins) => lw.stack.pushLocal(lw.locals.read(ins.index!), ins.index!)],
+  [Op.LocalSet, (lw, ins) => {
+    const st = lw.stack;
     st.flushForStatement(ins.index!, 1);
     const v = st.pop();
-    st.emit(fl.writeLocal(ins.index!, st.value(v)));
+    st.emit(lw.locals.write(ins.index!, st.value(v)));
   }],
-  [0x22, (fl, ins) => {
-    const st = fl.stack;
+  [Op.LocalTee, (lw, ins) => {
+    const st = lw.stack;
     st.flushForStatement(ins.index!, 1);
     const v = st.pop();
-    st.emit(fl.writeLocal(ins.index!, st.value(v)));
-    st.push(fl.localRead(ins.index!), Flag.Local, -1, 1, ins.index!);
+    st.emit(lw.locals.write(ins.index!, st.value(v)));
+    st.pushLocal(lw.locals.read(ins.index!), ins.index!);
   }],
-  [0x23, (fl, ins) => {
-    const g = fl.ctx.globals[ins.index!];
-    fl.stack.push(g.read, g.mutable ? Flag.State : Flag.Const);
+  [Op.GlobalGet, (lw, ins) => {
+    const g = lw.ctx.globals[ins.index!];
+    if (g.mutable) lw.stack.push(g.read, Flag.State);
+    else lw.stack.pushConst(g.read, 0);
   }],
-  [0x24, (fl, ins) => {
-    const st = fl.stack;
+  [Op.GlobalSet, (lw, ins) => {
+    const st = lw.stack;
     st.flushForStatement(false, 1);
     const v = st.pop();
-    st.emit(`${fl.ctx.globals[ins.index!].write}${st.value(v)};`);
+    st.emit(`${lw.ctx.globals[ins.index!].write}${st.value(v)};`);
   }],
-]);
+];

@@ -13,20 +13,40 @@
 //     }
 //     return { imports, exports, instantiateSync, instantiate };
 //   })
-import type { CompileOptions, ExportDescriptor, ImportDescriptor } from '../api.js';
 import type { ConstExpr, ExternKind } from '../ir.js';
 import { ValType } from '../ir.js';
-import { ModuleContext } from '../codegen/context.js';
-import { numberLiteral } from '../codegen/numeric.js';
-import { VIEWS } from '../codegen/memory.js';
+import { Op } from '../opcodes.js';
+import type { ModuleContext } from '../codegen/context.js';
+import type { ModuleDeclarations } from '../codegen/declarations.js';
+import { numberLiteral } from '../codegen/literals.js';
+import { VIEWS } from '../names.js';
 import { runtimeSource } from './runtime-source.js';
 import { Output } from './output.js';
 
+/**
+ * One compiled function (or piece): its text (lines separated by newlines)
+ * and, when a source map is wanted, each line's Wasm offset (-1: none).
+ */
 export interface LoweredFunction {
   index: number;
-  lines: string[];
-  offsets: number[];
+  text: string;
+  offsets: Int32Array | null;
 }
+
+/** An import or export as the module's `imports` / `exports` describe it (WebAssembly.Module.imports's shape). */
+export interface ImportDescriptor {
+  module: string;
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+}
+
+export interface ExportDescriptor {
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+}
+
+/** 'esm': an ES module with the runtime embedded; 'factory': one expression `(runtime) => CompiledModule`. */
+export type OutputFormat = 'esm' | 'factory';
 
 const KIND_NAMES: Record<ExternKind, ImportDescriptor['kind']> = {
   func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag',
@@ -44,34 +64,34 @@ export function constExprCode(ctx: ModuleContext, expr: ConstExpr): string {
   const stack: string[] = [];
   for (const ins of expr) {
     switch (ins.op) {
-      case 0x41: stack.push(numberLiteral(ins.i32!)); break;
-      case 0x42: stack.push(ins.i64! < 0n ? `(${ins.i64}n)` : `${ins.i64}n`); break;
-      case 0x43: {
+      case Op.I32Const: stack.push(numberLiteral(ins.i32!)); break;
+      case Op.I64Const: stack.push(ins.i64! < 0n ? `(${ins.i64}n)` : `${ins.i64}n`); break;
+      case Op.F32Const: {
         f64View.setUint32(0, ins.i32! >>> 0, true);
         const x = f64View.getFloat32(0, true);
         stack.push(x !== x ? `$rt.f32FromBits(0x${(ins.i32! >>> 0).toString(16)})` : numberLiteral(x));
         break;
       }
-      case 0x44: {
+      case Op.F64Const: {
         const bits = BigInt.asUintN(64, ins.i64!);
         f64View.setBigUint64(0, bits, true);
         const x = f64View.getFloat64(0, true);
         stack.push(x !== x ? `$rt.f64FromBits(0x${bits.toString(16)}n)` : numberLiteral(x));
         break;
       }
-      case 0xd0: stack.push('null'); break;
-      case 0xd2: stack.push(ctx.funcName(ins.index!)); break;
-      case 0x23: stack.push(ctx.globals[ins.index!].read); break;
+      case Op.RefNull: stack.push('null'); break;
+      case Op.RefFunc: stack.push(ctx.funcName(ins.index!)); break;
+      case Op.GlobalGet: stack.push(ctx.globals[ins.index!].read); break;
       default: {
         const b = stack.pop()!;
         const a = stack.pop()!;
         switch (ins.op) {
-          case 0x6a: stack.push(`((${a} + ${b}) | 0)`); break;
-          case 0x6b: stack.push(`((${a} - ${b}) | 0)`); break;
-          case 0x6c: stack.push(`Math.imul(${a}, ${b})`); break;
-          case 0x7c: stack.push(`BigInt.asIntN(64, ${a} + ${b})`); break;
-          case 0x7d: stack.push(`BigInt.asIntN(64, ${a} - ${b})`); break;
-          case 0x7e: stack.push(`BigInt.asIntN(64, ${a} * ${b})`); break;
+          case Op.I32Add: stack.push(`((${a} + ${b}) | 0)`); break;
+          case Op.I32Sub: stack.push(`((${a} - ${b}) | 0)`); break;
+          case Op.I32Mul: stack.push(`Math.imul(${a}, ${b})`); break;
+          case Op.I64Add: stack.push(`BigInt.asIntN(64, ${a} + ${b})`); break;
+          case Op.I64Sub: stack.push(`BigInt.asIntN(64, ${a} - ${b})`); break;
+          case Op.I64Mul: stack.push(`BigInt.asIntN(64, ${a} * ${b})`); break;
           default: throw new Error(`internal: constant expression opcode 0x${ins.op.toString(16)}`);
         }
       }
@@ -111,23 +131,22 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** The factory expression's text, appended to `out`. */
-function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output): void {
+function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], out: Output): void {
   const m = ctx.module;
   const imports: ImportDescriptor[] = m.imports.map((im) => ({ module: im.module, name: im.name, kind: KIND_NAMES[im.desc.kind] }));
   const exports: ExportDescriptor[] = m.exports.map((ex) => ({ name: ex.name, kind: KIND_NAMES[ex.kind] }));
   // Names and other strings from the module are printed only through this.
   const q = (s: string) => scriptSafe(JSON.stringify(s));
 
-  // The instance body first (it decides which helpers are used), header after.
-  const body = new Output();
+  const body = new Output(out.withOffsets);
   body.line('function $instantiate(imports) {');
   // Write-back and return slots of split functions (codegen/outline.ts).
   const slots = [
-    ...Array.from({ length: ctx.outSlots }, (_, k) => '$o' + k),
-    ...Array.from({ length: ctx.retSlots }, (_, k) => '$r' + k),
+    ...Array.from({ length: decls.outSlots }, (_, k) => '$o' + k),
+    ...Array.from({ length: decls.retSlots }, (_, k) => '$r' + k),
   ];
   for (let k = 0; k < slots.length; k += 32) body.line(`  let ${slots.slice(k, k + 32).join(', ')};`);
-  if (ctx.wideSlots > 0) body.line(`  const $w64 = new BigInt64Array(${ctx.wideSlots});`);
+  if (decls.wideSlots > 0) body.line(`  const $w64 = new BigInt64Array(${decls.wideSlots});`);
   // Imports, in order: each is resolved and checked where the JS API says.
   let fi = 0, ti = 0, mi = 0, gi = 0, tgi = 0;
   const tagSig = (i: number) => ctx.tagType(i);
@@ -176,7 +195,7 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
       body.line(`  const m${i} = new $rt.Memory({ initial: ${l.min}${l.max === null ? '' : `, maximum: ${l.max}`} });`);
     }
     // Typed views the functions use (codegen/memory.ts), named v<memory>_<kind>.
-    const views = [...ctx.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
+    const views = [...decls.memViews].filter((k) => k.startsWith(`${i}_`)).sort();
     const typed = views.map((k) => ` v${k} = $rt.memoryView(${VIEWS[k.slice(k.indexOf('_') + 1)]}, b);`).join('');
     body.line(`  let d${i}, u${i}${views.map((k) => `, v${k}`).join('')};`);
     body.line(`  const $refresh${i} = () => { const b = m${i}._buf; d${i} = new DataView(b); u${i} = new Uint8Array(b);${typed} };`);
@@ -214,9 +233,11 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   }
   body.line('  ];');
   // Functions.
-  for (const f of funcs) {
-    f.lines.forEach((l, k) => body.line('  ' + l, f.offsets[k]));
-  }
+  // Indented inside $instantiate only where the output is indented at all
+  // (ModuleContext.indent): replaceAll builds its result as a chain of one
+  // string per line, which the final join then had to flatten (10% of
+  // compiling esbuild-wasm), and the indentation costs gzip more than it looks.
+  for (const f of funcs) body.lines(ctx.indent ? '  ' + f.text.replaceAll('\n', '\n  ') : f.text, f.offsets);
   // Exports.
   body.line('  const $x = Object.create(null);');
   for (const ex of m.exports) {
@@ -254,8 +275,8 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
 
   out.line('(function ($rt) {');
   out.line('"use strict";');
-  for (const h of [...ctx.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
-  for (const c of ctx.constants) out.line(c);
+  for (const h of [...decls.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
+  for (const c of decls.constants) out.line(c);
   out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
   out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
   out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
@@ -271,16 +292,17 @@ function emitFactory(ctx: ModuleContext, funcs: LoweredFunction[], out: Output):
   out.line('})');
 }
 
-export function emitModule(ctx: ModuleContext, funcs: LoweredFunction[], options: CompileOptions): Output {
-  const out = new Output();
-  if (options.format === 'factory') {
-    emitFactory(ctx, funcs, out);
+/** The module's text; with `withOffsets`, the Output can also make a source map. */
+export function emitModule(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], format: OutputFormat, withOffsets = false): Output {
+  const out = new Output(withOffsets);
+  if (format === 'factory') {
+    emitFactory(ctx, decls, funcs, out);
     return out;
   }
   out.line('// Generated by wasm2es from a WebAssembly module. Runs without WebAssembly.');
   out.line(`const $runtime = ${runtimeSource()};`);
   out.line('const $compiled = (');
-  emitFactory(ctx, funcs, out);
+  emitFactory(ctx, decls, funcs, out);
   out.line(')($runtime);');
   out.line('export const imports = $compiled.imports;');
   out.line('export const exports = $compiled.exports;');

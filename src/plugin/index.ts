@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createFilter } from '@rollup/pluginutils';
 import { compile } from '../compile.js';
-import { watToWasm } from '../cli/wat.js';
+import { assembleText, isTextError, locate, textSourceMap, type Assembled, type TextCompileError } from '../text/index.js';
 
 /** A picomatch glob or RegExp, or a list of them (the usual Rollup plugin filter). */
 export type FilterPattern = ReadonlyArray<string | RegExp> | string | RegExp | null;
@@ -121,28 +121,30 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   // binary whatever its name.
   const isText = /\.(wat|wast)$/i.test(id) && !WASM_MAGIC.every((b, i) => bytes[i] === b);
   let wasm = bytes;
+  let text: Assembled | undefined;
   if (isText) {
-    const text = new TextDecoder().decode(bytes);
     try {
-      wasm = await watToWasm(text, name);
+      text = assembleText(bytes, name);
     } catch (e) {
-      return ctx.error(textError(id, text, e));
+      return ctx.error(textError(id, bytes, e));
     }
+    wasm = text.bytes;
   }
   let out;
   try {
     out = compile(wasm, { filename: name, sourceMap, format: 'esm' });
   } catch (e) {
-    return ctx.error(binaryError(id, isText, e));
+    // An error in a module assembled from text is located in the text.
+    const located = text ? locate(e, text) : e;
+    return ctx.error(isTextError(located) ? textError(id, bytes, located) : binaryError(id, located));
   }
   if (!out.map) return { code: out.js, map: { mappings: '' } };
   // Rollup resolves a load map's sources against the module's directory. A binary
-  // is its own source; for text the offsets are in the binary wabt assembles from
-  // it, which exists nowhere on disk, so it gets a name of its own rather than
-  // the .wat's (whose lines and columns the offsets are not). sourcesContent stays
-  // out: a source map can only hold text.
-  const map = JSON.parse(out.map);
-  map.sources = [isText ? `${name}.wasm` : name];
+  // is its own source, mapped to byte offsets (without sourcesContent: a source
+  // map can only hold text); a .wat is mapped to the lines and columns of its
+  // instructions, and carries its text.
+  const map = JSON.parse(text ? textSourceMap(out.map, text, name, new TextDecoder().decode(bytes)) : out.map);
+  if (!text) map.sources = [name];
   map.file = name;
   return { code: out.js, map: JSON.stringify(map) };
 }
@@ -157,30 +159,31 @@ function bareMessage(e: Error): string {
  * uses the source map's convention for binaries, line 1 and the byte offset as
  * the column, which is what bundlers print after the file name.
  */
-function binaryError(id: string, fromText: boolean, e: unknown): PluginError | string {
+function binaryError(id: string, e: unknown): PluginError | string {
   const err = e as Error & { offset?: unknown };
   if (typeof err?.offset !== 'number') return err instanceof Error ? { message: err.message, id, cause: err } : String(e);
-  const where = fromText ? `${basename(id)} (at byte ${err.offset} of the binary assembled from it)` : `${basename(id)}:${err.offset}`;
   return {
-    message: `${where}: ${bareMessage(err)}`,
+    message: `${basename(id)}:${err.offset}: ${bareMessage(err)}`,
     id,
-    loc: fromText ? undefined : { file: id, line: 1, column: err.offset },
+    loc: { file: id, line: 1, column: err.offset },
     cause: err,
   };
 }
 
-/** A .wat syntax error with its line and column (1-based line, 0-based column) and a code frame. */
-function textError(id: string, text: string, e: unknown): PluginError | string {
-  const err = e as Error & { offset?: unknown };
-  if (typeof err?.offset !== 'number') return err instanceof Error ? { message: err.message, id, cause: err } : String(e);
-  const before = text.slice(0, err.offset).split('\n');
-  const line = before.length;
-  const column = before[before.length - 1].length;
+/**
+ * An error located in a .wat (syntax, or found in the module assembled from it):
+ * `file:line:col: message`, `loc` with a 1-based line and 0-based column (the
+ * bundlers' convention), and a code frame.
+ */
+function textError(id: string, bytes: Uint8Array, e: unknown): PluginError | string {
+  if (!isTextError(e)) return e instanceof Error ? { message: e.message, id, cause: e } : String(e);
+  const err = e as TextCompileError;
+  const text = new TextDecoder().decode(bytes);
   return {
-    message: `${basename(id)}:${line}:${column + 1}: ${bareMessage(err)}`,
+    message: err.message,
     id,
-    loc: { file: id, line, column },
-    frame: codeFrame(text, line, column),
+    loc: { file: id, line: err.line, column: err.column - 1 },
+    frame: codeFrame(text, err.line, err.column - 1),
     cause: err,
   };
 }
@@ -191,7 +194,9 @@ function codeFrame(text: string, line: number, column: number): string {
   const width = String(line).length;
   const out: string[] = [];
   for (let n = from; n <= line; n++) out.push(`${String(n).padStart(width)}: ${lines[n - 1] ?? ''}`);
-  out.push(`${' '.repeat(width + 2 + column)}^`);
+  // The caret under the column's character (a tab stays a tab, so it lines up).
+  const lead = (lines[line - 1] ?? '').slice(0, column).replace(/[^\t]/g, ' ');
+  out.push(`${' '.repeat(width + 2)}${lead}^`);
   return out.join('\n');
 }
 

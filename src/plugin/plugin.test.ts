@@ -13,6 +13,7 @@ import { SourceMapConsumer } from 'source-map';
 import { wasm2es } from './index.js';
 import { wat } from '../testing/wasm-bytes.js';
 import { codeRanges } from '../testing/code-ranges.js';
+import { moduleTextFromQuote, wabtBinary } from '../testing/wabt-oracle.js';
 // @ts-expect-error: a plain JS module of the example app, without types
 import { EXPECTED_REPORT } from '../../fixtures/plugin-app/expected.js';
 
@@ -71,11 +72,9 @@ describe('the example app (fixtures/plugin-app)', () => {
 });
 
 describe('source maps', () => {
-  it('chain from the bundle to byte offsets in each .wasm, also for .wat', async () => {
+  it('chain from the bundle to byte offsets in each .wasm, and to lines and columns in each .wat', async () => {
     const text = readFileSync(join(app, 'factorial.wat'), 'utf8');
     const binary = wat(text);
-    // The plugin assembles .wat with the name section; so does this copy of it.
-    const assembled = wat(text, true);
     const p = project('maps', {
       'main.js': "import * as a from './lib/factorial.wasm';\nimport * as b from './text.wat';\nexport { a, b };\n",
       'lib/factorial.wasm': binary,
@@ -86,48 +85,57 @@ describe('source maps', () => {
     await bundle.close();
     const chunk = output[0];
     const map = JSON.parse(chunk.map!.toString());
-    const sources: Record<string, Uint8Array> = {
-      [join(p, 'lib', 'factorial.wasm')]: binary,
-      [join(p, 'text.wat.wasm')]: assembled,
+    const wasmFile = join(p, 'lib', 'factorial.wasm');
+    const watFile = join(p, 'text.wat');
+    const files = map.sources.map((s: string) => resolve(p, 'out', s));
+    expect([...files].sort()).toEqual([wasmFile, watFile].sort());
+    // A binary source has no text to embed; the .wat is embedded.
+    files.forEach((f: string, i: number) => expect(map.sourcesContent?.[i] ?? null).toBe(f === watFile ? text : null));
+    const textLines = text.split('\n');
+    /** 1-based line and 0-based column (the source map's convention) of `token` on the first line with `needle`. */
+    const inText = (needle: string, token = needle) => {
+      const line = textLines.findIndex((l) => l.includes(needle));
+      return { line: line + 1, column: textLines[line].indexOf(token) };
     };
-    expect(map.sources.map((s: string) => resolve(p, 'out', s)).sort()).toEqual(Object.keys(sources).sort());
-    // A binary source has no text to embed.
-    for (const content of map.sourcesContent ?? []) expect(content ?? null).toBeNull();
 
     const consumer = await new SourceMapConsumer(map);
     const lines = chunk.code.split('\n');
     const at = (pattern: RegExp) => lines.flatMap((l, i) => (pattern.test(l) ? [i + 1] : []));
     const origin = (line: number, column = 0) => {
       const pos = consumer.originalPositionFor({ line, column });
-      return { file: pos.source === null ? null : resolve(p, 'out', pos.source), offset: pos.column };
+      return { file: pos.source === null ? null : resolve(p, 'out', pos.source), line: pos.line, column: pos.column };
     };
     // Each compiled function's first line maps to its body's first instruction
-    // (functions are named f<index>, with the Wasm name appended when there is one).
+    // (functions are named f<index>, with the Wasm name appended when there is one):
+    // in the .wasm a byte offset (line 1), in the .wat that instruction's position.
+    const firstInstr = [['(local.set $acc (i64.const 1))', 'i64.const'], ['(block $caught (result i32)', 'block'], ['(local.set $n (i32.const 1))', 'i32.const']];
     const seen = new Set<string>();
     for (const [k, name] of ['f0', 'f1', 'f2'].entries()) {
       const found = at(new RegExp(`^\\s*function ${name}(_\\w+)?\\(`));
       expect(found, name).toHaveLength(2);
       for (const line of found) {
         // Column 9 is inside the function's name: bundlers trace any column on a line.
-        const { file, offset } = origin(line, 9);
-        expect(file !== null && file in sources, `${name} at bundle line ${line}`).toBe(true);
-        expect(offset).toBe(codeRanges(sources[file!])[k].start);
-        seen.add(file!);
+        const o = origin(line, 9);
+        if (o.file === wasmFile) expect({ line: o.line, column: o.column }).toEqual({ line: 1, column: codeRanges(binary)[k].start });
+        else expect({ file: o.file, line: o.line, column: o.column }).toEqual({ file: watFile, ...inText(firstInstr[k][0], firstInstr[k][1]) });
+        seen.add(o.file!);
       }
     }
     expect(seen.size).toBe(2);
-    // The line that throws maps to the `throw` instruction (opcode 0x08) inside
-    // $factorial's body.
+    // The line that throws maps to the `throw` instruction: opcode 0x08 inside
+    // $factorial's body in the .wasm, the `throw` in the .wat.
     const throws = at(/^\s*throw \$exn\(/);
     expect(throws).toHaveLength(2);
     for (const line of throws) {
-      const { file, offset } = origin(line, 4);
-      const bytes = sources[file!];
-      const body = codeRanges(bytes)[0];
-      expect(offset).not.toBeNull();
-      expect(offset!).toBeGreaterThan(body.start);
-      expect(offset!).toBeLessThan(body.end);
-      expect(bytes[offset!]).toBe(0x08);
+      const o = origin(line, 4);
+      if (o.file === watFile) {
+        expect({ line: o.line, column: o.column }).toEqual(inText('throw $overflow'));
+        continue;
+      }
+      const body = codeRanges(binary)[0];
+      expect(o.column!).toBeGreaterThan(body.start);
+      expect(o.column!).toBeLessThan(body.end);
+      expect(binary[o.column!]).toBe(0x08);
     }
   });
 
@@ -166,15 +174,24 @@ describe('build errors name the file and the offset', () => {
     const e = await buildError('bad-wat', 'bad.wat', '(module\n  (func (export "f")\n    (i32.bogus)))\n');
     expect(e.plugin).toBe('wasm2es');
     expect(e.id).toBe(join(dir, 'bad-wat', 'bad.wat'));
-    // wabt points at the unknown instruction: line 3, column 6 (1-based).
-    expect(e.message).toMatch(/bad\.wat:3:6: invalid text format: .*i32\.bogus/);
+    // At the unknown instruction: line 3, column 6 (1-based).
+    expect(e.message).toContain('bad.wat:3:6: unknown operator i32.bogus');
     expect(e.loc).toMatchObject({ line: 3, column: 5 });
     expect(e.frame).toContain('3:     (i32.bogus)))');
+    expect(e.frame!.split('\n').pop()).toBe('        ^');
   });
 
-  it('an invalid module written as .wat, at its offset in the assembled binary', async () => {
-    const e = await buildError('invalid-wat', 'invalid.wat', '(module (func (result i32) (i64.const 1)))');
-    expect(e.message).toMatch(/invalid\.wat \(at byte \d+ of the binary assembled from it\): type mismatch/);
+  it('an invalid module written as .wat, at the line and column of the instruction', async () => {
+    const e = await buildError('invalid-wat', 'invalid.wat', '(module\n  (func (result i32)\n    (i64.const 1)))\n');
+    // The function ends with an i64 where it returns an i32: at its closing parenthesis (3:18).
+    expect(e.message).toMatch(/invalid\.wat:3:18: type mismatch/);
+    expect(e.loc).toMatchObject({ line: 3, column: 17 });
+    expect(e.frame).toContain('3:     (i64.const 1)))');
+  });
+
+  it('an unsupported feature in a .wat, named, at its line and column', async () => {
+    const e = await buildError('gc-wat', 'gc.wat', '(module\n  (type (struct)))\n');
+    expect(e.message).toContain('gc.wat:2:9: unsupported feature: gc');
   });
 
   it('include and exclude choose which files are compiled', async () => {
@@ -195,6 +212,33 @@ describe('build errors name the file and the offset', () => {
     );
     expect(error?.plugin).toBeUndefined();
     expect(error?.code).toBe('PARSE_ERROR');
+  });
+});
+
+describe('.wat that wabt could not assemble', () => {
+  it.skipIf(!existsSync(NODE24))('two memories with a data segment in memory 1 run as on native WebAssembly', async () => {
+    const text = `(module
+  (memory $a 1)
+  (memory $b 1)
+  (data (memory $b) (i32.const 8) "\\2a\\00\\00\\00")
+  (data (i32.const 8) "\\05")
+  (func (export "read") (result i32)
+    (i32.add (i32.mul (i32.load $b (i32.const 8)) (i32.const 100)) (i32.load8_u $a (i32.const 8)))))`;
+    const p = project('two-memories', {
+      'main.js': "import { instantiateSync } from './m.wat';\nconsole.log(instantiateSync().instance.exports.read());\n",
+      'm.wat': text,
+    });
+    const bundle = await rollup({ input: join(p, 'main.js'), plugins: [wasm2es()] });
+    await bundle.write({ dir: join(p, 'out'), format: 'es', entryFileNames: 'main.mjs' });
+    await bundle.close();
+    // The oracle: Node 24 on the binary wabt makes of it, with the memory index it drops put back.
+    const oracle = wabtBinary(moduleTextFromQuote(new TextEncoder().encode(text)));
+    if (!oracle.ok) throw new Error(oracle.reason);
+    const script = `const { instance } = await WebAssembly.instantiate(Buffer.from('${Buffer.from(oracle.bytes).toString('base64')}', 'base64'));
+      console.log(instance.exports.read());`;
+    const want = execFileSync(NODE24, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+    expect(want).toBe('4205');
+    expect(runNode(join(p, 'out', 'main.mjs'), ['--noexpose-wasm'])).toBe(want);
   });
 });
 

@@ -71,12 +71,18 @@ export function defineBulk(_g: any, rt: any) {
     for (let k = 0; k < n; k++) e[i + k] = v;
   }
 
-  /** call_indirect: the function at e[i], checked against the signature string. */
+  /**
+   * call_indirect: the function at e[i], checked against the signature string
+   * (a native instance's function: as its engine says, values.ts adoptNative).
+   * The index is compared with the length first: an element past the end
+   * must not be looked up on Array.prototype.
+   */
   function callee(e: any[], i: number, sig: string): any {
-    const f = e[i >>> 0];
-    if (f === undefined) trap('undefined element');
+    i >>>= 0;
+    if (i >= e.length) trap('undefined element');
+    const f = e[i];
     if (f === null) trap('uninitialized element');
-    if (f.t !== sig && f.t !== '?') trap('indirect call type mismatch');
+    if (f.t !== sig && (f.n === undefined || !f.n(sig))) trap('indirect call type mismatch');
     return f;
   }
 

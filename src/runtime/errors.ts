@@ -42,6 +42,17 @@ export interface ErrorClasses {
   hostCalls: HostCalls;
   /** At a catch point: records whether `e` came out of JS, and rebalances the count. */
   settle: (e: unknown) => void;
+  /**
+   * Native memories that compiled instances use (memory.ts adoptNativeMemory):
+   * weak references to their adopters. Empty unless such a memory is imported.
+   */
+  nativeMemories: { deref(): any }[];
+  /**
+   * Wherever JS may have run (after a call out, on entry from JS, at a catch
+   * point): lets every instance of a native memory that its owner grew see the
+   * new buffer. A no-op while `nativeMemories` is empty.
+   */
+  syncMemories: () => void;
 }
 
 export function defineErrors(g: any): ErrorClasses {
@@ -67,7 +78,30 @@ export function defineErrors(g: any): ErrorClasses {
   };
   const hostErrors = new WeakSet<object>();
   const hostCalls: HostCalls = { running: 0, base: 0 };
+  // A native memory's growth is not signalled to JS: its old buffer is just
+  // detached. Instances notice it here, at the points where native code or JS
+  // can have run since compiled code last looked: after every call out to an
+  // import (values.ts), on every entry from JS (the exported-function wrapper)
+  // and at every catch point (settle). Compiled code re-reads its cached views
+  // after each of these already (codegen/function.ts refreshMemories), so the
+  // loads and stores themselves stay as they are.
+  const nativeMemories: { deref(): any }[] = [];
+  const syncMemories = (): void => {
+    for (let i = 0; i < nativeMemories.length; i++) {
+      const m = nativeMemories[i].deref();
+      if (m === undefined) {
+        nativeMemories.splice(i--, 1);
+        continue;
+      }
+      const b = m.native.buffer;
+      if (b !== m._seen) {
+        m._seen = b;
+        for (const f of m._l) f();
+      }
+    }
+  };
   const settle = (e: unknown): void => {
+    if (nativeMemories.length !== 0) syncMemories();
     if (hostCalls.running === hostCalls.base) return;
     hostCalls.running = hostCalls.base;
     if (e instanceof RangeError) hostErrors.add(e);
@@ -81,5 +115,7 @@ export function defineErrors(g: any): ErrorClasses {
     hostErrors,
     hostCalls,
     settle,
+    nativeMemories,
+    syncMemories,
   };
 }

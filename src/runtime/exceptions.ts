@@ -49,9 +49,11 @@ export function defineExceptions(g: any, rt: any) {
     return e instanceof RangeError && !hostErrors.has(e) && !stackOverflow(e);
   }
 
-  const TYPE_CHARS: Record<string, string> = {
-    i32: 'i', i64: 'j', f32: 'f', f64: 'd', externref: 'e', anyfunc: 'r', funcref: 'r', exnref: 'x',
-  };
+  // The JS API's ValueType names a tag can have ('funcref' is none of them). A
+  // Map, not an object literal: 'constructor' or '__proto__' must be no type.
+  const TYPE_CHARS = new Map<string, string>([
+    ['i32', 'i'], ['i64', 'j'], ['f32', 'f'], ['f64', 'd'], ['externref', 'e'], ['anyfunc', 'r'],
+  ]);
   /** The function type string of each tag this runtime knows ("ij:" ...); unknown for host-made native tags. */
   const tagTypes = new WeakMap<object, string>();
   const INTERNAL = Symbol('wasm2es.internal');
@@ -65,8 +67,8 @@ export function defineExceptions(g: any, rt: any) {
       }
       let sig = '';
       for (const p of ps) {
-        const c = TYPE_CHARS[String(p)];
-        if (!c || c === 'x') throw new TypeError(`invalid tag parameter type ${String(p)}`);
+        const c = TYPE_CHARS.get(String(p));
+        if (c === undefined) throw new TypeError(`invalid tag parameter type ${String(p)}`);
         sig += c;
       }
       tagTypes.set(this, sig + ':');
@@ -77,24 +79,34 @@ export function defineExceptions(g: any, rt: any) {
   /** The tag constructor JS sees: the host's when it has one. */
   const TagClass = NativeTag ?? Tag;
   /**
-   * Tags that look like the host's (same prototype) without being real native tags:
-   * the host's Exception constructor and `is` refuse them, so they never reach it.
+   * Tags of types the host's engine does not have (exnref payloads, typed
+   * references, recursion groups on Node 20; the JS tag where the host has
+   * none). Where the host has tags at all, each is a real native tag of another
+   * type (no parameters), so the host's `is` answers for it (false, for every
+   * exception Wasm did not throw with it); its real type is in `tagTypes`, and
+   * the runtime never hands it to the host's Exception constructor (toHost,
+   * exceptionClass) nor trusts an exception the host made with it (payloadOf).
    */
-  const lookalikeTags = new WeakSet<object>();
+  const standIns = new WeakSet<object>();
+  function standIn(params: string[]): object {
+    const t = NativeTag ? new NativeTag({ parameters: params }) : Object.create(Tag.prototype);
+    standIns.add(t);
+    return t;
+  }
   const JS_NAMES: Record<string, string> = { i: 'i32', j: 'i64', f: 'f32', d: 'f64', e: 'externref', r: 'anyfunc' };
 
   /** A tag defined by a module instance, of function type `sig` (results empty). */
   function newTag(sig: string): object {
     let t: object;
     const types: string[] = paramsOf(sig);
-    const plain = sig[0] !== '{';
-    if (NativeTag && plain && types.every((c) => JS_NAMES[c] !== undefined)) {
+    if (NativeTag && sig[0] !== '{' && types.every((c) => JS_NAMES[c] !== undefined)) {
       t = new NativeTag({ parameters: types.map((c) => JS_NAMES[c]) });
+    } else if (NativeTag) {
+      // A type the Tag constructor cannot describe: a native module defines
+      // the tag where the engine has the type, else a stand-in.
+      t = rt.nativeTag(sig) ?? standIn([]);
     } else {
-      // exnref payloads have no JS API type: such a tag can't be a real native tag,
-      // but it still is `instanceof WebAssembly.Tag` for JS.
-      t = Object.create(TagClass.prototype);
-      if (NativeTag) lookalikeTags.add(t);
+      t = Object.create(Tag.prototype);
     }
     tagTypes.set(t, sig);
     return t;
@@ -109,8 +121,11 @@ export function defineExceptions(g: any, rt: any) {
     if (!isTag(v)) throw new LinkError(`import ${JSON.stringify(mod)} ${JSON.stringify(name)}: tag import requires a WebAssembly.Tag`);
     let known = tagTypes.get(v);
     if (known === undefined) {
-      known = probeNativeTag(v, sig) ? sig : '?';
-      if (known === sig) tagTypes.set(v, sig);
+      // A native tag made by JS or a native instance: the engine tells its type
+      // (native.ts); a host that compiles no Wasm is asked through exceptions.
+      const fits = standIns.has(v) ? false : rt.nativeTagFits(v, sig) ?? probeNativeTag(v, sig);
+      known = fits ? sig : '?';
+      if (fits) tagTypes.set(v, sig);
     }
     if (known !== sig) throw new LinkError(`import ${JSON.stringify(mod)} ${JSON.stringify(name)}: imported tag does not match the expected type`);
     return v;
@@ -230,22 +245,6 @@ export function defineExceptions(g: any, rt: any) {
   // Exceptions that cannot become native ones (tags the host cannot make) still
   // reach JS as `instanceof WebAssembly.Exception`, with our is/getArg.
   if (NativeException !== null) Object.setPrototypeOf(Exception.prototype, NativeException.prototype);
-  // A native exception asked whether it carries one of our look-alike tags must
-  // answer false, as it would for any other tag; the host's `is` refuses objects
-  // that are not real native tags with a TypeError. This is the one place the
-  // runtime touches a host object, and it only changes that refusal.
-  if (NativeException !== null && !(NativeException.prototype.is as any).__wasm2es) {
-    const hostIs = NativeException.prototype.is;
-    const is = function (this: unknown, tag: unknown) {
-      if (this instanceof Exception) return (this as Exception).tag === tag;
-      if (tag !== null && typeof tag === 'object' && lookalikeTags.has(tag)) return false;
-      return hostIs.call(this, tag);
-    };
-    Object.defineProperty(is, '__wasm2es', { value: true });
-    Object.defineProperty(is, 'name', { value: 'is' });
-    Object.defineProperty(NativeException.prototype, 'is', { value: is, writable: true, configurable: true, enumerable: true });
-  }
-
   /** `throw` in Wasm: exn(tag, ...values). `arguments` keeps NaN payload bits (values.ts). */
   function exn(tag: object): Exception {
     const e = new Exception(INTERNAL, null);
@@ -257,12 +256,10 @@ export function defineExceptions(g: any, rt: any) {
     return e;
   }
 
-  // Where the host has no JSTag, ours is an object of the host's Tag class without
-  // being a real native tag: `new WebAssembly.Exception(JSTag, ...)` is refused, as
-  // the JS API requires, yet `JSTag instanceof WebAssembly.Tag` holds.
-  const JSTag: object = W && W.JSTag ? W.JSTag : Object.create(TagClass.prototype);
+  // Where the host has no JSTag, ours is a stand-in (see standIns): `instanceof
+  // WebAssembly.Tag`, and the runtime's Exception constructor refuses it.
+  const JSTag: object = W && W.JSTag ? W.JSTag : standIn(NativeTag ? ['externref'] : []);
   tagTypes.set(JSTag, 'e:');
-  if (!(W && W.JSTag) && NativeTag) lookalikeTags.add(JSTag);
 
   /** An exnref made from a JS value (catch_all_ref on a non-Wasm exception). */
   class HostExn {
@@ -304,7 +301,7 @@ export function defineExceptions(g: any, rt: any) {
     if (NativeException !== null && e instanceof NativeException) {
       const own = hostOf.get(e);
       if (own !== undefined) return own.tag === tag ? own.payload : null;
-      if (lookalikeTags.has(tag) || !e.is(tag)) return null;
+      if (standIns.has(tag) || !e.is(tag)) return null;
       const types: string[] = paramsOf(sig);
       const p = new Array(types.length).fill(null);
       for (let i = 0; i < types.length; i++) p[i] = toWasm(types[i], e.getArg(tag, i));
@@ -325,7 +322,7 @@ export function defineExceptions(g: any, rt: any) {
       return t;
     }
     if (e.tag === JSTag) return e.payload[0];
-    if (NativeException === null || lookalikeTags.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
+    if (NativeException === null || standIns.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
     if (e.js === null) {
       const types: string[] = paramsOf(tagTypes.get(e.tag)!);
       const vals = new Array(types.length).fill(null);
@@ -342,8 +339,64 @@ export function defineExceptions(g: any, rt: any) {
     return e.js;
   }
 
+  /**
+   * The Exception constructor JS gets: the host's, unless it skips a check the
+   * JS API requires. Node 20's accepts a payload of the wrong length (padding
+   * or cutting it) and one for our JSTag look-alike's type; then it is a
+   * constructor that checks first and makes the host's exception. Its
+   * `prototype` is the host's, so every exception is `instanceof` both.
+   */
+  function exceptionClass(): any {
+    if (NativeException === null) return Exception;
+    try {
+      new NativeException(new NativeTag({ parameters: ['i32'] }), []);
+    } catch {
+      return NativeException;
+    }
+    const arities = new WeakMap<object, number>();
+    /** A native tag's parameter count: its exception with an empty payload, padded, tells. */
+    const arityOf = (tag: object): number => {
+      const sig = tagTypes.get(tag);
+      if (sig !== undefined) return paramsOf(sig).length;
+      let n = arities.get(tag);
+      if (n === undefined) {
+        n = 0;
+        try {
+          const e = new NativeException(tag, []);
+          for (;;) {
+            e.getArg(tag, n);
+            n++;
+          }
+        } catch {
+          // past the last parameter
+        }
+        arities.set(tag, n);
+      }
+      return n;
+    };
+    const C = function (this: unknown, tag: any, payload: any, options?: any): object {
+      if (new.target === undefined) throw new TypeError("Constructor WebAssembly.Exception requires 'new'");
+      if (!isTag(tag)) throw new TypeError('Exception: first argument must be a WebAssembly.Tag');
+      if (payload === null || payload === undefined || typeof payload[Symbol.iterator] !== 'function') {
+        throw new TypeError('Exception: payload must be iterable');
+      }
+      const vals: any[] = [null];
+      vals.pop();
+      for (const v of payload) vals.push(v);
+      if (tag === JSTag) throw new TypeError('Exception: WebAssembly.JSTag cannot be used to construct an exception');
+      // A stand-in's exception is the runtime's (its payload types are not the host's).
+      if (standIns.has(tag)) return new Exception(tag, vals, options);
+      if (vals.length !== arityOf(tag)) throw new TypeError('Exception: payload has the wrong number of values');
+      return Reflect.construct(NativeException, [tag, vals, options], NativeException);
+    };
+    Object.defineProperty(C, 'name', { value: 'Exception', configurable: true });
+    Object.defineProperty(C, 'prototype', { value: NativeException.prototype, writable: false });
+    Object.defineProperty(C, 'length', { value: 2, configurable: true });
+    return C;
+  }
+
   return {
-    uncatchable, Tag: TagClass, Exception: NativeException ?? Exception,
+    uncatchable, Tag: TagClass, Exception: exceptionClass(),
     JSTag, newTag, importTag, isTag, tagTypes, exn, exnref, rethrowable, payloadOf, toHost, HostExn,
   };
 }

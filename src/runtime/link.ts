@@ -1,12 +1,26 @@
 // Import resolution for instantiation, following the JS API's "read the imports"
 // algorithm: a missing or wrong-kind import is a LinkError naming it.
 //
+// A native memory, table or global (the host engine's own object) is used
+// through an adopter, one per object and runtime, kept in a WeakMap: nothing is
+// written onto the host's objects. Its type is checked by the engine itself
+// (native.ts), so the same imports link or fail as they would natively.
+//
 // Self-contained factory: see errors.ts.
 
 export function defineLink(g: any, rt: any) {
   const LinkError = rt.LinkError as ErrorConstructor;
   // Brand checks, not instanceof: Object.create(WebAssembly.Memory.prototype) is no memory.
   const { isMemory, isTable, isGlobal, adoptNativeMemory, adoptNativeGlobal, adoptNativeTable, toWasm, isSubtype, sameType } = rt;
+  const { nativeMemoryFits, nativeTableFits, nativeGlobalFits } = rt;
+  const adopted = new WeakMap<object, any>();
+  const adopt = (v: object, make: () => any): any => {
+    let a = adopted.get(v);
+    if (a === undefined) adopted.set(v, (a = make()));
+    return a;
+  };
+  /** The engine's answer, or (host that compiles no Wasm) what JS can observe. */
+  const fits = (engine: boolean | undefined, observed: () => boolean): boolean => (engine === undefined ? observed() : engine);
   const W = g.WebAssembly;
   /** A brand check for the host's objects: its own getter refuses anything else. */
   const nativeBrand = (C: any, prop: string): ((v: unknown) => boolean) => {
@@ -50,16 +64,20 @@ export function defineLink(g: any, rt: any) {
     const v = lookup(imports, mod, name);
     let m: any;
     if (isMemory(v)) m = v;
-    else if (isNativeMemory(v)) m = v.__wasm2es || (v.__wasm2es = adoptNativeMemory(v));
-    else throw new LinkError(`${where(mod, name)}: memory import requires a WebAssembly.Memory`);
+    else if (isNativeMemory(v)) {
+      // Without the engine: only the size is observable, not the maximum.
+      if (!fits(nativeMemoryFits(v, min, max), () => v.buffer.byteLength / 65536 >= min)) {
+        throw new LinkError(`${where(mod, name)}: memory import has incompatible limits`);
+      }
+      m = adopt(v, () => adoptNativeMemory(v));
+    } else throw new LinkError(`${where(mod, name)}: memory import requires a WebAssembly.Memory`);
     // Compiled modules only declare unshared memories (threads are unsupported):
     // a shared one does not match, as the JS API's import matching says.
     if (typeof g.SharedArrayBuffer === 'function' && m._buf instanceof g.SharedArrayBuffer) {
       throw new LinkError(`${where(mod, name)}: memory import requires an unshared memory`);
     }
     const pages = m._buf.byteLength / 65536;
-    // A native memory's maximum is not observable from JS: only its size is checked.
-    if (!limitsFit(pages, m.native ? max : m._max, min, max)) {
+    if (!m.native && !limitsFit(pages, m._max, min, max)) {
       throw new LinkError(`${where(mod, name)}: memory import has incompatible limits`);
     }
     return m;
@@ -69,10 +87,11 @@ export function defineLink(g: any, rt: any) {
     let v = lookup(imports, mod, name);
     // Ours first: our tables are also `instanceof WebAssembly.Table`.
     if (!isTable(v) && isNativeTable(v)) {
-      // A native table's element type and maximum are not observable from JS.
-      v = v.__wasm2es || (v.__wasm2es = adoptNativeTable(v, elem));
-      if (v._e.length < min) throw new LinkError(`${where(mod, name)}: table import has incompatible limits`);
-      return v;
+      // Without the engine, the element type and maximum are not observable.
+      if (!fits(nativeTableFits(v, elem, min, max), () => v.length >= min)) {
+        throw new LinkError(`${where(mod, name)}: imported table does not match the expected type`);
+      }
+      return adopt(v, () => adoptNativeTable(v, elem));
     }
     if (!isTable(v)) throw new LinkError(`${where(mod, name)}: table import requires a WebAssembly.Table`);
     // Tables are invariant in their element type.
@@ -97,8 +116,12 @@ export function defineLink(g: any, rt: any) {
       return v;
     }
     if (isNativeGlobal(v)) {
-      // Type and mutability of a native global are only partly observable; trust them.
-      return v.__wasm2es || (v.__wasm2es = adoptNativeGlobal(v, t, mutable));
+      // Without the engine, type and mutability are only partly observable: trusted.
+      if (!fits(nativeGlobalFits(v, t, mutable), () => true)) {
+        throw new LinkError(`${where(mod, name)}: imported global does not match the expected type`);
+      }
+      // An adopter per import: an immutable global may be imported at a supertype.
+      return adoptNativeGlobal(v, t, mutable);
     }
     if (mutable) throw new LinkError(`${where(mod, name)}: imported mutable global must be a WebAssembly.Global object`);
     if (t === 'j' && typeof v !== 'bigint') throw new LinkError(`${where(mod, name)}: global import must be a BigInt`);

@@ -137,14 +137,18 @@ export function defineMemory(g: any, rt: any) {
   }
 
   /**
-   * A native WebAssembly.Memory seen through the same interface. Its growth by
-   * native code is not signalled; instances re-check the buffer after calls out.
+   * A native WebAssembly.Memory seen through the same interface (one per
+   * memory: link.ts). Its growth by native code or JS is not signalled; the
+   * runtime compares the buffer wherever such code may have run
+   * (errors.ts syncMemories) and then refreshes every instance using it.
    */
   function adoptNativeMemory(m: any): any {
-    return {
+    const a = {
       native: m,
       _l: [] as (() => void)[],
       _max: null,
+      /** The buffer the instances' views were last made over. */
+      _seen: m.buffer as ArrayBuffer,
       get _buf() {
         return m.buffer;
       },
@@ -158,10 +162,14 @@ export function defineMemory(g: any, rt: any) {
         } catch {
           return -1;
         }
-        for (const f of this._l) f();
+        a._seen = m.buffer;
+        for (const f of a._l) f();
         return r;
       },
     };
+    // Weakly: the adopter lives as long as the memory or an instance using it.
+    rt.nativeMemories.push(typeof g.WeakRef === 'function' ? new g.WeakRef(a) : { deref: () => a });
+    return a;
   }
 
   return { Memory, isMemory, adoptNativeMemory, memoryView, PAGE };

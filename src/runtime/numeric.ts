@@ -117,6 +117,11 @@ export function defineNumeric(_g: any, rt: any) {
   // ---- floats ----
   function nearest(x: number): number {
     const r = Math.round(x);
+    // ECMAScript lets Math.round return a NaN argument itself (V8 on Node 20
+    // happens to quiet it: src/codegen/nan.test.ts); Wasm needs an arithmetic
+    // NaN: quieted by the addition (not the constant NaN, which V8 makes
+    // optimized code box: see codegen/numeric.ts, rounding).
+    if (r !== r) return r + 0;
     // Math.round rounds halves up; Wasm rounds them to even.
     return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }

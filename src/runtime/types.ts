@@ -73,23 +73,40 @@ export function defineTypes(_g: any, _rt: any) {
 
   /**
    * A function type's parameter and result types: from "params:results" (split at
-   * the top-level ':'), or from a member of a recursion group, "{...}.P".
+   * the top-level ':'), or from a member of a recursion group, "{...}.P". A
+   * reference to a type of its own group (`#k`) comes out as the full type string
+   * (`[{...}.k]`, `[params:results]` for a plain type's reference to itself), so
+   * a value of that type is checked against the whole type, as any other.
    */
   function sigParts(sig: string): { params: string[]; results: string[] } {
     let r = sigCache.get(sig);
     if (r) return r;
+    let group: string;
+    let member: string;
     if (sig[0] === '{') {
       const dot = sig.lastIndexOf('.');
-      let member = groupMember(sig.slice(0, dot), Number(sig.slice(dot + 1)));
+      group = sig.slice(0, dot);
+      member = groupMember(group, Number(sig.slice(dot + 1)));
       if (member[0] === '~') member = member.slice(1);
-      r = sigParts(member);
-      sigCache.set(sig, r);
-      return r;
+    } else {
+      group = '';
+      member = sig;
     }
+    const own = (t: string): string => {
+      const m = /^\(([?!])#(\d+)\)$/.exec(t);
+      return m === null ? t : `(${m[1]}[${group === '' ? sig : `${group}.${m[2]}`}])`;
+    };
+    const raw = memberParts(member);
+    r = { params: raw.params.map(own), results: raw.results.map(own) };
+    sigCache.set(sig, r);
+    return r;
+  }
+  /** The types of one member's "params:results", references to its group left as `#k`. */
+  function memberParts(member: string): { params: string[]; results: string[] } {
     let depth = 0;
     let at = -1;
-    for (let i = 0; i < sig.length; i++) {
-      const c = sig[i];
+    for (let i = 0; i < member.length; i++) {
+      const c = member[i];
       if (c === '(' || c === '[' || c === '{') depth++;
       else if (c === ')' || c === ']' || c === '}') depth--;
       else if (c === ':' && depth === 0) {
@@ -97,9 +114,7 @@ export function defineTypes(_g: any, _rt: any) {
         break;
       }
     }
-    r = { params: splitTypes(sig.slice(0, at)), results: splitTypes(sig.slice(at + 1)) };
-    sigCache.set(sig, r);
-    return r;
+    return { params: splitTypes(member.slice(0, at)), results: splitTypes(member.slice(at + 1)) };
   }
 
   const SHORT: Record<string, string> = { r: '(?func)', e: '(?extern)', x: '(?exn)' };
@@ -136,5 +151,5 @@ export function defineTypes(_g: any, _rt: any) {
     return a === b || (SHORT[a] ?? a) === (SHORT[b] ?? b);
   }
 
-  return { splitTypes, sigParts, refInfo, isSubtype, sameType };
+  return { splitTypes, sigParts, memberParts, refInfo, isSubtype, sameType };
 }

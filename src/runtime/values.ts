@@ -9,15 +9,20 @@
 //
 // An internal function `fn` carries `fn.t` (its signature string) and, once it has
 // been seen from JS, `fn.w` (its exported-function wrapper: the one object JS sees
-// for it, every time). A wrapper carries the internal function under RAW.
+// for it, every time). A wrapper carries the internal function under RAW. A
+// function of a native instance is adopted as an internal function too (see
+// adoptNative): its `t` is '?' until the engine has confirmed a type for it, and
+// `n(sig)` asks (native.ts); '?' equals no signature string.
 //
 // Self-contained factory: see errors.ts.
 
 import type { HostCalls } from './errors.js';
 
 export function defineValues(_g: any, rt: any) {
-  const { refInfo, sigParts } = rt;
+  const { refInfo, sigParts, isNativeFunction, nativeFuncHasType } = rt;
   const hostCalls = rt.hostCalls as HostCalls;
+  const nativeMemories = rt.nativeMemories as unknown[];
+  const syncMemories = rt.syncMemories as () => void;
   const RAW = Symbol('wasm2es.function');
   const LinkError = rt.LinkError as ErrorConstructor;
 
@@ -81,7 +86,7 @@ export function defineValues(_g: any, rt: any) {
     if (ref.heap === 'nofunc' || ref.heap === 'noextern') throw new TypeError('only null has this reference type');
     if (ref.family === 'extern') return v;
     const f = funcFromJS(v);
-    if (ref.heap[0] === '[' && f.t !== ref.heap.slice(1, -1) && f.t !== '?') {
+    if (ref.heap[0] === '[' && !hasType(f, ref.heap.slice(1, -1))) {
       throw new TypeError('the function does not have the expected type');
     }
     return f;
@@ -106,44 +111,60 @@ export function defineValues(_g: any, rt: any) {
   function funcFromJS(v: any): any {
     if (v === null) return null;
     if (typeof v === 'function') {
-      const raw = v[RAW];
+      const raw = v[RAW] ?? natives.get(v);
       if (raw) return raw;
-      if (isNativeExported(v)) return adoptNative(v);
+      if (isNativeFunction(v)) return adoptNative(v);
     }
     throw new TypeError('a funcref must be null or an exported WebAssembly function');
+  }
+  /** Whether internal function `f` has function type `sig` (a native one: as its engine says). */
+  function hasType(f: any, sig: string): boolean {
+    return f.t === sig || (f.n !== undefined && f.n(sig));
   }
   function funcToJS(f: any): any {
     if (f === null || f === undefined) return null;
     return f.w || makeWrapper(f);
   }
-  // A function exported by a native WebAssembly instance: callable through the JS API.
-  // Its signature is not observable from JS, so call_indirect cannot check it ('?').
-  const W = _g.WebAssembly;
-  function isNativeExported(v: any): boolean {
-    if (!W) return false;
-    try {
-      return /^function \d+\(\) \{ \[native code\] \}$/.test(Function.prototype.toString.call(v));
-    } catch {
-      return false;
-    }
-  }
+  /**
+   * A function exported by a native instance, as an internal function. Its
+   * type is not observable from JS; until the engine confirms one (`n`, asked
+   * by whatever links or calls it: importFunc, call_indirect, a typed
+   * reference's check) its `t` is '?', which matches no signature. A call
+   * converts arguments to JS values and results back by that type, as a call
+   * of a host function does: a funcref or typed-reference result must be a
+   * real exported function of the right type, so a JS function a native module
+   * held as an externref can never come back callable.
+   */
   const natives = new WeakMap<Function, any>();
   function adoptNative(v: any): any {
     let raw = natives.get(v);
-    if (!raw) {
-      raw = function () {
-        const a = taggedArray(arguments.length);
-        for (let i = 0; i < a.length; i++) a[i] = arguments[i];
-        // Counted as a JS call (errors.ts): it can call JS imports of its own.
-        hostCalls.running++;
-        const r = v(...a);
-        hostCalls.running--;
-        return r;
-      };
-      raw.t = '?';
-      raw.w = v;
-      natives.set(v, raw);
-    }
+    if (raw) return raw;
+    raw = function () {
+      const { params: ps, results: rs } = sigParts(raw.t);
+      const a = taggedArray(arguments.length);
+      for (let i = 0; i < a.length; i++) a[i] = toJS(ps[i], arguments[i]);
+      // Counted as a JS call (errors.ts): it can call JS imports of its own.
+      hostCalls.running++;
+      const r = v(...a);
+      let w;
+      if (rs.length === 1) w = toWasm(rs[0], r);
+      else if (rs.length > 1) {
+        w = taggedArray(rs.length);
+        for (let i = 0; i < rs.length; i++) w[i] = toWasm(rs[i], r[i]);
+      }
+      if (nativeMemories.length !== 0) syncMemories();
+      hostCalls.running--;
+      return w;
+    };
+    raw.t = '?';
+    raw.w = v;
+    raw.n = (sig: string): boolean => {
+      if (raw.t === sig) return true;
+      if (raw.t !== '?' || !nativeFuncHasType(v, sig)) return false;
+      raw.t = sig;
+      return true;
+    };
+    natives.set(v, raw);
     return raw;
   }
 
@@ -179,7 +200,9 @@ export function defineValues(_g: any, rt: any) {
         if (np > 2) a2 = toWasm(p2, arguments[2]);
       }
       // A new stretch of compiled code: the count of running JS calls made
-      // from Wasm starts from here (errors.ts: hostCalls).
+      // from Wasm starts from here (errors.ts: hostCalls). JS may have grown a
+      // native memory since compiled code last ran.
+      if (nativeMemories.length !== 0) syncMemories();
       const outer = hostCalls.base;
       hostCalls.base = hostCalls.running;
       let r;
@@ -229,13 +252,10 @@ export function defineValues(_g: any, rt: any) {
   /** An import resolved to an internal function of signature `t`. */
   function importFunc(v: any, t: string, where: string): any {
     if (typeof v !== 'function') throw new LinkError(`${where}: function import requires a callable`);
-    const raw = v[RAW];
-    if (raw) {
-      if (raw.t !== t && raw.t !== '?') throw new LinkError(`${where}: imported function does not match the expected type`);
-      return raw;
-    }
-    if (isNativeExported(v)) return adoptNative(v);
-    return hostFunc(v, t);
+    const raw = v[RAW] ?? natives.get(v) ?? (isNativeFunction(v) ? adoptNative(v) : undefined);
+    if (raw === undefined) return hostFunc(v, t);
+    if (!hasType(raw, t)) throw new LinkError(`${where}: imported function does not match the expected type`);
+    return raw;
   }
   /**
    * Call a JS function with Wasm arguments. Without references among them the
@@ -269,6 +289,7 @@ export function defineValues(_g: any, rt: any) {
         hostCalls.running++;
         const r = callWith(v, ps, refArgs, arguments);
         const w = rs.length === 0 ? undefined : toWasm(rs[0], r);
+        if (nativeMemories.length !== 0) syncMemories();
         hostCalls.running--;
         return w;
       };
@@ -296,6 +317,7 @@ export function defineValues(_g: any, rt: any) {
       fn = function () {
         hostCalls.running++;
         const w = multiResult(callWith(v, ps, refArgs, arguments));
+        if (nativeMemories.length !== 0) syncMemories();
         hostCalls.running--;
         return w;
       };
@@ -305,5 +327,5 @@ export function defineValues(_g: any, rt: any) {
     return fn;
   }
 
-  return { RAW, enforceU32, webidl, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, importFunc, hostFunc };
+  return { RAW, enforceU32, webidl, crossesJS, toWasm, toJS, toBigInt64, funcFromJS, funcToJS, hasType, importFunc, hostFunc };
 }

@@ -5,9 +5,9 @@
 // Messages follow the reference interpreter's wording so that the spec tests'
 // assert_invalid strings match.
 
-import { ValType, isDefaultable, refTypeIdx, type ConstExpr, type FuncType, type Limits, type Module } from '../ir.js';
+import { ValType, formatValType, isDefaultable, refTypeIdx, type ConstExpr, type FuncType, type Limits, type Module } from '../ir.js';
 import { compileError } from '../errors.js';
-import { valTypeName } from '../binary/types.js';
+import { Op } from '../opcodes.js';
 import { matches } from './subtype.js';
 
 /** Memories are at most 2^16 pages of 64 KiB (4 GiB) with 32-bit addresses. */
@@ -43,7 +43,7 @@ export function validateModule(m: Module): void {
       // globals are visible.
       validateConstExpr(m, init, t.elem, m.numImportedGlobals, init.length ? init[0].offset : 0);
     } else if (!isDefaultable(t.elem)) {
-      throw compileError(0, `type mismatch: a table of ${valTypeName(t.elem)} needs an initializer`);
+      throw compileError(0, `type mismatch: a table of ${formatValType(t.elem)} needs an initializer`);
     }
   }
   for (let i = m.numImportedMemories; i < m.memories.length; i++) {
@@ -76,7 +76,7 @@ export function validateModule(m: Module): void {
       if (e.table >= m.tables.length) throw compileError(e.offset, `unknown table ${e.table}`);
       const tt = m.tables[e.table].elem;
       if (!matches(m, e.type, tt)) {
-        throw compileError(e.offset, `type mismatch: element segment of ${valTypeName(e.type)} for a table of ${valTypeName(tt)}`);
+        throw compileError(e.offset, `type mismatch: element segment of ${formatValType(e.type)} for a table of ${formatValType(tt)}`);
       }
       validateConstExpr(m, e.offsetExpr!, ValType.I32, m.globals.length, e.offset);
     }
@@ -160,43 +160,43 @@ export function validateConstExpr(
   };
   for (const ins of expr) {
     switch (ins.op) {
-      case 0x41: // i32.const
+      case Op.I32Const:
         stack.push(ValType.I32);
         break;
-      case 0x42:
+      case Op.I64Const:
         stack.push(ValType.I64);
         break;
-      case 0x43:
+      case Op.F32Const:
         stack.push(ValType.F32);
         break;
-      case 0x44:
+      case Op.F64Const:
         stack.push(ValType.F64);
         break;
-      case 0xd0: // ref.null
+      case Op.RefNull:
         stack.push(ins.refType!);
         break;
-      case 0xd2: // ref.func: (ref $t) for the function's type $t
+      case Op.RefFunc: // (ref $t) for the function's type $t
         if (ins.index! >= m.funcTypes.length) throw compileError(ins.offset, `unknown function ${ins.index}`);
         stack.push(refTypeIdx(false, m.funcTypes[ins.index!]));
         break;
-      case 0x23: {
-        // global.get
+      case Op.GlobalGet: {
         const g = ins.index!;
         if (g >= visibleGlobals) throw compileError(ins.offset, `unknown global ${g}`);
         if (m.globals[g].mutable) throw compileError(ins.offset, 'constant expression required');
         stack.push(m.globals[g].type);
         break;
       }
-      case 0x6a: // i32.add, sub, mul (extended constant expressions)
-      case 0x6b:
-      case 0x6c:
+      // Extended constant expressions: i32/i64 add, sub, mul.
+      case Op.I32Add:
+      case Op.I32Sub:
+      case Op.I32Mul:
         pop(ValType.I32, ins.offset);
         pop(ValType.I32, ins.offset);
         stack.push(ValType.I32);
         break;
-      case 0x7c: // i64.add, sub, mul
-      case 0x7d:
-      case 0x7e:
+      case Op.I64Add:
+      case Op.I64Sub:
+      case Op.I64Mul:
         pop(ValType.I64, ins.offset);
         pop(ValType.I64, ins.offset);
         stack.push(ValType.I64);
@@ -224,7 +224,7 @@ export function declaredFuncRefs(m: Module): Uint8Array {
   const s = new Uint8Array(m.funcTypes.length);
   const scan = (expr: ConstExpr | null): void => {
     if (!expr) return;
-    for (const ins of expr) if (ins.op === 0xd2 && ins.index! < s.length) s[ins.index!] = 1;
+    for (const ins of expr) if (ins.op === Op.RefFunc && ins.index! < s.length) s[ins.index!] = 1;
   };
   for (const e of m.exports) if (e.kind === 'func' && e.index < s.length) s[e.index] = 1;
   for (const e of m.elems) {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWastSource, type Engine, type FileResult } from './runner.js';
 import { makeSpectest } from './spectest.js';
 import { defaultEngine } from './suite.js';
-import { initTextParsers } from './text.js';
 
 const data = (name: string) => readFileSync(fileURLToPath(new URL(`./testdata/${name}`, import.meta.url)));
 
@@ -44,10 +43,6 @@ function failures(r: FileResult): string[] {
   return r.results.filter((a) => a.status !== 'pass').map((a) => `${a.line} ${a.kind} ${a.status}: ${a.reason}`);
 }
 
-beforeAll(async () => {
-  await initTextParsers();
-});
-
 describe('runner logic (native WebAssembly engine)', () => {
   it('passes every assertion of basic.wast', () => {
     const r = runWastSource(data('basic.wast'), 'basic.wast', nativeEngine(), { spectest: nativeSpectest() });
@@ -60,6 +55,19 @@ describe('runner logic (native WebAssembly engine)', () => {
     const failed = r.results.filter((a) => a.status === 'fail').map((a) => a.line);
     expect(failed).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
     expect(r.passed).toBe(1); // the first module
+  });
+
+  it('checks NaN results and arguments by their bits, as the spec harness does (nan-bits.wast)', () => {
+    const r = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', nativeEngine(), { spectest: nativeSpectest() });
+    // The verdicts the file's comments give, line by line.
+    const want = data('nan-bits.wast').toString().split('\n').flatMap((l, i) => {
+      const m = /;; (pass|fail)/.exec(l);
+      return m ? [`${i + 1} ${m[1]}`] : [];
+    });
+    expect(want.length).toBe(17);
+    expect(r.results.slice(1).map((a) => `${a.line} ${a.status}`)).toEqual(want);
+    expect(r.results.find((a) => a.line === 18)?.reason).toBe('expected f32 nan:arithmetic, got 0x7fa00000');
+    expect(r.results.find((a) => a.line === 30)?.reason).toBe('result 0: expected f32 nan:arithmetic, got 0x7fa00000');
   });
 
   it('skips everything that depends on a module with an unsupported feature', () => {
@@ -128,6 +136,12 @@ describe.skipIf(!realEngine)(`runner with the real compiler${realEngine ? '' : `
     const r = runWastSource(src, 'traps.wast', realEngine!);
     expect(r.results.map((a) => `${a.line} ${a.status}`)).toEqual(['2 pass', '5 pass', '6 pass', '7 pass', '8 pass', '9 fail', '10 fail', '11 pass', '12 fail']);
     expect(r.results[5].reason).toBe('expected trap "uninitialized element", got RuntimeError: unreachable');
+  });
+
+  it('checks NaN bits of nan-bits.wast as with the native engine', () => {
+    const r = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', realEngine!);
+    const native = runWastSource(data('nan-bits.wast'), 'nan-bits.wast', nativeEngine(), { spectest: nativeSpectest() });
+    expect(r.results.map((a) => `${a.line} ${a.status} ${a.reason ?? ''}`)).toEqual(native.results.map((a) => `${a.line} ${a.status} ${a.reason ?? ''}`));
   });
 
   it('fails failing.wast where it should', () => {

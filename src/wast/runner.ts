@@ -14,10 +14,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompiledModule } from '../api.js';
 import { runtime } from '../runtime/index.js';
-import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from './sexpr.js';
+import { head, isAtom, parseSExprs, SExprError, stringText, stringTextStrict, type SList, type SNode } from '../text/sexpr.js';
 import { makeSpectest } from './spectest.js';
-import { moduleTextFromList, moduleTextFromQuote, watToBinary, type ModuleText } from './text.js';
-import { argValue, boxedArray, expectedValue, ExternRefs, Fail, mismatch, show, Skip } from './values.js';
+import { assembleModuleList, assembleText, SourceText, type Assembled } from '../text/index.js';
+import { argBits, argValue, bitsMismatch, boxedArray, expectedType, expectedValue, ExternRefs, Fail, mismatch, show, Skip, type Expected } from './values.js';
+import { BitsRunner } from './bits.js';
 
 export interface Engine {
   compile(bytes: Uint8Array): { js: string };
@@ -84,13 +85,18 @@ interface ModuleSource {
   definition: boolean;
   /** `(module instance $i? $def)`: the definition to instantiate. */
   instanceOf?: string;
-  /** Binary form, or text needing conversion. */
+  /** Binary form, or text to assemble (throws the text front end's CompileError). */
   binary?: Uint8Array;
-  text?: ModuleText;
+  text?: () => Assembled;
   quoted: boolean;
 }
 
 const UNSUPPORTED = /unsupported feature: ?([^()\n]*?)(?:\s*\(at byte offset \d+\))?$/m;
+
+/** `unsupported feature: X` from an error's message. */
+function unsupportedReason(e: Error): string {
+  return `unsupported feature: ${UNSUPPORTED.exec(e.message)![1].trim()}`;
+}
 
 function errText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message.split('\n')[0]}`;
@@ -141,18 +147,25 @@ export class WastRunner {
   private readonly registry = new Map<string, ModuleState>();
   private current: ModuleState | undefined;
   private readonly externs = new ExternRefs();
+  /** Float-carrying assertions run in Wasm (bits.ts), wrappers compiled by the engine under test. */
+  private readonly bits: BitsRunner;
 
   private readonly baseDir: string;
   private readonly preload: PreloadedModule[];
+  /** The script as text-format source, for modules written inline. */
+  private readonly source: SourceText;
 
   constructor(
     private readonly src: Uint8Array,
     private readonly engine: Engine,
     options: ScriptOptions = {},
+    file = 'script.wast',
   ) {
     this.registry.set('spectest', { kind: 'ok', exports: options.spectest ?? makeSpectest() });
     this.baseDir = options.baseDir ?? process.cwd();
     this.preload = options.preload ?? [];
+    this.bits = new BitsRunner((bytes) => engine.load(engine.compile(bytes).js));
+    this.source = new SourceText(src, file);
   }
 
   run(): AssertionResult[] {
@@ -287,10 +300,15 @@ export class WastRunner {
       }
       if (isWasmBinary(bytes)) return this.instantiate(this.compileBytes(bytes));
       if (!/\.wat$/i.test(file)) throw new ScriptError(`${file}: neither a .wasm binary nor a .wat text module`);
-      const r = watToBinary(moduleTextFromQuote(bytes));
-      // The user's own text module, not a spec corner case: not parsing is a broken input.
-      if (!r.ok) throw new ScriptError(`${file}: text module does not parse: ${r.reason}`);
-      return this.instantiate(this.compileBytes(r.bytes));
+      let asm: Assembled;
+      try {
+        asm = assembleText(bytes, file);
+      } catch (e) {
+        if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(unsupportedReason(e));
+        // The user's own text module, not a spec corner case: not parsing is a broken input.
+        throw new ScriptError(`text module does not assemble: ${(e as Error).message}`);
+      }
+      return this.instantiate(this.compileBytes(asm.bytes));
     });
   }
 
@@ -324,21 +342,28 @@ export class WastRunner {
       src.binary = concatStrings(it.slice(i + 1), list.line);
     } else if (isAtom(it[i], 'quote')) {
       src.quoted = true;
-      src.text = moduleTextFromQuote(concatStrings(it.slice(i + 1), list.line));
+      const text = concatStrings(it.slice(i + 1), list.line);
+      src.text = () => assembleText(text, `${this.source.file}:${list.line} (module quote)`);
     } else {
-      src.text = moduleTextFromList(this.src, list, i);
+      const first = i;
+      src.text = () => assembleModuleList(this.source, list, first);
     }
     return src;
   }
 
-  /** The binary of a module source; text no parser converts throws Skip. */
+  /**
+   * The binary of a module source. Text that does not assemble fails the command
+   * (the module is well-formed where a script does not say otherwise); text using a
+   * feature the text front end rejects as unsupported is skipped.
+   */
   private bytesOf(src: ModuleSource): Uint8Array {
     if (src.binary) return src.binary;
-    const r = watToBinary(src.text!);
-    // A module neither text parser can convert is skipped, not failed: the question
-    // is about our text tooling, not about the compiler.
-    if (!r.ok) throw new Skip(`no text parser could convert the module: ${r.reason}`);
-    return r.bytes;
+    try {
+      return src.text!().bytes;
+    } catch (e) {
+      if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(unsupportedReason(e));
+      throw new Fail(`text does not assemble: ${errText(e)}`);
+    }
   }
 
   /** Compiles and loads; unsupported features throw Skip, other errors Fail. */
@@ -458,16 +483,16 @@ export class WastRunner {
   }
 
   private inlineModule(): void {
-    const wrapped = concatBytes(new TextEncoder().encode('(module '), this.src, new TextEncoder().encode('\n)'));
-    const list = parseSExprs(wrapped)[0] as SList;
-    const src: ModuleSource = { definition: false, quoted: false, text: moduleTextFromList(wrapped, list, 1) };
+    const fields = parseSExprs(this.src);
+    const list: SList = { kind: 'list', items: fields, start: 0, end: this.src.length + 1, line: 1 };
+    const src: ModuleSource = { definition: false, quoted: false, text: () => assembleModuleList(this.source, list, 0) };
     this.settle(undefined, list.line, () => this.instantiate(this.compileBytes(this.bytesOf(src))));
   }
 
   // ---- actions and assertions -----------------------------------------------
 
-  /** Prepares an `(invoke ...)` / `(get ...)` action; the returned thunk performs it. */
-  private action(node: SNode | undefined): () => unknown {
+  /** What an `(invoke ...)` / `(get ...)` action names: its kind, the export, the argument nodes. */
+  private actionTarget(node: SNode | undefined): { kind: string | undefined; target: unknown; field: string; args: SNode[] } {
     if (node?.kind !== 'list') throw new Fail('missing action');
     const kind = head(node);
     const it = node.items;
@@ -481,26 +506,31 @@ export class WastRunner {
     if (nameNode?.kind !== 'string') throw new Fail(`malformed ${kind}`);
     const field = stringTextStrict(nameNode);
     if (field === undefined) throw new Fail('export name is not valid UTF-8');
-    if (kind === 'invoke') {
+    if (kind !== 'invoke' && kind !== 'get') throw new Fail(`unknown action ${kind}`);
+    const args = it.slice(i);
+    const exports = this.moduleExports(modName, node.line);
+    return { kind, target: exports[field], field, args };
+  }
+
+  /** Prepares an `(invoke ...)` / `(get ...)` action; the returned thunk performs it. */
+  private action(node: SNode | undefined): () => unknown {
+    const a = this.actionTarget(node);
+    if (a.kind === 'invoke') {
       const args = boxedArray();
-      for (const a of it.slice(i)) args.push(argValue(a, this.externs));
-      const exports = this.moduleExports(modName, node.line);
-      const fn = exports[field];
-      if (typeof fn !== 'function') throw new Fail(`no exported function "${field}"`);
+      for (const n of a.args) args.push(argValue(n, this.externs));
+      const fn = a.target;
+      if (typeof fn !== 'function') throw new Fail(`no exported function "${a.field}"`);
       return () => (fn as (...a: unknown[]) => unknown)(...args);
     }
-    if (kind === 'get') {
-      const exports = this.moduleExports(modName, node.line);
-      const g = exports[field];
-      if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${field}"`);
-      return () => (g as { value: unknown }).value;
-    }
-    throw new Fail(`unknown action ${kind}`);
+    const g = a.target;
+    if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${a.field}"`);
+    return () => (g as { value: unknown }).value;
   }
 
   private assertReturn(list: SList): void {
     const run = this.action(list.items[1]);
     const expected = list.items.slice(2).map((n) => expectedValue(n, this.externs));
+    if (this.assertReturnBits(list.items[1], expected)) return;
     let result: unknown;
     try {
       result = run();
@@ -525,6 +555,44 @@ export class WastRunner {
       const m = mismatch(expected[k], values[k]);
       if (m) throw new Fail(expected.length > 1 ? `result ${k}: ${m}` : m);
     }
+  }
+
+  /**
+   * assert_return with floats among only numeric values: performed in Wasm
+   * and checked by bits (bits.ts), as the spec's JS harness does. False when
+   * the assertion is not of that kind.
+   */
+  private assertReturnBits(node: SNode | undefined, expected: Expected[]): boolean {
+    const rs = expected.map(expectedType);
+    if (rs.some((t) => t === undefined)) return false;
+    const types = rs as NonNullable<(typeof rs)[number]>[];
+    const a = this.actionTarget(node);
+    const isFloat = (t: string) => t === 'f32' || t === 'f64';
+    let got;
+    if (a.kind === 'invoke') {
+      const args = argBits(a.args);
+      if (!args || ![...args.types, ...types].some(isFloat)) return false;
+      if (typeof a.target !== 'function') throw new Fail(`no exported function "${a.field}"`);
+      try {
+        got = this.bits.call(a.target, args.types, types, args.bits);
+      } catch (e) {
+        throw new Fail(`unexpected ${errText(e)}`);
+      }
+    } else {
+      if (types.length !== 1 || !isFloat(types[0])) return false;
+      const g = a.target;
+      if (!g || typeof g !== 'object' || !('value' in g)) throw new Fail(`no exported global "${a.field}"`);
+      try {
+        got = [this.bits.get(g, types[0])];
+      } catch (e) {
+        throw new Fail(`unexpected ${errText(e)}`);
+      }
+    }
+    for (let k = 0; k < expected.length; k++) {
+      const m = bitsMismatch(expected[k], got[k]);
+      if (m) throw new Fail(expected.length > 1 ? `result ${k}: ${m}` : m);
+    }
+    return true;
   }
 
   private assertTrap(list: SList): void {
@@ -560,16 +628,15 @@ export class WastRunner {
     if (head(target) !== 'module') throw new Fail('expected a module');
     const src = this.moduleSource(target as SList);
     let bytes: Uint8Array;
-    let via: string | undefined;
     if (src.binary) bytes = src.binary;
     else {
-      const r = watToBinary(src.text!, malformed);
-      via = r.ok ? r.via : undefined;
-      if (!r.ok) {
+      try {
+        bytes = src.text!().bytes;
+      } catch (e) {
+        if (e instanceof Error && UNSUPPORTED.test(e.message)) throw new Skip(`rejected as ${unsupportedReason(e)}`);
         if (malformed) return; // rejected at the text level, which is where it is malformed
-        throw new Skip(`text parsers reject this invalid module, so it cannot reach the validator: ${r.reason}`);
+        throw new Fail(`the text front end rejects this invalid (but well-formed) module: ${errText(e)}`);
       }
-      bytes = r.bytes;
     }
     let js: string;
     try {
@@ -583,16 +650,6 @@ export class WastRunner {
       throw new Fail(`expected CompileError, got ${errText(e)}`);
     }
     void js;
-    if (via === 'binaryen') {
-      // binaryen re-types code while parsing and can turn an invalid module into a
-      // valid one, so its output proves nothing here.
-      throw new Skip('module accepted, but binaryen (text fallback) may have normalized the invalid code');
-    }
-    if (malformed && src.quoted) {
-      // The malformation is textual and wabt let it through; the binary it produced is
-      // well-formed, so the compiler is right to accept it.
-      throw new Skip('text-format malformation accepted by wabt');
-    }
     throw new Fail(`module was accepted, expected ${malformed ? 'malformed' : 'invalid'}`);
   }
 
@@ -709,7 +766,7 @@ export function runWastSource(
   engine: Engine,
   options: ScriptOptions = {},
 ): FileResult {
-  const results = new WastRunner(src, engine, options).run();
+  const results = new WastRunner(src, engine, options, file).run();
   let passed = 0;
   let failed = 0;
   let skipped = 0;

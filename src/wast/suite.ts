@@ -9,7 +9,6 @@ import type { CompileOptions } from '../api.js';
 import { loadFactory } from '../load.js';
 import { TESTSUITE_DIR } from './paths.js';
 import { runWastSource, type AssertionResult, type Engine, type FileResult, type PreloadedModule } from './runner.js';
-import { initTextParsers } from './text.js';
 
 export { PROJECT_ROOT, TESTSUITE_DIR } from './paths.js';
 
@@ -252,7 +251,6 @@ const STALE_TEXT: Record<StaleEntry['why'], string> = {
 
 export async function runFiles(opts: RunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  await initTextParsers();
   const engine = opts.engine ?? defaultEngine();
   const expect = opts.expectFail ?? new Set<string>();
   const files: FileReport[] = [];

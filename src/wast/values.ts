@@ -2,8 +2,9 @@
 // following the WebAssembly JS API's value mapping.
 
 import { runtime } from '../runtime/index.js';
-import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64 } from './literals.js';
-import { head, type SList, type SNode } from './sexpr.js';
+import { f64FromBits, f64ToBits, parseF32Bits, parseF64Bits, parseI32, parseI64 } from '../text/literals.js';
+import type { Carried, NumType } from './bits.js';
+import { head, type SList, type SNode } from '../text/sexpr.js';
 
 /** Thrown to make the current assertion count as skipped. */
 export class Skip extends Error {}
@@ -77,6 +78,35 @@ export function argValue(node: SNode, externs: ExternRefs): unknown {
   }
 }
 
+/**
+ * An invoke's arguments as bits (bits.ts), if every one is a numeric constant:
+ * f32/f64 as their bit patterns in an int32 / a signed BigInt.
+ */
+export function argBits(nodes: SNode[]): { types: NumType[]; bits: Carried[] } | undefined {
+  const types: NumType[] = [];
+  const bits: Carried[] = [];
+  for (const node of nodes) {
+    if (node.kind !== 'list') return undefined;
+    switch (head(node)) {
+      case 'i32.const': types.push('i32'); bits.push(parseI32(atomArg(node))); break;
+      case 'i64.const': types.push('i64'); bits.push(parseI64(atomArg(node))); break;
+      case 'f32.const': types.push('f32'); bits.push(parseF32Bits(atomArg(node)) | 0); break;
+      case 'f64.const': types.push('f64'); bits.push(BigInt.asIntN(64, parseF64Bits(atomArg(node)))); break;
+      default: return undefined;
+    }
+  }
+  return { types, bits };
+}
+
+/** The numeric type of an expected result (one type for all alternatives of `either`), if it has one. */
+export function expectedType(e: Expected): NumType | undefined {
+  if (e.t === 'either') {
+    const ts = e.alts.map(expectedType);
+    return ts.every((t) => t !== undefined && t === ts[0]) ? ts[0] : undefined;
+  }
+  return e.t === 'i32' || e.t === 'i64' || e.t === 'f32' || e.t === 'f64' ? e.t : undefined;
+}
+
 export type Expected =
   | { t: 'i32'; v: number }
   | { t: 'i64'; v: bigint }
@@ -133,7 +163,53 @@ function hex(v: number | bigint, width: number): string {
   return '0x' + v.toString(16).padStart(width, '0');
 }
 
-/** Checks one result value; returns a description of the mismatch, or undefined. */
+const F32_CANON = 0x7fc00000;
+const F64_CANON = 0x7ff8000000000000n;
+
+/** An f32 result's bits against the expected bits or NaN pattern (the spec harness's masks). */
+function f32BitsMismatch(want: number | 'canonical' | 'arithmetic', bits: number): string | undefined {
+  const ok = want === 'canonical' ? (bits & 0x7fffffff) === F32_CANON
+    : want === 'arithmetic' ? (bits & F32_CANON) === F32_CANON
+    : bits === want;
+  return ok ? undefined : `expected f32 ${typeof want === 'string' ? `nan:${want}` : hex(want, 8)}, got ${hex(bits, 8)}`;
+}
+function f64BitsMismatch(want: bigint | 'canonical' | 'arithmetic', bits: bigint): string | undefined {
+  const ok = want === 'canonical' ? (bits & 0x7fffffffffffffffn) === F64_CANON
+    : want === 'arithmetic' ? (bits & F64_CANON) === F64_CANON
+    : bits === want;
+  return ok ? undefined : `expected f64 ${typeof want === 'string' ? `nan:${want}` : hex(want, 16)}, got ${hex(bits, 16)}`;
+}
+
+/** Checks one result given as its bits (bits.ts); returns a description of the mismatch, or undefined. */
+export function bitsMismatch(e: Expected, bits: Carried): string | undefined {
+  switch (e.t) {
+    case 'i32':
+    case 'i64':
+      return bits === e.v ? undefined : `expected ${e.t} ${e.v}, got ${show(bits)}`;
+    case 'f32':
+      return typeof bits === 'number' ? f32BitsMismatch(e.bits, bits >>> 0) : `expected f32 bits, got ${show(bits)}`;
+    case 'f64':
+      return typeof bits === 'bigint' ? f64BitsMismatch(e.bits, BigInt.asUintN(64, bits)) : `expected f64 bits, got ${show(bits)}`;
+    case 'either': {
+      const reasons: string[] = [];
+      for (const alt of e.alts) {
+        const r = bitsMismatch(alt, bits);
+        if (r === undefined) return undefined;
+        reasons.push(r);
+      }
+      return `none of the alternatives matched: ${reasons.join('; ')}`;
+    }
+    default:
+      return `expected ${e.t}, got the bits ${show(bits)}`;
+  }
+}
+
+/**
+ * Checks one result value as JS received it; returns a description of the
+ * mismatch, or undefined. Float results are compared by bits too, but a JS
+ * Number may have lost a NaN's payload: actions whose values are all numeric
+ * are checked through bits.ts instead (the runner's assertReturn).
+ */
 export function mismatch(e: Expected, actual: unknown): string | undefined {
   switch (e.t) {
     case 'i32':
@@ -142,9 +218,7 @@ export function mismatch(e: Expected, actual: unknown): string | undefined {
       return actual === e.v ? undefined : `expected i64 ${e.v}, got ${show(actual)}`;
     case 'f32': {
       if (typeof actual !== 'number') return `expected f32, got ${show(actual)}`;
-      if (typeof e.bits === 'string') {
-        return Number.isNaN(actual) ? undefined : `expected nan:${e.bits}, got ${show(actual)}`;
-      }
+      if (typeof e.bits === 'string') return f32BitsMismatch(e.bits, f32ToBits(actual));
       // A non-NaN result must be exactly an f32 value; rounding it here would hide
       // a missing Math.fround in the generated code.
       if (!Number.isNaN(actual) && Math.fround(actual) !== actual) {
@@ -155,9 +229,7 @@ export function mismatch(e: Expected, actual: unknown): string | undefined {
     }
     case 'f64': {
       if (typeof actual !== 'number') return `expected f64, got ${show(actual)}`;
-      if (typeof e.bits === 'string') {
-        return Number.isNaN(actual) ? undefined : `expected nan:${e.bits}, got ${show(actual)}`;
-      }
+      if (typeof e.bits === 'string') return f64BitsMismatch(e.bits, f64ToBits(actual));
       const bits = f64ToBits(actual);
       return bits === e.bits ? undefined : `expected f64 ${hex(e.bits, 16)}, got ${hex(bits, 16)} (${show(actual)})`;
     }

@@ -28,12 +28,18 @@ export async function nativeAndPolyfill(scriptUrl, runOnce, nodeArgs = []) {
   }
   const native = await runOnce();
   const polyfill = await new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--noexpose-wasm', ...nodeArgs, fileURLToPath(scriptUrl), '--polyfill'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--noexpose-wasm', ...nodeArgs, fileURLToPath(scriptUrl), '--polyfill'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    // The child's stderr is shown as it comes, and its end kept for the error.
+    let err = '';
     p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => {
+      process.stderr.write(d);
+      err = (err + d).slice(-4000);
+    });
     p.on('close', (code) => {
       const at = out.lastIndexOf(MARK);
-      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result\n${out.slice(-2000)}`));
+      if (at < 0) fail(new Error(`the polyfill run exited with ${code} without a result\n${out.slice(-2000)}\n${err}`));
       else done(JSON.parse(out.slice(at + MARK.length)));
     });
   });
