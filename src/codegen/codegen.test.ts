@@ -1124,6 +1124,28 @@ describe('i64 shifts and rotates by a count known only at run time (branch-free 
   });
 });
 
+describe('i64 division and remainder (runtime/numeric.ts: signed divisions only, a dividend >= 2^63 halved)', () => {
+  it('div_u, rem_u, div_s, rem_s agree with native on edge values and seeded random operands of every magnitude', () => {
+    const ops = ['div_u', 'rem_u', 'div_s', 'rem_s'];
+    const wat = `(module ${ops.map((o) => `(func (export "${o}") (param i64 i64) (result i64) (i64.${o} (local.get 0) (local.get 1)))`).join('\n')})`;
+    const edge = [0n, 1n, 2n, 3n, 7n, 10n, -1n, -2n, -3n, -10n, 0x7fffffffffffffffn, 0x7ffffffffffffffen, -0x8000000000000000n, -0x7fffffffffffffffn,
+      0x80000000n, 0xffffffffn, 0x100000000n, -0x100000000n, 0x4000000000000000n, -0x4000000000000000n, 0x0123456789abcdefn, -0x0123456789abcdefn];
+    // splitmix64, each value shifted right by a drawn amount: divisors and dividends of every size, either sign
+    let s = 0x9e3779b97f4a7c15n;
+    const next = () => {
+      s = BigInt.asUintN(64, s + 0x9e3779b97f4a7c15n);
+      let z = s;
+      z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+      z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+      z ^= z >> 31n;
+      return BigInt.asIntN(64, z >> (z & 63n));
+    };
+    const rnd = Array.from({ length: 60 }, next);
+    const xs = [...edge, ...rnd];
+    differential(wat, ops.flatMap((o) => xs.flatMap((x) => xs.map((y) => [o, x, y] as Call))));
+  });
+});
+
 describe('one level of self-inlining of small recursive functions (codegen/inline.ts)', () => {
   // Each function calls itself directly; all but the last two qualify. The
   // copies must keep: returns and branches to the function level from nested
