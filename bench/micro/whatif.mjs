@@ -16,6 +16,8 @@
 //   compose  i64.load's halves joined as asIntN(64, asIntN(64, BigInt(hi) << 32n) | BigInt(lo))
 //   halves   a variable shift's/rotate's result rebuilt the same way from its
 //            halves instead of through the scratch BigInt64Array
+//   ext      i64.extend_i32_u of a comparison as (c ? 1n : 0n), not BigInt((c ? 1 : 0) >>> 0)
+//   flip     the sign-bit xor of an unsigned compare by asIntN(64, 2^63n), not by 2^63n
 //   fround   an f32 value computed only to be stored loses its outer Math.fround
 //            (setFloat32 rounds it the same way)
 import { readFileSync } from 'node:fs';
@@ -41,8 +43,31 @@ const EDITS = {
   // from the store buffer: the load waits for both stores to reach the cache)
   halves: (js) => js.replace(/K1\[0\] = \$lo; K1\[1\] = \$hi; ([\w$]+) = K0\[0\];/g,
     '$1 = BigInt.asIntN(64, BigInt.asIntN(64, BigInt($hi) << 32n) | BigInt($lo >>> 0));'),
+  // i64.extend_i32_u of a comparison: a BigInt of two literals instead of
+  // BigInt(number), a call V8 (Node 20) makes in its runtime
+  ext: (js) => replaceCalls(js, 'BigInt(', (inner) => {
+    const m = /^\((.*) \? 1 : 0\) >>> 0$/s.exec(inner);
+    return m ? `(${m[1]} ? 1n : 0n)` : null;
+  }),
+  // the sign flip of an unsigned compare by an in-range literal
+  flip: (js) => js.replaceAll(' ^ 9223372036854775808n)', ' ^ BigInt.asIntN(64, 9223372036854775808n))'),
   fround: (js) => js.replace(/^(\s*s\d+ = \()Math\.fround\((.*)\)(\);\n\s*D\d+\.setFloat32\()/gm, '$1$2$3'),
 };
+
+/** Replace each `name(...)` call whose argument text `f` maps to a string (balanced parentheses). */
+function replaceCalls(js, name, f) {
+  let out = '', i = 0;
+  for (;;) {
+    const at = js.indexOf(name, i);
+    if (at < 0) return out + js.slice(i);
+    let depth = 1, j = at + name.length;
+    for (; j < js.length && depth > 0; j++) depth += js[j] === '(' ? 1 : js[j] === ')' ? -1 : 0;
+    const inner = js.slice(at + name.length, j - 1);
+    const r = f(inner);
+    out += js.slice(i, at) + (r ?? name + replaceCalls(inner, name, f) + ')');
+    i = j;
+  }
+}
 
 const results = [];
 for (const name of names) {
