@@ -1,7 +1,7 @@
 // The pipeline: decode -> validate -> lower each function -> assemble.
 // Functions are decoded, validated and lowered one at a time, so memory follows
 // the largest function, not the whole code section.
-import { INDENT_MAX_CODE, type CompileOptions, type CompileResult } from './api.js';
+import { INDENT_MAX_CODE, OUTPUT_FORMATS, RUNTIME_MODES, type CompileOptions, type CompileResult } from './api.js';
 import { decodeModule } from './binary/module.js';
 import { decodeBody, scanBody } from './binary/code.js';
 import { validateModule } from './validate/module.js';
@@ -10,9 +10,11 @@ import { ModuleContext } from './codegen/context.js';
 import { ModuleDeclarations } from './codegen/declarations.js';
 import { FunctionLowering } from './codegen/function.js';
 import { emitModule, type LoweredFunction } from './emit/module.js';
+import { moduleDeclarations } from './emit/dts.js';
 import { callGraphFacts } from './passes/call-graph.js';
 import { splitFunction, DEFAULT_SPLIT, type Piece } from './passes/split.js';
-import { inlineSelfCalls } from './passes/inline.js';
+import { inlineCyclePartner, inlineSelfCalls } from './passes/inline.js';
+import { coalesceLocals } from './passes/coalesce.js';
 import type { Func, Instr, Module } from './ir.js';
 
 /**
@@ -27,6 +29,13 @@ export function validateBinary(bytes: Uint8Array): void {
 
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileResult {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('compile: expected a Uint8Array');
+  if (options.format !== undefined && !OUTPUT_FORMATS.includes(options.format)) {
+    throw new TypeError(`compile: format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(String(options.format))}`);
+  }
+  if (options.runtime !== undefined && !RUNTIME_MODES.includes(options.runtime)) {
+    throw new TypeError(`compile: runtime must be one of ${RUNTIME_MODES.join(', ')}, got ${JSON.stringify(String(options.runtime))}`);
+  }
+  if (options.runtime !== undefined && options.format === 'factory') throw new TypeError("compile: runtime is for format 'esm' (a factory is given its runtime)");
   const m = decodeModule(bytes);
   validateModule(m);
   const ctx = new ModuleContext(m);
@@ -49,7 +58,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     const arrays = [body];
     // Small recursive functions call a copy of themselves (codegen/inline.ts).
     // Errors are found in the body as written; the copy is validated again.
-    const inlined = options.inline === false ? null : inlineSelfCalls(m.types, f, body);
+    const inlined = options.inline === false ? null : inlineRecursion(m, f, body);
     if (inlined) {
       validateFunction(m, f, body);
       ({ func: f, body } = inlined);
@@ -59,6 +68,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       // Big bodies are split into pieces V8 can optimize (codegen/split.ts).
       const heights = new Int32Array(body.length);
       validateFunction(m, f, body, heights);
+      ({ func: f, body } = coalesce(m, f, body, options, arrays));
       const func = f;
       const split = splitFunction(body, heights, m.types[f.typeIdx], localTypes(m, f), ctx.funcName(f.index), sizes, (p) => {
         funcs.push(lowerFunction(ctx, decls, func, p.body, withOffsets, p));
@@ -72,13 +82,15 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       }
     } else {
       validateFunction(m, f, body);
+      ({ func: f, body } = coalesce(m, f, body, options, arrays));
     }
     funcs.push(lowerFunction(ctx, decls, f, body, withOffsets));
     release(arrays);
     progress?.(++done, m.funcs.length);
   }
-  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets);
+  const out = emitModule(ctx, decls, funcs, options.format ?? 'esm', withOffsets, options.runtime ?? 'embed');
   const result: CompileResult = { js: out.toString() };
+  if (options.dts) result.dts = moduleDeclarations(m, options.filename?.split(/[\\/]/).pop());
   if (options.sourceMap) {
     const base = (options.filename ?? 'module.wasm').replace(/^.*[\\/]/, '').replace(/\.(wasm|wat|wast)$/i, '');
     result.map = out.sourceMap(base + '.mjs', base + '.wasm');
@@ -96,6 +108,42 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
  */
 function release(arrays: unknown[][]): void {
   for (const a of arrays) a.length = 0;
+}
+
+/** Bodies longer than this (instructions) keep their locals apart: liveness grows with body x locals. */
+const COALESCE_MAX_BODY = 50_000;
+
+/** `f` with its locals coalesced (passes/coalesce.ts), or as it is; `body` must be valid. */
+function coalesce(m: Module, f: Func, body: Instr[], options: CompileOptions, arrays: unknown[][]): { func: Func; body: Instr[] } {
+  if (options.coalesce === false || body.length > COALESCE_MAX_BODY) return { func: f, body };
+  const merged = coalesceLocals(m.types[f.typeIdx], f, body);
+  if (!merged) return { func: f, body };
+  arrays.push(merged.body);
+  return merged;
+}
+
+/** Bodies of at most this many bytes are decoded to be considered as a mutual-recursion partner. */
+const PARTNER_BYTES = 512;
+
+/**
+ * `f` with its recursion inlined (passes/inline.ts): first a partner it
+ * recurses with (f -> g -> f), then its self-calls; null when neither applies.
+ * The partner is validated before it is copied, after `f` itself, so the
+ * first invalid body is still the one reported.
+ */
+function inlineRecursion(m: Module, f: Func, body: Instr[]): { func: Func; body: Instr[] } | null {
+  let validated = false;
+  const partnered = inlineCyclePartner(m.types, f, body, (index) => {
+    const g = m.funcs[index - m.numImportedFuncs];
+    if (!g || g.codeEnd - g.codeStart > PARTNER_BYTES) return null;
+    if (!validated) validateFunction(m, f, body);
+    validated = true;
+    const gBody = decodeBody(m, g);
+    validateFunction(m, g, gBody);
+    return { func: g, body: gBody };
+  });
+  const start = partnered ?? { func: f, body };
+  return inlineSelfCalls(m.types, start.func, start.body) ?? partnered;
 }
 
 function localTypes(m: Module, f: Func) {

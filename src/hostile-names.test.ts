@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import * as acorn from 'acorn';
 import { compile, loadFactory } from './index.js';
 import { leb, section, sleb, vec } from './testing/wasm-bytes.js';
+import { diagnostics, program, ts } from './testing/typescript.js';
 
 const PWNED = '__wasm2es_pwned';
 /** Every name is a string that would do something if it were ever evaluated as code. */
@@ -183,6 +184,38 @@ describe('hostile names', () => {
         const our = outcome(() => callAll(loadFactory(compile(one, { format: 'factory' }).js).instantiateSync(make()).instance.exports));
         expect(our, `${label}: ${pair.join('.')}`).toEqual(nat);
       }
+    }
+    expect((globalThis as Record<string, unknown>)[PWNED]).toBeUndefined();
+  });
+
+  it('TypeScript declarations hold every name as a quoted key, exactly as native WebAssembly names them', () => {
+    // The file name goes into the header comment: it must stay a comment.
+    const hostileFile = `x*/\nglobalThis.${PWNED}=1;//\u2028globalThis.${PWNED}=2;\r.wasm`;
+    const { dts } = compile(bytes, { dts: true, filename: hostileFile });
+    const { dts: plain } = compile(bytes, { dts: true, filename: 'plain.wasm' });
+    expect(dts!.search(/[\u2028\u2029]/)).toBe(-1);
+    const p = program({ '/virtual/hostile.d.mts': dts!, '/virtual/plain.d.mts': plain! });
+    expect(diagnostics(p)).toEqual([]);
+    const statements = (f: string) => p.getSourceFile(f)!.statements.map((st) => ts.SyntaxKind[st.kind]);
+    expect(statements('/virtual/hostile.d.mts')).toEqual(statements('/virtual/plain.d.mts'));
+    expect(dts!.split('\n').slice(1)).toEqual(plain!.split('\n').slice(1));
+
+    // The property names TypeScript sees, against the native engine's descriptors.
+    const checker = p.getTypeChecker();
+    const exported = (name: string) => {
+      const mod = checker.getSymbolAtLocation(p.getSourceFile('/virtual/hostile.d.mts')!)!;
+      return checker.getDeclaredTypeOfSymbol(checker.getExportsOfModule(mod).find((s) => s.name === name)!);
+    };
+    const names = (t: ts.Type) => checker.getPropertiesOfType(t).map((s) => ts.symbolName(s));
+    const mod = new WebAssembly.Module(bytes);
+    expect(names(exported('Exports'))).toEqual(WebAssembly.Module.exports(mod).map((e) => e.name));
+    const imports = WebAssembly.Module.imports(mod);
+    const modules = [...new Set(imports.map((i) => i.module))];
+    const importsType = exported('Imports');
+    expect(names(importsType)).toEqual(modules);
+    for (const m of modules) {
+      const field = checker.getPropertiesOfType(importsType).find((s) => ts.symbolName(s) === m)!;
+      expect(names(checker.getTypeOfSymbol(field)), m).toEqual([...new Set(imports.filter((i) => i.module === m).map((i) => i.name))]);
     }
     expect((globalThis as Record<string, unknown>)[PWNED]).toBeUndefined();
   });

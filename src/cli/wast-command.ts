@@ -159,11 +159,8 @@ async function wastMain(files: string[], opts: WastOptions): Promise<number> {
   }
   const paths = scriptPaths(files);
   if (opts.tier1) {
-    if (!testsuiteAvailable()) {
-      console.log(`testsuite not found at ${TESTSUITE_DIR}; nothing to run`);
-      console.log('0 passed, 0 failed, 0 skipped');
-      return 0;
-    }
+    // Nothing to run is an input error, never a vacuous pass in CI.
+    if (!testsuiteAvailable()) throw new InputError(`--tier1: the spec testsuite is not at ${TESTSUITE_DIR} (its SCOPE.md is missing); nothing was run`);
     for (const f of tier1Files()) paths.push(resolve(TESTSUITE_DIR, f));
   }
   if (paths.length === 0) throw new InputError('no scripts given (pass files or folders, or --tier1)');

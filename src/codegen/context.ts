@@ -115,6 +115,12 @@ export class ModuleContext {
   nonReentrant: Uint8Array;
   /** Frames with more levels of frames inside them are flattened (dispatch.ts FLAT_HEIGHT). */
   flatHeight = FLAT_HEIGHT;
+  /**
+   * The first export name of each function the name section leaves unnamed:
+   * its JS function is named after it (sanitized, names.ts), so a stack trace
+   * shows `f4_divide` rather than `f4`.
+   */
+  private readonly exportNames = new Map<number, string>();
 
   constructor(m: Module) {
     this.module = m;
@@ -122,6 +128,9 @@ export class ModuleContext {
     this.nonReentrant = new Uint8Array(m.funcTypes.length);
     this.typeSigs = canonicalTypes(m);
     this.funcSigs = m.funcTypes.map((ti) => this.typeSigs[ti]);
+    for (const e of m.exports) {
+      if (e.kind === 'func' && !m.funcNames.has(e.index) && !this.exportNames.has(e.index)) this.exportNames.set(e.index, e.name);
+    }
     const exported = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
     this.globals = m.globals.map((g, i) => {
       const imported = i < m.numImportedGlobals;
@@ -143,6 +152,6 @@ export class ModuleContext {
 
   /** The JS binding of function i (names.ts). */
   funcName(i: number): string {
-    return funcBinding(i, this.module.funcNames.get(i));
+    return funcBinding(i, this.module.funcNames.get(i) ?? this.exportNames.get(i));
   }
 }

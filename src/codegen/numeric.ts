@@ -10,6 +10,7 @@ import { Op } from '../opcodes.js';
 import type { Handler, Lowering } from './lowering.js';
 import { Flag, type Entry } from './stack.js';
 import { numberLiteral } from './literals.js';
+import { noteLow32, wrapped } from './narrow.js';
 
 /** What a template may know besides its operands' code. */
 interface TemplateContext {
@@ -193,7 +194,6 @@ const ops = new Map<number, Operator>([
   // i64 to i32 and to f64 through the scratch pair (context.ts: scratch). The
   // f64 sum rounds once: hi * 2^32 and lo are exact doubles, so the result is
   // the correctly rounded i64 value, as f64.convert_i64 requires.
-  [Op.I32WrapI64, un((a, _b, x) => x.lw.decls.wrapI64(a))],
   [Op.I32TruncF32S, helper1('i32TruncS', true)],
   [Op.I32TruncF32U, helper1('i32TruncU', true)],
   [Op.I32TruncF64S, helper1('i32TruncS', true)],
@@ -284,8 +284,17 @@ function lowerOp(op: Operator, opcode: number): Handler {
     if (op.bool) extra |= Flag.Bool;
     if (CANON_RESULT.has(opcode)) extra |= Flag.Canon;
     st.pushFrom(`(${code})`, operands, extra);
+    noteLow32(st, opcode, operands);
   };
 }
+
+/** i32.wrap_i64: on numbers where the operand's low 32 bits are known that way (narrow.ts). */
+const wrapI64: Handler = (lw) => {
+  const st = lw.stack;
+  const a = st.pop();
+  const lo = wrapped(a);
+  st.pushFrom(lo ?? `(${lw.decls.wrapI64(a.code)})`, [a], 0);
+};
 
 /** i32.eqz: negates a boolean operand for free. */
 const eqz: Handler = (lw) => {
@@ -524,6 +533,7 @@ function extend64(signed: boolean): Handler {
     const a = st.pop();
     const code = a.bit64 ?? (signed ? `BigInt(${st.value(a)})` : `BigInt(${st.value(a)} >>> 0)`);
     st.pushFrom(`(${code})`, [a], 0);
+    noteLow32(st, signed ? Op.I64ExtendI32S : Op.I64ExtendI32U, [a]);
   };
 }
 
@@ -550,5 +560,6 @@ export const numericHandlers: [Op, Handler][] = [
   [Op.F32Const, f32Const],
   [Op.F64Const, f64Const],
   [Op.I32Eqz, eqz],
+  [Op.I32WrapI64, wrapI64],
   ...[...ops].map(([op, o]) => [op, lowerOp(o, op)] as [Op, Handler]),
 ];

@@ -63,6 +63,12 @@ export interface Entry {
    * written twice without being evaluated twice or acting.
    */
   atom?: boolean;
+  /**
+   * For an i64 expression: number code for its low 32 bits, from the same
+   * sub-expressions (narrow.ts), for i32.wrap_i64. Valid while the entry is
+   * pending, as `code` is.
+   */
+  lo32?: string;
   /** One above the highest rotate temporary `$q<k>` the code uses; 0 or absent: none (numeric.ts). */
   q?: number;
   /**
@@ -71,6 +77,13 @@ export interface Entry {
    * i64.extend_i32_u/s of it (a carry) that then needs no conversion.
    */
   bit64?: string;
+  /**
+   * With Flag.Effect: the Wasm offset of the first instruction folded into the
+   * expression that may trap or throw. A line evaluating the expression maps
+   * there in the source map, so that a trap in `return $i32DivS(l0, l1);` is
+   * shown at the `i32.div_s`, not at the `end` that emitted the line.
+   */
+  at?: number;
 }
 
 /** Entry.local of an expression reading more than one local. */
@@ -86,7 +99,16 @@ export class OperandStack {
   offsets: number[] = [];
   indent = 1;
   /** Wasm offset of the instruction being lowered, for the source map. */
-  offset = -1;
+  get offset(): number {
+    return this.current;
+  }
+  set offset(offset: number) {
+    this.current = offset;
+    this.lineAt = undefined;
+  }
+  private current = -1;
+  /** The earliest Entry.at among entries whose code was taken since the last line (or instruction). */
+  private lineAt: number | undefined;
   /** Highest slot index ever written, to declare s0..sN. */
   maxSlotUsed = -1;
   /** Whether lines are indented by nesting (off for big modules: ModuleContext.indent). */
@@ -96,10 +118,17 @@ export class OperandStack {
     return this.entries.length;
   }
 
+  /** Adds a line; it maps to the first trapping instruction whose code it evaluates (Entry.at), else the current one. */
   emit(line: string): number {
     this.lines.push(this.indented ? '  '.repeat(Math.min(this.indent, 24)) + line : line);
-    this.offsets.push(this.offset);
+    this.offsets.push(this.lineAt ?? this.current);
+    this.lineAt = undefined;
     return this.lines.length - 1;
+  }
+
+  /** Notes that `e`'s code is used (for the offset of the line it ends up on). */
+  private used(e: Entry): void {
+    if (e.at !== undefined && !(this.lineAt !== undefined && this.lineAt <= e.at)) this.lineAt = e.at;
   }
 
   /**
@@ -134,9 +163,10 @@ export class OperandStack {
     return 's' + k;
   }
 
-  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number, fast?: string, q?: number): void {
+  push(code: string, flags: number, maxSlot = -1, size = 1, local?: number, fast?: string, q?: number, at?: number): void {
     const e: Entry = { code, flags, maxSlot, size, local, fast };
     if (q) e.q = q;
+    if (flags & Flag.Effect) e.at = at ?? this.current;
     this.entries.push(e);
     if (size > MAX_FOLD) this.materialize(this.entries.length - 1);
   }
@@ -190,22 +220,32 @@ export class OperandStack {
 
   /** The JS code of an entry as an i32/other value (booleans become 0/1). */
   value(e: Entry): string {
+    this.used(e);
     return e.flags & Flag.Bool ? `(${e.code} ? 1 : 0)` : e.code;
+  }
+
+  /** The JS code of an entry evaluated for its effects only (a dropped value). */
+  effects(e: Entry): string {
+    this.used(e);
+    return e.code;
   }
 
   /** The JS code of an entry used as a condition. */
   cond(e: Entry): string {
+    this.used(e);
     return e.code;
   }
 
   /** Combined flags/slots/size of operands, for a new expression built from them. */
-  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number; local?: number; q: number } {
+  combine(ops: Entry[], extra: number): { flags: number; maxSlot: number; size: number; local?: number; q: number; at?: number } {
     let flags = extra;
     let maxSlot = -1;
     let size = 1;
     let local: number | undefined;
     let q = 0;
+    let at: number | undefined;
     for (const o of ops) {
+      if (o.at !== undefined && !(at !== undefined && at <= o.at)) at = o.at;
       if (o.q && o.q > q) q = o.q;
       flags |= o.flags & (Flag.Local | Flag.State | Flag.Effect);
       if (o.maxSlot > maxSlot) maxSlot = o.maxSlot;
@@ -216,7 +256,7 @@ export class OperandStack {
       }
     }
     if (!(flags & (Flag.Local | Flag.State | Flag.Effect)) && maxSlot < 0) flags |= Flag.Const;
-    return { flags, maxSlot, size, local, q };
+    return { flags, maxSlot, size, local, q, at };
   }
 
   /**
@@ -226,12 +266,14 @@ export class OperandStack {
    */
   pushFrom(code: string, ops: Entry[], extra: number, fast?: string, q = 0): void {
     const c = this.combine(ops, extra);
-    this.push(code, c.flags, c.maxSlot, c.size, c.local, fast, Math.max(q, c.q));
+    this.push(code, c.flags, c.maxSlot, c.size, c.local, fast, Math.max(q, c.q), c.at);
   }
 
   /** The code of an entry for a consumer that treats every NaN alike. */
   valueAnyNaN(e: Entry): string {
-    return e.fast ?? this.value(e);
+    if (e.fast === undefined) return this.value(e);
+    this.used(e);
+    return e.fast;
   }
 
   /** Before writing slot k: evaluate pending entries below k that read slots above themselves. */

@@ -11,7 +11,7 @@ const drop: Handler = (lw) => {
   // A dropped value still runs its side effects and traps, in order.
   if (st.peek().flags & Flag.Effect) {
     st.flushForStatement(false, 1);
-    st.emit(`${st.pop().code};`);
+    st.emit(`${st.effects(st.pop())};`);
   } else {
     st.pop();
   }

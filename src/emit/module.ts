@@ -21,6 +21,7 @@ import type { ModuleDeclarations } from '../codegen/declarations.js';
 import { numberLiteral } from '../codegen/literals.js';
 import { VIEWS } from '../names.js';
 import { runtimeSource } from './runtime-source.js';
+import { partsFor, type RuntimePart } from '../runtime/install.js';
 import { Output } from './output.js';
 
 /**
@@ -261,11 +262,26 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
       body.line(`  ES[${k}] = $rt.noElems;`, el.offset);
     }
   });
-  m.datas.forEach((d, k) => {
-    if (d.mode === 'active') {
+  // Consecutive active segments of one memory at i32.const offsets are one
+  // line: Go's output has ~100,000 segments (esbuild-wasm: a line each was
+  // 8.6 MB of its output).
+  const constOffset = (d: (typeof m.datas)[number]): number | null =>
+    d.mode === 'active' && d.offsetExpr!.length === 1 && d.offsetExpr![0].op === Op.I32Const ? d.offsetExpr![0].i32! : null;
+  for (let k = 0; k < m.datas.length; k++) {
+    const d = m.datas[k];
+    if (d.mode !== 'active') continue;
+    let end = k + 1;
+    if (constOffset(d) !== null) {
+      while (end < m.datas.length && m.datas[end].memory === d.memory && constOffset(m.datas[end]) !== null) end++;
+    }
+    if (end - k >= 2) {
+      const offsets = m.datas.slice(k, end).map((s) => numberLiteral(constOffset(s)!));
+      body.line(`  $rt.dataInit(u${d.memory}, DS, ${k}, [${offsets.join(', ')}]);`, d.offset);
+      k = end - 1;
+    } else {
       body.line(`  $rt.memoryInit(u${d.memory}, DS[${k}], ${constExprCode(ctx, d.offsetExpr!)}, 0, DS[${k}].length); DS[${k}] = $rt.noBytes;`, d.offset);
     }
-  });
+  }
   // The start function runs as if called from JS, through its exported-function
   // wrapper: an exception leaving it is what JS expects, and the count of
   // running JS calls starts afresh (runtime/errors.ts: hostCalls).
@@ -277,7 +293,19 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   out.line('"use strict";');
   for (const h of [...decls.helpers].sort()) out.line(`const $${h} = $rt.${h};`);
   for (const c of decls.constants) out.line(c);
-  out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+  // Several segments are one base64 string cut by lengths (Go's ~100,000
+  // segments cost a `$rt.bytes("…")` and base64 padding each).
+  if (m.datas.length >= 2) {
+    const all = new Uint8Array(m.datas.reduce((n, d) => n + d.bytes.length, 0));
+    let at = 0;
+    for (const d of m.datas) {
+      all.set(d.bytes, at);
+      at += d.bytes.length;
+    }
+    out.line(`const DATA = $rt.segments(${q(base64(all))}, [${m.datas.map((d) => d.bytes.length).join(', ')}]);`);
+  } else {
+    out.line(`const DATA = [${m.datas.map((d) => `$rt.bytes(${q(base64(d.bytes))})`).join(', ')}];`);
+  }
   out.line(`const $imports = ${scriptSafe(JSON.stringify(imports))};`);
   out.line(`const $exports = ${scriptSafe(JSON.stringify(exports))};`);
   out.line('const $module = Object.freeze({ imports: $imports, exports: $exports });');
@@ -292,17 +320,46 @@ function emitFactory(ctx: ModuleContext, decls: ModuleDeclarations, funcs: Lower
   out.line('})');
 }
 
+/**
+ * The runtime parts the factory's code uses: the helpers its functions call,
+ * the members the instantiation code names (`$rt.x`), and funcs.ts wherever a
+ * reference can come from JS into the module through an exported function's
+ * arguments (or a result of an import: imports need funcs.ts anyway).
+ */
+export function runtimePartsOf(ctx: ModuleContext, decls: ModuleDeclarations, factory: Output): RuntimePart[] {
+  const members = new Set(decls.helpers);
+  // Function bodies name helpers only through their `$name` bindings, so this
+  // finds the instantiation code's members (and, harmlessly, any `$rt.x` inside
+  // a string there, which can only add a part).
+  factory.forEachChunk((text) => {
+    for (let i = text.indexOf('$rt.'); i >= 0; i = text.indexOf('$rt.', i + 4)) {
+      const m = /^[A-Za-z_$][\w$]*/.exec(text.slice(i + 4, i + 68));
+      if (m) members.add(m[0]);
+    }
+  });
+  const refs = ctx.typeSigs.some((t) => /[^ijfd:]/.test(t));
+  return partsFor(members, refs ? ['funcs'] : []);
+}
+
+/** Where an ES module's runtime comes from: embedded (the parts it needs) or imported from `wasm2es/runtime`. */
+export type RuntimeMode = 'embed' | 'import';
+
 /** The module's text; with `withOffsets`, the Output can also make a source map. */
-export function emitModule(ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], format: OutputFormat, withOffsets = false): Output {
+export function emitModule(
+  ctx: ModuleContext, decls: ModuleDeclarations, funcs: LoweredFunction[], format: OutputFormat, withOffsets = false, runtime: RuntimeMode = 'embed',
+): Output {
   const out = new Output(withOffsets);
   if (format === 'factory') {
     emitFactory(ctx, decls, funcs, out);
     return out;
   }
+  const factory = new Output(withOffsets);
+  emitFactory(ctx, decls, funcs, factory);
   out.line('// Generated by wasm2es from a WebAssembly module. Runs without WebAssembly.');
-  out.line(`const $runtime = ${runtimeSource()};`);
+  if (runtime === 'import') out.line("import { runtime as $runtime } from 'wasm2es/runtime';");
+  else out.line(`const $runtime = ${runtimeSource(runtimePartsOf(ctx, decls, factory))};`);
   out.line('const $compiled = (');
-  emitFactory(ctx, decls, funcs, out);
+  out.append(factory);
   out.line(')($runtime);');
   out.line('export const imports = $compiled.imports;');
   out.line('export const exports = $compiled.exports;');

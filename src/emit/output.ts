@@ -41,6 +41,11 @@ export class Output {
     if (this.offsets && other.offsets) for (const o of other.offsets) this.offsets.push(o);
   }
 
+  /** Calls `f` with each chunk of text (one or more lines). */
+  forEachChunk(f: (text: string) => void): void {
+    for (const c of this.chunks) f(c);
+  }
+
   toString(): string {
     // The final newline joined in, not appended: `+` would make a cons string
     // that whoever writes it out flattens into a second copy.

@@ -27,7 +27,7 @@ export function i64SlotLocals(body: Instr[], type: FuncType, locals: ValType[], 
 }
 
 /** Whether some loop computes on i64 values (arithmetic, shifts, bit operations). */
-function loopsMixI64(body: Instr[], s: Structure): boolean {
+export function loopsMixI64(body: Instr[], s: Structure): boolean {
   const inLoop = new Uint8Array(body.length);
   for (let i = 0; i < body.length; i++) {
     const p = s.parent[i];

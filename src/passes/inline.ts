@@ -30,7 +30,14 @@
 // arguments are stored into them from the operand stack, and its declared
 // locals are zeroed, since a copy may run many times in one call.
 //
-// Left alone: bodies over MAX_BODY instructions, with more than MAX_SITES
+// Mutual recursion (f calls g calls f) gets the same treatment in two steps:
+// the one direct call of f to its small partner g is replaced by a copy of g
+// (inlineCyclePartner), which makes f directly recursive, and then f's
+// self-calls are copied as above. even/odd recursion: 0.58x -> see
+// docs/performance.md.
+//
+// Left alone: bodies over MAX_BODY instructions (MAX_BODY_ONE_SITE with one
+// self-call site, copied once), with more than MAX_SITES
 // self-calls or MAX_LOCALS locals (code growth), tail calls, and locals
 // without a plain zero constant (references, v128).
 import type { Func, FuncType, Instr } from '../ir.js';
@@ -40,6 +47,8 @@ import { depthOf, structureOf } from './structure.js';
 
 const MAX_BODY = 64;
 const MAX_SITES = 4;
+/** Bodies of one self-call site up to this size get one copy (not LEVELS): many-locals frames, 0.98x -> see docs/performance.md. */
+const MAX_BODY_ONE_SITE = 512;
 const MAX_LOCALS = 64;
 /** How many levels deep copies go for a function with one self-call site. */
 const LEVELS = 3;
@@ -72,7 +81,7 @@ function zeroOf(t: ValType, offset: number): Instr | null {
  * be valid; the result is valid too (compile.ts validates it again).
  */
 export function inlineSelfCalls(types: FuncType[], f: Func, body: Instr[]): { func: Func; body: Instr[] } | null {
-  if (body.length > MAX_BODY) return null;
+  if (body.length > MAX_BODY_ONE_SITE) return null;
   const type = types[f.typeIdx];
   /**
    * A call of the function itself: a direct one, or a call_indirect of its
@@ -88,7 +97,7 @@ export function inlineSelfCalls(types: FuncType[], f: Func, body: Instr[]): { fu
     if (EXCLUDED.has(ins.op)) return null;
     if (selfCall(ins)) sites++;
   }
-  if (sites === 0 || sites > MAX_SITES) return null;
+  if (sites === 0 || sites > MAX_SITES || (body.length > MAX_BODY && sites > 1)) return null;
   // Each copy zeroes the locals again, and all of them are doubled.
   if (type.params.length + f.locals.length > MAX_LOCALS) return null;
   if (!f.locals.every((t) => zeroOf(t, 0) !== null)) return null;
@@ -101,7 +110,9 @@ export function inlineSelfCalls(types: FuncType[], f: Func, body: Instr[]): { fu
   // then shared by several Wasm levels, so recursion gets as deep as native
   // Wasm before the stack is exhausted (measured on V8: ~11 words of fixed
   // frame plus one per variable, against ~7 words for a Liftoff frame).
-  const levels = sites === 1 ? LEVELS : 1;
+  // Bigger bodies (up to MAX_BODY_ONE_SITE) get one copy: with their
+  // temporaries coalesced (coalesce.ts) two Wasm levels share one frame.
+  const levels = sites === 1 && body.length <= MAX_BODY ? LEVELS : 1;
   const out: Instr[] = [];
   /** The call site `ins`, `level` deep: a copy of the body, or for call_indirect a guarded one. */
   const site = (ins: Instr, level: number): void => {
@@ -119,24 +130,11 @@ export function inlineSelfCalls(types: FuncType[], f: Func, body: Instr[]): { fu
   };
   /** A copy of the body at a call site, `level` deep (its locals: frame (level) onward). */
   const copy = (level: number, at: number): void => {
-    const base = frame * level;
-    for (let p = np - 1; p >= 0; p--) out.push({ op: Op.LocalSet, offset: at, index: base + p });
-    f.locals.forEach((t, j) => out.push(zeroOf(t, at)!, { op: Op.LocalSet, offset: at, index: base + np + j }));
-    out.push({ op: Op.Block, offset: at, type: { params: [], results: type.results } });
-    for (let i = 0; i < body.length - 1; i++) {
-      const c = body[i];
-      if (c.op === Op.LocalGet || c.op === Op.LocalSet || c.op === Op.LocalTee) {
-        out.push({ ...c, index: c.index! + base });
-      } else if (c.op === Op.Return) {
-        // A `return` branches out of the frames open inside the copy, to the copy's block.
-        out.push({ op: Op.Br, offset: c.offset, depth: depthOf(structure, i) });
-      } else if (selfCall(c) && level < levels) {
-        site(c, level + 1);
-      } else {
-        out.push({ ...c });
-      }
-    }
-    out.push({ op: Op.End, offset: at });
+    copyBody(out, type, f.locals, body, structure, frame * level, at, (c) => {
+      if (!selfCall(c) || level >= levels) return false;
+      site(c, level + 1);
+      return true;
+    });
   };
   for (const ins of body) {
     if (selfCall(ins)) site(ins, 1);
@@ -145,6 +143,74 @@ export function inlineSelfCalls(types: FuncType[], f: Func, body: Instr[]): { fu
   const locals = [...f.locals];
   for (let l = 0; l < levels; l++) locals.push(...type.params, ...f.locals);
   return { func: { ...f, locals }, body: out };
+}
+
+/**
+ * Appends to `out` a copy of a function body (type `type`, declared locals
+ * `locals`) for a call site at offset `at` whose arguments are on the operand
+ * stack: the arguments are stored into the copy's locals (numbered from
+ * `base`), its declared locals zeroed, and the body runs in a block with the
+ * function's results. `call` may emit an instruction itself (returning true),
+ * e.g. a nested copy of a call site.
+ */
+function copyBody(out: Instr[], type: FuncType, locals: ValType[], body: Instr[], structure: ReturnType<typeof structureOf>,
+  base: number, at: number, call: (c: Instr) => boolean): void {
+  const np = type.params.length;
+  for (let p = np - 1; p >= 0; p--) out.push({ op: Op.LocalSet, offset: at, index: base + p });
+  locals.forEach((t, j) => out.push(zeroOf(t, at)!, { op: Op.LocalSet, offset: at, index: base + np + j }));
+  out.push({ op: Op.Block, offset: at, type: { params: [], results: type.results } });
+  for (let i = 0; i < body.length - 1; i++) {
+    const c = body[i];
+    if (c.op === Op.LocalGet || c.op === Op.LocalSet || c.op === Op.LocalTee) {
+      out.push({ ...c, index: c.index! + base });
+    } else if (c.op === Op.Return) {
+      // A `return` branches out of the frames open inside the copy, to the copy's block.
+      out.push({ op: Op.Br, offset: c.offset, depth: depthOf(structure, i) });
+    } else if (!call(c)) {
+      out.push({ ...c });
+    }
+  }
+  out.push({ op: Op.End, offset: at });
+}
+
+/** Whether a body can be copied at all: small, no tail calls, numeric declared locals. */
+function copyable(f: Func, body: Instr[]): boolean {
+  if (body.length > MAX_BODY) return false;
+  for (const ins of body) if (EXCLUDED.has(ins.op)) return false;
+  return f.locals.every((t) => zeroOf(t, 0) !== null);
+}
+
+/**
+ * For mutual recursion: when `f` makes exactly one direct call to another
+ * function g that is small and calls `f` directly (a cycle of two), `f` with
+ * that call replaced by a copy of g's body, after which `f` calls itself (for
+ * inlineSelfCalls). `bodyOf(i)` gives the decoded body of a defined function
+ * small enough to consider (and valid), or null. `body` must be valid.
+ */
+export function inlineCyclePartner(types: FuncType[], f: Func, body: Instr[],
+  bodyOf: (index: number) => { func: Func; body: Instr[] } | null): { func: Func; body: Instr[] } | null {
+  if (!copyable(f, body)) return null;
+  let site = -1;
+  for (let i = 0; i < body.length; i++) {
+    const ins = body[i];
+    if (ins.op === Op.Call && ins.index !== f.index) {
+      if (site >= 0) return null;
+      site = i;
+    }
+  }
+  if (site < 0) return null;
+  const partner = bodyOf(body[site].index!);
+  if (!partner) return null;
+  const { func: g, body: gBody } = partner;
+  if (!copyable(g, gBody) || !gBody.some((ins) => ins.op === Op.Call && ins.index === f.index)) return null;
+  const type = types[f.typeIdx];
+  const gType = types[g.typeIdx];
+  if (type.params.length + f.locals.length + gType.params.length + g.locals.length > MAX_LOCALS) return null;
+  const base = type.params.length + f.locals.length;
+  const out: Instr[] = body.slice(0, site);
+  copyBody(out, gType, g.locals, gBody, structureOf(gBody), base, body[site].offset, () => false);
+  for (let i = site + 1; i < body.length; i++) out.push(body[i]);
+  return { func: { ...f, locals: [...f.locals, ...gType.params, ...g.locals] }, body: out };
 }
 
 function sameType(a: FuncType, b: FuncType): boolean {

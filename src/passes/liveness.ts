@@ -383,6 +383,11 @@ export class Liveness {
     }
   }
 
+  /** The locals live at program point p as a bit set of `words` words (a view), or null when the body was too big to analyse. */
+  setAt(p: number): Uint32Array | null {
+    return this.sets === null ? null : this.sets.subarray(p * this.words, (p + 1) * this.words);
+  }
+
   /** Whether local `l` is live at program point p. */
   liveAt(p: number, l: number): boolean {
     if (!this.sets) return true;

@@ -212,7 +212,7 @@ describe('splitting wide bodies', () => {
     for (const options of [{}, SPLIT_ALL]) {
       const { js } = compile(bytes, { ...options, format: 'factory' });
       expect(pieces(js)).toBeGreaterThan(options === SPLIT_ALL ? 2000 : 20);
-      const main = js.slice(js.indexOf('function f0('));
+      const main = js.slice(js.search(/function f0(_\w*)?\(/));
       expect(main).toMatch(/switch \(/);
       expect(await oursInWorker(js, 64), JSON.stringify(options)).toEqual(want);
     }
@@ -241,7 +241,7 @@ describe('bodies nested 100,000 levels deep compile', () => {
   for (const kind of kinds) {
     it(kind, () => {
       const { js } = compile(deepShape(kind, 100_000, 50), { format: 'factory' });
-      expect(js).toContain('function f0(');
+      expect(js).toMatch(/function f0(_\w*)?\(/);
       if (kind !== 'try' && kind !== 'try_table') expect(pieces(js)).toBeGreaterThan(0);
     }, 60_000);
   }

@@ -9,11 +9,12 @@
 // of Vite's own Wasm plugin (which would otherwise load `.wasm` for native
 // instantiation); ids with a query (`x.wasm?init`, `?url`, `?raw`) are left to
 // Vite, so its explicit forms keep working.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createFilter } from '@rollup/pluginutils';
 import { compile } from '../compile.js';
+import { RUNTIME_MODES, type RuntimeMode } from '../api.js';
 import { assembleText, isTextError, locate, textSourceMap, type Assembled, type TextCompileError } from '../text/index.js';
 
 /** A picomatch glob or RegExp, or a list of them (the usual Rollup plugin filter). */
@@ -33,6 +34,29 @@ export interface Wasm2esPluginOptions {
    * its own source maps are on.
    */
   sourceMap?: boolean;
+  /**
+   * Write TypeScript declarations of each compiled module beside its file
+   * (default true): `lib.wasm` gets `lib.d.wasm.ts`, `lib.wat` gets
+   * `lib.d.wat.ts`, which TypeScript reads for `import ... from './lib.wasm'`
+   * with `allowArbitraryExtensions`; without it, `wasm2es/client` declares every
+   * `*.wasm` / `*.wat` import with general types. A file is rewritten only when
+   * its text changes.
+   */
+  dts?: boolean;
+  /**
+   * 'embed' (default): each compiled module carries the runtime parts it uses.
+   * 'import': each imports the runtime from `wasm2es/runtime`, so the bundle
+   * holds one copy of all of it however many modules it has (smaller from
+   * about two modules on, docs/performance.md "Output size").
+   */
+  runtime?: RuntimeMode;
+}
+
+/** Where the declarations of module file `id` go: lib.wasm -> lib.d.wasm.ts. */
+export function declarationsFile(id: string): string {
+  const dot = id.lastIndexOf('.');
+  if (dot <= Math.max(id.lastIndexOf('/'), id.lastIndexOf('\\')) + 1) return `${id}.d.ts`; // no extension
+  return `${id.slice(0, dot)}.d${id.slice(dot)}.ts`;
 }
 
 /** What the plugin has done so far; read by the tests through `plugin.api`. */
@@ -47,6 +71,7 @@ export interface Wasm2esPluginStats {
 interface LoadContext {
   addWatchFile(id: string): void;
   error(error: PluginError | string): never;
+  warn?(warning: string): void;
 }
 
 interface PluginError {
@@ -77,6 +102,9 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
   const filter = createFilter(options.include ?? DEFAULT_INCLUDE, options.exclude);
   const sourceMap = options.sourceMap ?? true;
+  const dts = options.dts ?? true;
+  const runtime = options.runtime ?? 'embed';
+  if (!RUNTIME_MODES.includes(runtime)) throw new TypeError(`wasm2es plugin: runtime must be one of ${RUNTIME_MODES.join(', ')}, got ${JSON.stringify(String(runtime))}`);
   // One entry per module id, replaced when its bytes change: in watch mode and in
   // Vite's dev server a rebuild reloads every module, and an unchanged .wasm must
   // not be compiled again. Keyed by id as well as content because the source map
@@ -107,15 +135,33 @@ export function wasm2es(options: Wasm2esPluginOptions = {}): Wasm2esPlugin {
         stats.cacheHits++;
         return { ...hit.result };
       }
-      const result = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap);
+      const { result, declarations } = await compileFile(this, id, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sourceMap, dts, runtime);
       stats.compiles.set(id, (stats.compiles.get(id) ?? 0) + 1);
       cache.set(id, { hash, result });
+      if (declarations !== undefined) await writeDeclarations(this, id, declarations);
       return result;
     },
   };
 }
 
-async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean): Promise<LoadResult> {
+/**
+ * Writes the declarations beside the module file unless the same text is there
+ * already (so watchers see no change). A folder that cannot be written is a
+ * warning: the build does not need the file.
+ */
+async function writeDeclarations(ctx: LoadContext, id: string, text: string): Promise<void> {
+  const file = declarationsFile(id);
+  try {
+    if ((await readFile(file, 'utf8').catch(() => null)) === text) return;
+    await writeFile(file, text);
+  } catch (e) {
+    ctx.warn?.(`${basename(file)}: declarations not written: ${(e as Error).message}`);
+  }
+}
+
+async function compileFile(
+  ctx: LoadContext, id: string, bytes: Uint8Array, sourceMap: boolean, dts: boolean, runtime: RuntimeMode,
+): Promise<{ result: LoadResult; declarations?: string }> {
   const name = basename(id);
   // As on the command line, a file that starts with the Wasm magic number is a
   // binary whatever its name.
@@ -132,13 +178,13 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   }
   let out;
   try {
-    out = compile(wasm, { filename: name, sourceMap, format: 'esm' });
+    out = compile(wasm, { filename: name, sourceMap, format: 'esm', dts, runtime });
   } catch (e) {
     // An error in a module assembled from text is located in the text.
     const located = text ? locate(e, text) : e;
     return ctx.error(isTextError(located) ? textError(id, bytes, located) : binaryError(id, located));
   }
-  if (!out.map) return { code: out.js, map: { mappings: '' } };
+  if (!out.map) return { result: { code: out.js, map: { mappings: '' } }, declarations: out.dts };
   // Rollup resolves a load map's sources against the module's directory. A binary
   // is its own source, mapped to byte offsets (without sourcesContent: a source
   // map can only hold text); a .wat is mapped to the lines and columns of its
@@ -146,7 +192,7 @@ async function compileFile(ctx: LoadContext, id: string, bytes: Uint8Array, sour
   const map = JSON.parse(text ? textSourceMap(out.map, text, name, new TextDecoder().decode(bytes)) : out.map);
   if (!text) map.sources = [name];
   map.file = name;
-  return { code: out.js, map: JSON.stringify(map) };
+  return { result: { code: out.js, map: JSON.stringify(map) }, declarations: out.dts };
 }
 
 /** The CompileError's message without the offset suffix the compiler adds. */

@@ -21,6 +21,16 @@ export function defineBulk(_g: any, rt: any) {
     if (s + n > seg.length || d + n > u.length) oob();
     u.set(seg.subarray(s, s + n), d);
   }
+  /**
+   * Active data segments k0, k0 + 1, ... at the given offsets, in order (the
+   * emitter's one line for a run of them); each is dropped once applied.
+   */
+  function dataInit(u: Uint8Array, ds: Uint8Array[], k0: number, offsets: number[]): void {
+    for (let j = 0; j < offsets.length; j++) {
+      memoryInit(u, ds[k0 + j], offsets[j], 0, ds[k0 + j].length);
+      ds[k0 + j] = noBytes;
+    }
+  }
   function memoryCopy(ud: Uint8Array, us: Uint8Array, d: number, s: number, n: number): void {
     d >>>= 0; s >>>= 0; n >>>= 0;
     if (s + n > us.length || d + n > ud.length) oob();
@@ -116,8 +126,20 @@ export function defineBulk(_g: any, rt: any) {
     return out;
   }
 
+  /** Data segments of the given lengths, cut from one base64 string (views of one buffer). */
+  function segments(b64: string, lengths: number[]): Uint8Array[] {
+    const all = bytes(b64);
+    const out: Uint8Array[] = [];
+    let at = 0;
+    for (const n of lengths) {
+      out.push(all.subarray(at, at + n));
+      at += n;
+    }
+    return out;
+  }
+
   return {
-    oob, oobTable, noBytes, noElems, memoryInit, memoryCopy, memoryFill,
-    tableGet, tableSet, tableInit, tableCopy, tableGrow, tableFill, callee, nonNullFunc, nonNull, bytes,
+    oob, oobTable, noBytes, noElems, memoryInit, dataInit, memoryCopy, memoryFill,
+    tableGet, tableSet, tableInit, tableCopy, tableGrow, tableFill, callee, nonNullFunc, nonNull, bytes, segments,
   };
 }

@@ -53,6 +53,16 @@ export interface ErrorClasses {
    * new buffer. A no-op while `nativeMemories` is empty.
    */
   syncMemories: () => void;
+  /** Whether `e` is the RangeError of a stack overflow. */
+  stackOverflow: (e: RangeError) => boolean;
+  /** Whether `e` is the RangeError of a DataView access out of bounds, thrown by compiled code. */
+  isMemoryTrap: (e: unknown) => boolean;
+  /**
+   * An exception leaving Wasm for a JS caller, in a realm without exception
+   * handling (exceptions.ts toHost does this and more): the count settled, a
+   * memory access trap made a RuntimeError, anything else as it is.
+   */
+  hostError: (e: unknown) => unknown;
 }
 
 export function defineErrors(g: any): ErrorClasses {
@@ -106,6 +116,16 @@ export function defineErrors(g: any): ErrorClasses {
     hostCalls.running = hostCalls.base;
     if (e instanceof RangeError) hostErrors.add(e);
   };
+  const stackOverflow = (e: RangeError): boolean => /call stack/i.test(e.message);
+  const isMemoryTrap = (e: unknown): boolean => e instanceof RangeError && !hostErrors.has(e) && !stackOverflow(e);
+  const hostError = (e: unknown): unknown => {
+    settle(e);
+    if (!isMemoryTrap(e)) return e;
+    // What the memory access trap is for JS: a RuntimeError, as everywhere else.
+    const t = new RuntimeError('out of bounds memory access');
+    traps.add(t);
+    return t;
+  };
   return {
     CompileError: pick('CompileError'),
     LinkError: pick('LinkError'),
@@ -117,5 +137,8 @@ export function defineErrors(g: any): ErrorClasses {
     settle,
     nativeMemories,
     syncMemories,
+    stackOverflow,
+    isMemoryTrap,
+    hostError,
   };
 }

@@ -29,7 +29,7 @@ export function defineExceptions(g: any, rt: any) {
   const traps = rt.traps as WeakSet<object>;
   const hostErrors = rt.hostErrors as WeakSet<object>;
   const settle = rt.settle as (e: unknown) => void;
-  const stackOverflow = (e: RangeError): boolean => /call stack/i.test(e.message);
+  const { stackOverflow, hostError } = rt;
   /**
    * Whether a thrown value must not be caught by any Wasm handler: a trap, a
    * memory access out of bounds (a RangeError JS did not throw), or a stack
@@ -43,10 +43,6 @@ export function defineExceptions(g: any, rt: any) {
     if (e === null || typeof e !== 'object') return false;
     if (traps.has(e)) return true;
     return e instanceof RangeError && (!hostErrors.has(e) || stackOverflow(e));
-  }
-  /** The RangeError of a DataView access out of bounds, thrown by compiled code. */
-  function isMemoryTrap(e: unknown): boolean {
-    return e instanceof RangeError && !hostErrors.has(e) && !stackOverflow(e);
   }
 
   // The JS API's ValueType names a tag can have ('funcref' is none of them). A
@@ -313,14 +309,8 @@ export function defineExceptions(g: any, rt: any) {
 
   /** An exception leaving Wasm for a JS caller: what JS must see. */
   function toHost(e: any): unknown {
+    if (!(e instanceof Exception)) return hostError(e);
     settle(e);
-    if (!(e instanceof Exception)) {
-      if (!isMemoryTrap(e)) return e;
-      // What the memory access trap is for JS: a RuntimeError, as everywhere else.
-      const t = new rt.RuntimeError('out of bounds memory access');
-      traps.add(t);
-      return t;
-    }
     if (e.tag === JSTag) return e.payload[0];
     if (NativeException === null || standIns.has(e.tag) || !(NativeTag !== null && e.tag instanceof NativeTag)) return e;
     if (e.js === null) {

@@ -3,9 +3,11 @@
 // share one registration and two copies of the same runtime (the library and
 // any number of compiled modules, from any package) always do.
 //
-// The text is the parts' source as compiled modules embed it
-// (Function.prototype.toString). `npm run build` computes the key once and
-// writes it into dist/runtime/key.js as BUILT_KEY (scripts/runtime-key.mjs):
+// The text is every part's name and source as compiled modules embed it
+// (Function.prototype.toString; install.ts runtimeText), whichever parts a
+// module embeds: modules embedding different parts share one registration.
+// `npm run build` computes the key once and writes it into
+// dist/runtime/key.js as BUILT_KEY (scripts/runtime-key.mjs):
 // a bundler that minifies the library later changes its functions' text, not
 // that literal, which compiled modules carry too. Run from source (tests),
 // BUILT_KEY is null and the key is computed at first use.

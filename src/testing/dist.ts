@@ -51,8 +51,9 @@ function newestSource(dir: string): number {
 
 /**
  * The built package: dist/ when it is newer than every source, else a build
- * of the current sources (tsc and the key script, as `npm run build` does)
- * under node_modules/.cache (inside the package, so bare imports resolve),
+ * of the current sources (tsc, the runtime's minifier and the key script, as
+ * `npm run build` does) under node_modules/.cache (inside the package, so bare
+ * imports resolve),
  * named by the sources' time: test files running in parallel share it, and
  * a stale dist/ is never what is tested.
  */
@@ -69,6 +70,7 @@ export function builtDist(root: string): string {
   const tmp = mkdtempSync(join(cache, 'wasm2es-build-'));
   try {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', join(tmp, 'dist')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'minify-runtime.mjs'), join(tmp, 'dist')], { stdio: 'pipe' });
     execFileSync(process.execPath, [join(root, 'scripts', 'runtime-key.mjs'), join(tmp, 'dist')], { stdio: 'pipe' });
     try {
       renameSync(tmp, join(cache, name));
