@@ -84,15 +84,25 @@ export function runWasm2js(wasmPath, outPath, flags = [], timeoutMs = 0) {
  * ({ moduleName: { field: value } }, as for WebAssembly).
  */
 export function loadWasm2js(text, imports = {}) {
+  return wasm2jsFactory(text)(imports);
+}
+
+/**
+ * The same, evaluated once: returns a function that makes a new instance
+ * (its own memory) per call, for benchmarks that need a fresh memory each run.
+ */
+export function wasm2jsFactory(text) {
   const cut = text.indexOf('\nvar retasmFunc');
   if (cut < 0) throw new Error('unexpected wasm2js output (no retasmFunc)');
   const body = text.slice(0, cut).replace(/^import \* as \S+ from '[^']*';$/gm, '');
   const asmFunc = (0, eval)(`(function () { 'use strict';\n${body}\nreturn asmFunc; })()`);
-  // Modules wasm2js reads from (`imports.env` is used for setTempRet0 even
-  // without Wasm imports of env).
-  const full = { env: { setTempRet0() {}, getTempRet0() { return 0; } } };
-  for (const [k, v] of Object.entries(imports)) full[k] = { ...(full[k] || {}), ...v };
-  return asmFunc(full);
+  return (imports = {}) => {
+    // Modules wasm2js reads from (`imports.env` is used for setTempRet0 even
+    // without Wasm imports of env).
+    const full = { env: { setTempRet0() {}, getTempRet0() { return 0; } } };
+    for (const [k, v] of Object.entries(imports)) full[k] = { ...(full[k] || {}), ...v };
+    return asmFunc(full);
+  };
 }
 
 export function fmt(x, digits = 1) {

@@ -2,18 +2,26 @@
 // sql.js workload on native WebAssembly, binaryen's wasm2js and wasm2es, and
 // prints a table per group. Results go to bench/out/results.json.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]] [--no-sqljs]
+//   node bench/run.mjs [--quick] [--rounds N] [--only name[,name...]]
+//                      [--skip name[,name...]] [--no-sqljs] [--node24] [--budget S] [--cpu]
 //
-// --only matches kernel names (fib, nbody, ...), EH scenarios (throw, rethrow,
-// nothrow, jsthrow), SIMD kernels (simd:dot, simd:saxpy, ...: bench/simd.mjs),
-// or the groups `kernels`, `eh`, `simd`, `sqljs`.
-// Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows).
+// --only / --skip match kernel names (fib, nbody, ...), EH scenarios (throw,
+// rethrow, nothrow, jsthrow), SIMD kernels (simd:dot, simd:saxpy, ...:
+// bench/simd.mjs), or the groups `kernels` (the original seven), `i64`,
+// `growth`, `eh`, `simd`, `sqljs`. --node24 also runs the selected kernels in a
+// Node 24 child (all three engines there). --budget S (default 30): per engine
+// and growth kernel, the measured seconds after which its remaining rounds are
+// skipped, and a quarter of it the limit for a probe call of half the work
+// (over it, the full size is not run: see runKernels); 0 = no limits.
+// --cpu times kernel and exception rows by the process's CPU time (see clock).
+// Internal: --child-eh native|wasm2es (run by Node 24 for the try_table rows),
+// --child-kernels (run by Node 24 for --node24).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BENCH_DIR, OUT_DIR, NODE24, ensureOut, median, loadCompiler, instantiateNative,
-  instantiateWasm2es, runWasm2js, loadWasm2js, fmt, table, writeJson, sameValue, nodeWarning,
+  BENCH_DIR, OUT_DIR, NODE24, ensureOut, median, loadCompiler, instantiateNative, instantiateWasm2es,
+  runWasm2js, wasm2jsFactory, fmt, table, writeJson, sameValue, nodeWarning,
 } from './lib.mjs';
 import { SIMD_KERNELS, runSimd, simdTable } from './simd.mjs';
 
@@ -21,13 +29,20 @@ const argv = process.argv.slice(2);
 const opt = {
   quick: argv.includes('--quick'),
   childEh: argv.includes('--child-eh'),
+  childKernels: argv.includes('--child-kernels'),
   noSqljs: argv.includes('--no-sqljs'),
+  node24: argv.includes('--node24'),
+  cpu: argv.includes('--cpu'),
   only: null,
+  skip: [],
   rounds: null,
+  budget: 30,
 };
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--only') opt.only = argv[++i].split(',');
+  else if (argv[i] === '--skip') opt.skip = argv[++i].split(',');
   else if (argv[i] === '--rounds') opt.rounds = Number(argv[++i]);
+  else if (argv[i] === '--budget') opt.budget = Number(argv[++i]);
 }
 const ROUNDS = opt.rounds ?? (opt.quick ? 3 : 7);
 const WARMUP = opt.quick ? 1 : 2;
@@ -35,14 +50,23 @@ const WARM_CALLS = 100; // small calls before the full-size warm-up calls
 const SCALE = opt.quick ? 0.5 : 1; // --quick also halves the work per call
 
 function selected(name, group) {
+  if (opt.skip.includes(name) || opt.skip.includes(group)) return false;
   return !opt.only || opt.only.includes(name) || opt.only.includes(group);
 }
 
+/**
+ * Milliseconds: wall time, or with --cpu the process's CPU time (user +
+ * system, all threads). On a machine with more runnable processes than cores
+ * a call's wall time includes waiting for a core, by an amount that differs
+ * between a short native call and a long compiled one; CPU time does not.
+ */
+const clock = opt.cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+
 /** Calls fn() and returns [ms, result]. */
 function timed(fn) {
-  const t0 = performance.now();
+  const t0 = clock();
   const r = fn();
-  return [performance.now() - t0, r];
+  return [clock() - t0, r];
 }
 
 /**
@@ -55,14 +79,14 @@ function timed(fn) {
  * ROUNDS rounds call every engine once, the starting engine rotating each
  * round. Returns { [name]: { ms: [...], median, result } }.
  */
-function measure(engines) {
+function measure(engines, { warmup = WARMUP, budgetMs = Infinity } = {}) {
   const live = engines.filter((e) => e.fn);
   const out = {};
   for (const e of live) {
     out[e.name] = { ms: [], result: undefined, error: undefined };
     try {
       if (e.warm) for (let i = 0; i < WARM_CALLS; i++) e.warm();
-      for (let i = 0; i < WARMUP; i++) out[e.name].result = e.fn();
+      for (let i = 0; i < warmup; i++) out[e.name].result = e.fn();
     } catch (err) {
       out[e.name].error = String(err?.message ?? err);
     }
@@ -71,9 +95,13 @@ function measure(engines) {
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < ok.length; k++) {
       const e = ok[(r + k) % ok.length];
+      const o = out[e.name];
+      // Over its budget (growth rows: minutes per call before amortized growth), an engine sits out.
+      if (budgetMs > 0 && o.ms.length && o.ms.reduce((a, b) => a + b, 0) > budgetMs) continue;
       const [ms, res] = timed(e.fn);
-      out[e.name].ms.push(ms);
-      if (!sameValue(res, out[e.name].result)) out[e.name].error = `result changed between calls: ${res} vs ${out[e.name].result}`;
+      o.ms.push(ms);
+      if (!warmup && o.ms.length === 1) o.result = res;
+      else if (!sameValue(res, o.result)) o.error = `result changed between calls: ${res} vs ${o.result}`;
     }
   }
   for (const e of live) if (out[e.name].ms.length) out[e.name].median = median(out[e.name].ms);
@@ -86,33 +114,49 @@ function show(v) {
 
 // ---------------------------------------------------------------- kernels
 
-async function runKernels(compiler) {
+const GROUPS = {
+  kernels: 'Kernels (C, clang-19 -O2)',
+  i64: 'i64 kernels (C, clang-19 -O2)',
+  growth: 'Memory growth (C, clang-19 -O2; a fresh instance per call, instantiation included)',
+};
+
+function kernelConfig() {
   const cfg = JSON.parse(readFileSync(join(BENCH_DIR, 'kernels.json'), 'utf8'));
+  return Object.entries(cfg).map(([name, c]) => ({ name, group: c.group ?? 'kernels', ...c }));
+}
+
+async function runKernels(compiler) {
   const w2jsDir = ensureOut('wasm2js');
   const rows = [];
-  for (const [name, { n: fullN, what, warm: warmN }] of Object.entries(cfg)) {
-    if (!selected(name, 'kernels')) continue;
+  for (const { name, group, n: fullN, what, warm: warmN, fresh } of kernelConfig()) {
+    if (!selected(name, group)) continue;
     const n = name === 'fib' || name === 'fannkuch' ? fullN - (opt.quick ? 1 : 0) : Math.round(fullN * SCALE);
     const wasmPath = join(BENCH_DIR, 'kernels', `${name}.wasm`);
     const bytes = readFileSync(wasmPath);
-    const row = { name, what, n, errors: {} };
+    const row = { name, group, what, n, errors: {} };
+    // `fresh` kernels (memory growth) need a new instance, so a new memory, for every call.
+    const calls = (make) => {
+      if (!fresh) { const ex = make(); return { fn: () => ex.run(n), warm: () => ex.run(warmN) }; }
+      return { fn: () => make().run(n), warm: () => make().run(warmN), make: (k) => make().run(k) };
+    };
     const engines = [];
-    engines.push({ name: 'native', ...(() => { const ex = instantiateNative(bytes); return { fn: () => ex.run(n), warm: () => ex.run(warmN) }; })() });
-    let w2js = null, w2jsWarm;
+    const natModule = new WebAssembly.Module(bytes);
+    engines.push({ name: 'native', ...calls(() => new WebAssembly.Instance(natModule, {}).exports) });
+    let w2js = {};
     try {
-      const ex = loadWasm2js(runWasm2js(wasmPath, join(w2jsDir, `${name}.js`)));
-      w2js = () => ex.run(n);
-      w2jsWarm = () => ex.run(warmN);
+      const make = wasm2jsFactory(runWasm2js(wasmPath, join(w2jsDir, `${name}.js`)));
+      w2js = calls(() => make({}));
     } catch (e) {
       row.errors.wasm2js = e.message;
     }
-    engines.push({ name: 'wasm2js', fn: w2js, warm: w2jsWarm });
-    let w2es = null, w2esWarm;
+    engines.push({ name: 'wasm2js', ...w2js });
+    let w2es = {};
     try {
-      const { exports: ex } = instantiateWasm2es(compiler, bytes, {}, `${name}.wasm`);
-      w2es = () => ex.run(n);
-      w2esWarm = () => ex.run(warmN);
+      const { js } = compiler.compile(bytes, { format: 'factory', filename: `${name}.wasm` });
+      const factory = compiler.loadFactory(js);
+      w2es = calls(() => factory.instantiateSync({}).instance.exports);
       // The i64 kernel also exports its full 64-bit result: check it crosses as the same BigInt.
+      const ex = factory.instantiateSync({}).instance.exports;
       if (ex.mix64) {
         const nat = instantiateNative(bytes).mix64(100003);
         const got = ex.mix64(100003);
@@ -122,20 +166,47 @@ async function runKernels(compiler) {
     } catch (e) {
       row.errors.wasm2es = `compile/instantiate: ${e.message}`;
     }
-    engines.push({ name: 'wasm2es', fn: w2es, warm: w2esWarm });
+    engines.push({ name: 'wasm2es', ...w2es });
     process.stderr.write(`kernel ${name} (n=${n}) ...\n`);
-    const m = measure(engines);
+    // Growth rows: an engine whose call of half the work already takes more
+    // than a quarter of the budget (growth that copies is quadratic) is not run
+    // at full size; its row gives a lower bound instead: that half / native's
+    // full call. --budget 0 measures it anyway.
+    const probes = {};
+    if (fresh && opt.budget > 0) {
+      const n2 = Math.max(1, Math.round(n / 2));
+      for (const e of engines) {
+        if (e.name === 'native' || !e.fn) continue;
+        try {
+          const make = e.make;
+          const t0 = clock();
+          make(n2);
+          const ms = clock() - t0;
+          if (ms * 4 > opt.budget * 1000) { probes[e.name] = { n: n2, ms }; e.fn = null; }
+        } catch { /* measured (and reported) below */ }
+      }
+    }
+    // Growth rows: no full-size warm-up call (they measure the runtime's growth, not the JIT,
+    // and a call can take minutes before growth is amortized), and a time budget per engine.
+    const m = measure(engines, fresh ? { warmup: 0, budgetMs: opt.budget * 1000 } : {});
     const nat = m.native;
     row.native = { median: nat.median, ms: nat.ms, result: show(nat.result) };
     for (const eng of ['wasm2js', 'wasm2es']) {
       const r = m[eng];
+      if (probes[eng]) {
+        const { n: pn, ms } = probes[eng];
+        row[eng] = { status: 'SLOW', probe: probes[eng], lowerBound: ms / nat.median };
+        row.errors[`${eng} (note)`] = `not run at full size: n=${pn} took ${fmt(ms / 1000)} s; ratio > ${fmt(ms / nat.median, 1)}x (half the work / native's full call); --budget 0 runs it`;
+        continue;
+      }
       if (!r) { row[eng] = { status: 'ERR' }; continue; }
       const status = r.error ? 'FAIL' : sameValue(r.result, nat.result) ? 'ok' : 'FAIL';
       if (r.error) row.errors[eng] = r.error;
       else if (status === 'FAIL') row.errors[eng] = `checksum ${show(r.result)} != native ${show(nat.result)}`;
       row[eng] = { status: row.errors[eng] ? 'FAIL' : status, median: r.median, ms: r.ms, result: show(r.result), ratio: r.median / nat.median };
+      if (r.ms.length < ROUNDS) row.errors[`${eng} (note)`] = `${r.ms.length} measured call(s) of ${ROUNDS}: over the ${opt.budget} s budget`;
     }
-    if (!m.wasm2js) row.wasm2js.status = 'ERR';
+    if (!m.wasm2js && !probes.wasm2js) row.wasm2js.status = 'ERR';
     rows.push(row);
   }
   return rows;
@@ -143,11 +214,11 @@ async function runKernels(compiler) {
 
 function kernelTable(rows) {
   const cell = (r, e) => (r[e].status === 'ok' ? fmt(r[e].median) : r[e].status);
-  const ratio = (r, e) => (r[e].status === 'ok' ? fmt(r[e].ratio, 2) + 'x' : '-');
+  const ratio = (r, e) => (r[e].status === 'ok' ? fmt(r[e].ratio, 2) + 'x' : r[e].status === 'SLOW' ? `>${fmt(r[e].lowerBound, 1)}x` : '-');
   const body = rows.map((r) => [r.name, String(r.n), fmt(r.native.median), cell(r, 'wasm2js'), cell(r, 'wasm2es'),
     ratio(r, 'wasm2js'), ratio(r, 'wasm2es'),
     r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok' ? fmt(r.wasm2es.median / r.wasm2js.median, 2) + 'x' : '-']);
-  // Geometric means of the ratios, over all kernels run (only when every row is ok).
+  // Geometric means of the ratios, over all kernels of the table (only when every row is ok).
   const geo = (f) => Math.exp(rows.reduce((a, r) => a + Math.log(f(r)), 0) / rows.length);
   if (rows.length > 1 && rows.every((r) => r.wasm2js.status === 'ok' && r.wasm2es.status === 'ok')) {
     body.push(['geomean', '', '', '', '', fmt(geo((r) => r.wasm2js.ratio), 2) + 'x', fmt(geo((r) => r.wasm2es.ratio), 2) + 'x',
@@ -159,6 +230,33 @@ function kernelTable(rows) {
   );
   const notes = rows.flatMap((r) => Object.entries(r.errors).map(([e, msg]) => `  ${r.name} / ${e}: ${msg}`));
   return t + (notes.length ? '\n' + notes.join('\n') : '');
+}
+
+/** One table per group (its own geomean: the issue's criterion is over the original seven). */
+function kernelTables(rows, where = '') {
+  const out = [];
+  for (const [g, title] of Object.entries(GROUPS)) {
+    const rs = rows.filter((r) => r.group === g);
+    if (rs.length) out.push(`${title}${where}\n${kernelTable(rs)}\n`);
+  }
+  return out.join('\n');
+}
+
+/** --node24: the selected kernels measured by this script in a Node 24 child. */
+function runKernelsChild() {
+  if (!existsSync(NODE24)) return { error: `no Node 24 binary at ${NODE24}` };
+  const args = [join(BENCH_DIR, 'run.mjs'), '--child-kernels', '--rounds', String(ROUNDS), '--budget', String(opt.budget)];
+  if (opt.quick) args.push('--quick');
+  if (opt.cpu) args.push('--cpu');
+  if (opt.only) args.push('--only', opt.only.join(','));
+  if (opt.skip.length) args.push('--skip', opt.skip.join(','));
+  const r = spawnSync(NODE24, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) return { error: `Node 24 child exited ${r.status}: ${r.stdout.slice(-500)}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch (e) {
+    return { error: `cannot parse child output: ${r.stdout.slice(-500)}` };
+  }
 }
 
 // ---------------------------------------------------------------- exceptions
@@ -244,6 +342,7 @@ function runEhChild(engine) {
   const flags = engine === 'native' ? ['--experimental-wasm-exnref'] : [];
   const args = [...flags, join(BENCH_DIR, 'run.mjs'), '--child-eh', engine, '--rounds', String(ROUNDS)];
   if (opt.quick) args.push('--quick');
+  if (opt.cpu) args.push('--cpu');
   if (opt.only) args.push('--only', opt.only.join(','));
   const r = spawnSync(NODE24, args, { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) return { error: `Node 24 child exited ${r.status}: ${r.stdout.slice(-500)}` };
@@ -323,21 +422,34 @@ async function main() {
     process.stdout.write(JSON.stringify({ node: process.version, rows }) + '\n');
     return;
   }
+  if (opt.childKernels) {
+    // Node 24 child for --node24: kernels on all three engines, one JSON line on stdout.
+    const rows = await runKernels(compiler);
+    process.stdout.write(JSON.stringify({ node: process.version, rows }) + '\n');
+    return;
+  }
   const results = {
     date: new Date().toISOString(), node: process.version, node24: null,
     rounds: ROUNDS, warmup: WARMUP, quick: opt.quick,
   };
   process.stdout.write(nodeWarning());
-  console.log(`wasm2es ${compiler.VERSION} benchmarks — Node ${process.version}, ${ROUNDS} interleaved rounds after ${WARM_CALLS} small + ${WARMUP} full warm-up calls per engine, median ms\n`);
+  results.clock = opt.cpu ? 'cpu' : 'wall';
+  console.log(`wasm2es ${compiler.VERSION} benchmarks — Node ${process.version}, ${ROUNDS} interleaved rounds after ${WARM_CALLS} small + ${WARMUP} full warm-up calls per engine, median ms (${opt.cpu ? 'process CPU time' : 'wall time'})\n`);
 
-  const kernelNames = Object.keys(JSON.parse(readFileSync(join(BENCH_DIR, 'kernels.json'), 'utf8')));
-  if (kernelNames.some((k) => selected(k, 'kernels'))) {
+  if (kernelConfig().some((k) => selected(k.name, k.group))) {
     results.kernels = await runKernels(compiler);
-    if (results.kernels.length) console.log('Kernels (C, clang-19 -O2)\n' + kernelTable(results.kernels) + '\n');
+    if (results.kernels.length) console.log(kernelTables(results.kernels));
+    if (opt.node24) {
+      process.stderr.write('kernels on Node 24 (child) ...\n');
+      const child = runKernelsChild();
+      results.kernelsNode24 = child;
+      if (child.error) console.log(`Node 24 kernels failed: ${child.error}\n`);
+      else console.log(kernelTables(child.rows, ` — Node ${child.node}`));
+    }
   }
 
   const simdOnly = opt.only?.filter((s) => s === 'simd' || s.startsWith('simd:')).map((s) => s.replace(/^simd:/, ''));
-  if (!opt.only || simdOnly.length) {
+  if ((!opt.only || simdOnly.length) && !opt.skip.includes('simd')) {
     results.simd = runSimd(compiler, { rounds: ROUNDS, warmup: WARMUP, scale: SCALE, only: opt.only ? simdOnly : null });
     if (results.simd.length) {
       console.log('SIMD kernels (C, clang-19 -O2, built with and without -msimd128; median ms; "simd/scalar wasm2es" is the\n' +

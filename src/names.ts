@@ -49,6 +49,7 @@ export const NAMESPACES: readonly Namespace[] = [
   { pattern: /^l\d+$/, scope: 'function', meaning: 'Wasm local i (parameters first)' },
   { pattern: /^s\d+$/, scope: 'function', meaning: 'the operand-stack slot at depth k (codegen/stack.ts)' },
   { pattern: /^\$L$/, scope: 'function', meaning: 'the i64 locals kept in a BigInt64Array (codegen/locals.ts)' },
+  { pattern: /^\$S(64|32)$/, scope: 'function', meaning: 'the scratch pair (a BigInt64Array(1) and an Int32Array over it) bound in the function (codegen/declarations.ts scratchBindings)' },
   { pattern: /^\$F\d+$/, scope: 'function', meaning: 'the forwarded value of `$L` element k' },
   { pattern: /^[DV]\d+(_(f64|i32|u32|i16|u16|i8|u8))?$/, scope: 'function', meaning: 'memory i\'s cached DataView (`D`) and typed views (`V`)' },
   { pattern: /^(t|mv|\$ta|\$v|\$w|\$p|\$n|\$lo|\$hi|\$m|\$dg|\$tf|\$tk|\$rv|\$g)$/, scope: 'function', meaning: 'temporaries of one operation (an address, a result array, a payload, halves of a shifted i64, a delegation target, a tail call\'s callee and arity, a return value, a guarded indirect callee)' },

@@ -43,6 +43,8 @@ const FORWARD_THROUGH = new Set<number>([
 export class FunctionLowering implements Lowering {
   readonly ctx: ModuleContext;
   readonly decls: ModuleDeclarations;
+  /** ModuleDeclarations.scratchUses when this function's lowering began. */
+  private readonly scratchUsesBefore: number;
   readonly stack = new OperandStack();
   readonly frames: Frame[] = [];
   reachable = true;
@@ -97,6 +99,7 @@ export class FunctionLowering implements Lowering {
     this.locals = new Locals(this.type, declared, i64SlotLocals(body, this.type, declared), this.stack);
     this.lCache = this.locals.slots.size > 0 && (piece || !ctx.nonReentrant[func.index]) ? decls.moduleVariable('null') : undefined;
     this.memory = new MemoryCache(decls, this.stack);
+    this.scratchUsesBefore = decls.scratchUses;
     for (const ins of body) {
       if (OP_INFO[ins.op]?.access || ins.op === Op.MemorySize || ins.op === Op.MemoryGrow) this.memory.cached.add(ins.mem ?? 0);
     }
@@ -307,6 +310,7 @@ export class FunctionLowering implements Lowering {
     // Long declaration lists are split so no single line grows without bound.
     for (let i = 0; i < decls.length; i += 64) head.push(`  let ${decls.slice(i, i + 64).join(', ')};`);
     head.push(...this.memory.finish());
+    if (this.decls.scratchUses !== this.scratchUsesBefore) head.push(`  ${this.decls.scratchBindings()}`);
     if (slots.size > 0) {
       const array = `new BigInt64Array(${slots.size})`;
       if (this.lCache) {

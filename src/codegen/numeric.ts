@@ -71,20 +71,6 @@ function i64Literal(v: bigint): string {
 const negLiteral64 = (c: number | bigint | undefined): string | null =>
   typeof c === 'bigint' && c < 0n && c > -0x8000000000000000n ? `${-c}n` : null;
 
-/**
- * An i64 with its sign bit flipped: unsigned order becomes signed order. V8 on
- * Node 20 lowers this and the signed comparison (~1 ns); comparing
- * `BigInt.asUintN(64, …)` values is a runtime call (~9 ns, docs/performance.md).
- */
-const flipSign = (x: string, c: number | bigint | undefined): string => {
-  // A constant operand is flipped here (C code compares with constants a lot).
-  if (typeof c === 'bigint') return i64Literal(BigInt.asIntN(64, c ^ -0x8000000000000000n));
-  // 2^63 rather than -2^63: the low 64 bits are the same, and a negative
-  // literal costs a run-time negation before V8 optimizes the code.
-  return `${AI}${x} ^ 9223372036854775808n)`;
-};
-
-
 /** An i32 operand read as unsigned: constants are converted here, not at run time. */
 const u32 = (x: string, c: number | bigint | undefined): string =>
   typeof c === 'number' ? String(c >>> 0) : `(${x} >>> 0)`;
@@ -122,14 +108,7 @@ const ops = new Map<number, Operator>([
   [Op.I64Eqz, un((a) => `${a} === 0n`, { bool: true })],
   [Op.I64Eq, cmp((a, b) => `${a} === ${b}`)],
   [Op.I64Ne, cmp((a, b) => `${a} !== ${b}`)],
-  [Op.I64LtS, cmp((a, b) => `${a} < ${b}`)],
-  [Op.I64LtU, cmp((a, b, x) => `${flipSign(a, x.ca)} < ${flipSign(b, x.cb)}`)],
-  [Op.I64GtS, cmp((a, b) => `${a} > ${b}`)],
-  [Op.I64GtU, cmp((a, b, x) => `${flipSign(a, x.ca)} > ${flipSign(b, x.cb)}`)],
-  [Op.I64LeS, cmp((a, b) => `${a} <= ${b}`)],
-  [Op.I64LeU, cmp((a, b, x) => `${flipSign(a, x.ca)} <= ${flipSign(b, x.cb)}`)],
-  [Op.I64GeS, cmp((a, b) => `${a} >= ${b}`)],
-  [Op.I64GeU, cmp((a, b, x) => `${flipSign(a, x.ca)} >= ${flipSign(b, x.cb)}`)],
+  // i64 orderings: compare64 below
   // f32 / f64 comparisons (NaN compares false, != true: as in JS)
   ...[Op.F32Eq, 0x61].flatMap((base) => [
     [base, cmp((a, b) => `${a} === ${b}`)],
@@ -219,8 +198,6 @@ const ops = new Map<number, Operator>([
   [Op.I32TruncF32U, helper1('i32TruncU', true)],
   [Op.I32TruncF64S, helper1('i32TruncS', true)],
   [Op.I32TruncF64U, helper1('i32TruncU', true)],
-  [Op.I64ExtendI32S, un((a) => `BigInt(${a})`)],
-  [Op.I64ExtendI32U, un((a) => `BigInt(${a} >>> 0)`)],
   [Op.I64TruncF32S, helper1('i64TruncS', true)],
   [Op.I64TruncF32U, helper1('i64TruncU', true)],
   [Op.I64TruncF64S, helper1('i64TruncS', true)],
@@ -408,7 +385,14 @@ function variableShift64(op: Halves): Handler {
     }
     const h = st.height;
     st.prepareSlotWrite(h);
-    st.writeSlot(h, `${S64}[0]`, `${S32}[0] = ${lo}; ${S32}[1] = ${hi}; `);
+    // The result is rebuilt from its halves in registers, every step a
+    // 64-bit BigInt V8 lowers (the high half's shift wrapped), rather than
+    // written to the scratch array as two int32s and read back as one BigInt:
+    // that load waits for both stores (no store-to-load forwarding from two
+    // narrower stores). bench/micro/whatif.mjs 'halves', Node 20: i64mix
+    // 4.6x -> 3.3x native, prng64 3.2x -> 2.9x; ops.mjs rotl-var 14.7x ->
+    // 8.5x and shr-var 9.4x -> 5.0x of native.
+    st.writeSlot(h, `${AI}${AI}BigInt(${hi}) << 32n) | BigInt(${lo} >>> 0))`);
     st.pushSlot(h);
   };
 }
@@ -437,8 +421,14 @@ function literalShift64(lw: Lowering, op: Halves, k: number): void {
         x = t;
         q = (a.q ?? 0) + 1;
       }
+      // Every intermediate stays a signed 64-bit value: V8 (Node 20 and 24)
+      // lowers `asIntN(64, x << k)` and a right shift of `asUintN(64, x)` to
+      // machine code, but `asUintN(64, x) << k` is a 64+k-bit BigInt it makes
+      // in its runtime, allocating. Measured by editing the output of the
+      // i64 kernels (bench/micro/whatif.mjs 'rotate', Node 20): SHA-512
+      // 38x -> 3.4x native, BLAKE2b 44x -> 3.3x, xxHash64 14x -> 4.1x.
       const left = op === 'rotl' ? k : 64 - k;
-      code = `${pre}${AI}(${AU}${x}) << ${left}n) | (${AU}${x}) >> ${64 - left}n))`;
+      code = `${pre}${AI}${AI}${x} << ${left}n) | ${AI}${AU}${x}) >> ${64 - left}n))`;
     }
   }
   st.pushFrom(`(${code})`, [a], 0, undefined, q);
@@ -485,7 +475,79 @@ function rotate32(left: boolean): Handler {
   };
 }
 
+/**
+ * i64 orderings. V8 on Node 20 does not lower a BigInt comparison: it calls
+ * its runtime with both operands as heap BigInts, so each operand computed in
+ * a register is allocated first. In the bignum kernel's limb loop (two
+ * `lo < carry` tests per limb product) that was most of the time: 10.6x
+ * native, 1,440 scavenges per run. So the ordering is computed with lowered
+ * BigInt operations only, as the sign bit of (Hacker's Delight 2-12)
+ *   a <u b: (~a & b) | (~(a ^ b) & (a - b))
+ *   a <s b: (a & ~b) | (~(a ^ b) & (a - b))
+ * shifted down to 0/1 and read as an int32 through the scratch pair; an
+ * i64.extend of it (a carry) takes the i64 0/1 itself (Entry.bit64). Edited
+ * into today's output (/tmp scripts, Node 20, 3-run medians): bignum 10.6x ->
+ * 3.8x native with 67 scavenges; through the int32 and back 5.0x.
+ * Operands are read three times: those that are not one name go to
+ * temporaries first (rotateTemp), in operand order.
+ */
+type Order = 'lt' | 'gt' | 'le' | 'ge';
+function compare64(order: Order, signed: boolean): Handler {
+  const ones = i64Literal(-1n);
+  const lt = (a: string, b: string): string => {
+    const top = signed ? `${AI}${a} & ${AI}${b} ^ ${ones}))` : `${AI}${AI}${a} ^ ${ones}) & ${b})`;
+    const rest = `${AI}${AI}${AI}${a} ^ ${b}) ^ ${ones}) & ${AI}${a} - ${b}))`;
+    return `${AI}${AU}${AI}${top} | ${rest})) >> 63n)`;
+  };
+  return (lw) => {
+    const st = lw.stack;
+    const b = st.pop();
+    const a = st.pop();
+    const pre: string[] = [];
+    let next = Math.max(a.q ?? 0, b.q ?? 0);
+    const once = (e: Entry): string => {
+      const code = st.value(e);
+      if (st.isAtom(e)) return code;
+      const t = rotateTemp(lw, next++);
+      pre.push(`${t} = ${code}`);
+      return t;
+    };
+    const x = once(a);
+    const y = once(b);
+    // a > b is b < a; a <= b is not b < a; a >= b is not a < b.
+    const core = order === 'lt' || order === 'ge' ? lt(x, y) : lt(y, x);
+    const bit = order === 'le' || order === 'ge' ? `(${core} ^ 1n)` : core;
+    const head = pre.length ? pre.join(', ') + ', ' : '';
+    const [s64, s32] = lw.decls.scratch();
+    const h = st.height;
+    st.pushFrom(`(${head}${s64}[0] = ${bit}, ${s32}[0])`, [a, b], 0, undefined, pre.length > 0 ? next : 0);
+    const e = st.entries[h];
+    if (e && !(e.flags & Flag.InSlot)) e.bit64 = `(${head}${bit})`;
+  };
+}
+
+/** i64.extend_i32_s/u; of an i64 comparison's 0/1, that value as an i64 directly. */
+function extend64(signed: boolean): Handler {
+  return (lw) => {
+    const st = lw.stack;
+    const a = st.pop();
+    const code = a.bit64 ?? (signed ? `BigInt(${st.value(a)})` : `BigInt(${st.value(a)} >>> 0)`);
+    st.pushFrom(`(${code})`, [a], 0);
+    noteLow32(st, signed ? Op.I64ExtendI32S : Op.I64ExtendI32U, [a]);
+  };
+}
+
 export const numericHandlers: [Op, Handler][] = [
+  [Op.I64LtS, compare64('lt', true)],
+  [Op.I64GtS, compare64('gt', true)],
+  [Op.I64LeS, compare64('le', true)],
+  [Op.I64GeS, compare64('ge', true)],
+  [Op.I64LtU, compare64('lt', false)],
+  [Op.I64GtU, compare64('gt', false)],
+  [Op.I64LeU, compare64('le', false)],
+  [Op.I64GeU, compare64('ge', false)],
+  [Op.I64ExtendI32S, extend64(true)],
+  [Op.I64ExtendI32U, extend64(false)],
   [Op.I32Rotl, rotate32(true)],
   [Op.I32Rotr, rotate32(false)],
   [Op.I64Shl, variableShift64('shl')],

@@ -72,6 +72,12 @@ export interface Entry {
   /** One above the highest rotate temporary `$q<k>` the code uses; 0 or absent: none (numeric.ts). */
   q?: number;
   /**
+   * For the i32 0/1 of an i64 comparison (numeric.ts compare64): the same
+   * value as an i64 expression over the same operands, for an
+   * i64.extend_i32_u/s of it (a carry) that then needs no conversion.
+   */
+  bit64?: string;
+  /**
    * With Flag.Effect: the Wasm offset of the first instruction folded into the
    * expression that may trap or throw. A line evaluating the expression maps
    * there in the source map, so that a trap in `return $i32DivS(l0, l1);` is

@@ -14,6 +14,7 @@ export function defineNumeric(_g: any, rt: any) {
   const sU32 = new Uint32Array(scratch);
   const sB64 = new BigInt64Array(scratch);
   const I64_MIN = -(2n ** 63n);
+  const I64_MAX = 2n ** 63n - 1n;
   const asIntN = BigInt.asIntN;
   const asUintN = BigInt.asUintN;
 
@@ -90,9 +91,24 @@ export function defineNumeric(_g: any, rt: any) {
     if (a === I64_MIN && b === -1n) trap('integer overflow');
     return a / b;
   }
+  // Unsigned division without asUintN: V8 (Node 20) divides BigInts in its
+  // runtime either way, but `asUintN(64, a) / asUintN(64, b)` of a negative
+  // (>= 2^63) operand was 2-3x slower than a signed division of the same
+  // size (a loop of u64 divisions by 24-bit divisors, half the dividends
+  // >= 2^63: 195-250 ns against 68-106 ns with the forms below). Operands
+  // below 2^63 divide as they are; a divisor >= 2^63 gives 0 or 1; a dividend
+  // >= 2^63 is halved first (one signed division), and the quotient doubled
+  // and corrected by one: r = a - 2q'b < 2b.
+  function u64Quotient(a: bigint, b: bigint): bigint {
+    if (b < 0n) return asIntN(64, a ^ I64_MIN) >= asIntN(64, b ^ I64_MIN) ? 1n : 0n;
+    const q = asIntN(64, (((a >> 1n) & I64_MAX) / b) << 1n);
+    const r = asIntN(64, a - asIntN(64, q * b));
+    return asIntN(64, r ^ I64_MIN) >= asIntN(64, b ^ I64_MIN) ? asIntN(64, q + 1n) : q;
+  }
   function i64DivU(a: bigint, b: bigint): bigint {
     if (b === 0n) trap('integer divide by zero');
-    return asIntN(64, asUintN(64, a) / asUintN(64, b));
+    if (a >= 0n && b > 0n) return a / b;
+    return u64Quotient(a, b);
   }
   function i64RemS(a: bigint, b: bigint): bigint {
     if (b === 0n) trap('integer divide by zero');
@@ -100,7 +116,8 @@ export function defineNumeric(_g: any, rt: any) {
   }
   function i64RemU(a: bigint, b: bigint): bigint {
     if (b === 0n) trap('integer divide by zero');
-    return asIntN(64, asUintN(64, a) % asUintN(64, b));
+    if (a >= 0n && b > 0n) return a % b;
+    return asIntN(64, a - asIntN(64, u64Quotient(a, b) * b));
   }
   function i64Clz(a: bigint): bigint {
     const hi = Number(asIntN(32, a >> 32n));
