@@ -449,6 +449,29 @@ function rotateTemp(lw: Lowering, k: number): string {
 }
 
 /**
+ * Two operands an inline template reads more than once: each that is not one
+ * name goes to a temporary first (rotateTemp), in operand order. The first's
+ * temporary stays live while the second is evaluated; both sit above every
+ * temporary either operand uses. `pre` are the assignments, `next` one above
+ * the highest temporary now in use (Entry.q of the result).
+ */
+function readOnce(lw: Lowering, a: Entry, b: Entry): { x: string; y: string; pre: string[]; next: number } {
+  const st = lw.stack;
+  const pre: string[] = [];
+  let next = Math.max(a.q ?? 0, b.q ?? 0);
+  const once = (e: Entry): string => {
+    const code = st.value(e);
+    if (st.isAtom(e)) return code;
+    const t = rotateTemp(lw, next++);
+    pre.push(`${t} = ${code}`);
+    return t;
+  };
+  const x = once(a);
+  const y = once(b);
+  return { x, y, pre, next };
+}
+
+/**
  * i32 rotates, inlined: operands used twice are first stored in temporaries,
  * named by rotateTemp so that two never share one while both hold values.
  */
@@ -457,19 +480,7 @@ function rotate32(left: boolean): Handler {
     const st = lw.stack;
     const b = st.pop();
     const a = st.pop();
-    const pre: string[] = [];
-    // The value's temporary is live while the count is evaluated; the count's
-    // is assigned last. Both sit above every temporary in either operand.
-    let next = Math.max(a.q ?? 0, b.q ?? 0);
-    const once = (e: Entry): string => {
-      const code = st.value(e);
-      if (st.isAtom(e)) return code;
-      const t = rotateTemp(lw, next++);
-      pre.push(`${t} = ${code}`);
-      return t;
-    };
-    const x = once(a);
-    const n = once(b);
+    const { x, y: n, pre, next } = readOnce(lw, a, b);
     const code = left ? `(${x} << ${n}) | (${x} >>> (32 - ${n}))` : `(${x} >>> ${n}) | (${x} << (32 - ${n}))`;
     st.pushFrom(`(${pre.length ? pre.join(', ') + ', ' : ''}${code})`, [a, b], 0, undefined, pre.length > 0 ? next : 0);
   };
@@ -503,17 +514,7 @@ function compare64(order: Order, signed: boolean): Handler {
     const st = lw.stack;
     const b = st.pop();
     const a = st.pop();
-    const pre: string[] = [];
-    let next = Math.max(a.q ?? 0, b.q ?? 0);
-    const once = (e: Entry): string => {
-      const code = st.value(e);
-      if (st.isAtom(e)) return code;
-      const t = rotateTemp(lw, next++);
-      pre.push(`${t} = ${code}`);
-      return t;
-    };
-    const x = once(a);
-    const y = once(b);
+    const { x, y, pre, next } = readOnce(lw, a, b);
     // a > b is b < a; a <= b is not b < a; a >= b is not a < b.
     const core = order === 'lt' || order === 'ge' ? lt(x, y) : lt(y, x);
     const bit = order === 'le' || order === 'ge' ? `(${core} ^ 1n)` : core;
